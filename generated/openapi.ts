@@ -1,0 +1,623 @@
+// Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
+export interface paths {
+    "/techniques/{techniqueId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a technique run
+         * @description Starts a run for a specific technique using the backward-compatible nested route. Mutating public API requests support an optional Idempotency-Key header for client retries; duplicate keys within two hours return idempotency_duplicate.
+         */
+        post: operations["createTechniqueRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/techniques/{techniqueId}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a technique run
+         * @description Returns status, progress, outputs, and error details for a technique run when it is accessible to the authenticated public API key.
+         */
+        get: operations["getTechniqueRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/technique": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a top-level technique run
+         * @description Starts a technique run through the normalized top-level run resource using technique_id, workspace_id, and inputs. technique_id must use the tech_ public API ID returned by list techniques. Mutating public API requests support an optional Idempotency-Key header for client retries; duplicate keys within two hours return idempotency_duplicate.
+         */
+        post: operations["startTechniqueRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface webhooks {
+    runEnded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A run ended
+         * @description Sent to a run's `callback_url` when the run completes or fails. The body is signed: `Flora-Signature: t=<unix seconds>,v1=<hex>`, where the hex is the HMAC-SHA256 of `<t>.<raw body>` keyed with the workspace's `whsec_` secret. Several `v1=` values may appear while a secret is rotated. Reject events whose timestamp is too old.
+         */
+        post: operations["runEndedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface components {
+    schemas: {
+        /**
+         * @description Technique input type
+         * @enum {string}
+         */
+        InputType: "text" | "imageUrl" | "videoUrl";
+        /** @description One technique input. */
+        TechniqueInput: {
+            /** @description Technique input identifier */
+            id: string;
+            type: components["schemas"]["InputType"];
+            /** @description Technique input value */
+            value: string;
+        };
+        /**
+         * @description Technique run execution mode
+         * @enum {string}
+         */
+        RunMode: "async" | "stream";
+        /** @description Body of a nested technique run request. */
+        TechniqueRunCreateRequest: {
+            /** @description Technique inputs */
+            inputs: components["schemas"]["TechniqueInput"][];
+            mode: components["schemas"]["RunMode"];
+            /**
+             * Format: uri
+             * @description HTTPS callback URL for asynchronous run completion notifications
+             */
+            callback_url?: string;
+            /** @description Idempotency key for safely retrying requests */
+            idempotency_key?: string;
+        };
+        /** @description Body of a top-level technique run request. */
+        StartTechniqueRunRequest: {
+            /** @description Technique inputs */
+            inputs: {
+                [key: string]: unknown;
+            };
+            /** @description Technique identifier. Use the public API ID returned by list techniques; it must start with tech_. */
+            technique_id: string;
+            /** @description Workspace identifier. Use the public API ID returned by list workspaces; it must start with ws_. */
+            workspace_id: string;
+        };
+        /**
+         * @description Run status
+         * @enum {string}
+         */
+        RunStatus: "pending" | "running" | "completed" | "failed";
+        /**
+         * @description Run output media type
+         * @enum {string}
+         */
+        OutputType: "imageUrl" | "videoUrl" | "audioUrl" | "text" | "documentUrl";
+        /** @description One output of a run. */
+        RunOutput: {
+            /** @description Run output identifier */
+            output_id: string;
+            type: components["schemas"]["OutputType"];
+            /** @description Run output URL */
+            url: string;
+        };
+        /** @description A technique run, as returned when it is started and when it is read. */
+        TechniqueRun: {
+            created_at: number;
+            progress: number;
+            /** @description Run identifier */
+            run_id: string;
+            status: components["schemas"]["RunStatus"];
+            charged_cost?: number;
+            completed_at?: number;
+            /** @description Machine-readable run error code */
+            error_code?: string;
+            /** @description Human-readable run error message */
+            error_message?: string;
+            outputs?: components["schemas"]["RunOutput"][];
+            poll_url?: string;
+            started_at?: number;
+        };
+        /**
+         * @description Run type
+         * @enum {string}
+         */
+        RunType: "generation" | "technique" | "action";
+        /**
+         * @description Action identifier
+         * @enum {string}
+         */
+        ActionId: "split-text" | "find-and-replace-text" | "concat-text" | "ken-burns-video" | "color-grade-image" | "change-image-ar" | "rotate-image" | "flip-image" | "color-filter-image" | "color-tint-image" | "filter-color-image" | "blur-image" | "duplicate-image" | "side-by-side-composite" | "add-shape-to-image" | "generate-shape-image" | "add-text-to-image" | "generate-text-image" | "qr-code-generator" | "stitch-videos" | "split-video" | "extract-video-frames" | "color-grade-video" | "video-to-frame-grid" | "boomerang-video" | "reverse-video" | "video-to-long-exposure" | "video-effect" | "color-filter-video" | "speed-up-video" | "slow-down-video" | "duplicate-video" | "greenscreen-video" | "resize-video" | "change-video-ar" | "split-audio-from-video" | "merge-audio-into-video";
+        /** @description A run started through the top-level run resource. */
+        RunStartedResponse: {
+            /** @description Cost charged in USD */
+            charged_cost: number;
+            estimated_seconds: number;
+            /** @description Run identifier */
+            run_id: string;
+            type: components["schemas"]["RunType"];
+            action?: {
+                action_id: components["schemas"]["ActionId"];
+            };
+            model?: {
+                /** @description Model identifier */
+                model_id: string;
+            };
+            /**
+             * Format: uri
+             * @description URL to poll pending/running runs or fetch completed/failed run details.
+             */
+            poll_url?: string;
+            /** @description Project identifier */
+            project_id?: string;
+            technique?: {
+                /** @description Technique name */
+                name: string;
+                /** @description Technique identifier */
+                technique_id: string;
+            };
+        };
+        /**
+         * @description Machine-readable error code
+         * @enum {string}
+         */
+        ErrorCode: "input_validation_error" | "unauthorized" | "insufficient_credits" | "forbidden" | "not_found" | "idempotency_duplicate" | "rate_limited" | "unknown_error";
+        /** @description One invalid field of a request. */
+        FieldError: {
+            /** @description The field's path, e.g. `prompt` or `inputs[0].type` */
+            field: string;
+            /** @description What is wrong with it */
+            message: string;
+        };
+        /** @description The one envelope every error response uses. */
+        ErrorEnvelope: {
+            error: {
+                code: components["schemas"]["ErrorCode"];
+                /** @description Human-readable error message */
+                message: string;
+                /** @description The invalid fields, for input_validation_error */
+                fields?: components["schemas"]["FieldError"][];
+            };
+        };
+        /**
+         * @description Webhook event type
+         * @enum {string}
+         */
+        WebhookEventType: "run.completed" | "run.failed";
+        /** @description The event POSTed to a run's callback_url when the run ends. */
+        RunWebhookEvent: {
+            /** @description Event identifier, also sent as Flora-Webhook-Id */
+            id: string;
+            type: components["schemas"]["WebhookEventType"];
+            /** @description API version the event was rendered with */
+            api_version: string;
+            /** @description Unix seconds when the event was created */
+            created_at: number;
+            data: {
+                /** @description Run identifier */
+                run_id: string;
+                run_type: components["schemas"]["RunType"];
+                /** @description Workspace identifier */
+                workspace_id: string;
+                /**
+                 * @description The run's final status
+                 * @enum {string}
+                 */
+                status: "completed" | "failed";
+                /** @description Machine-readable run error code, for failed runs */
+                error_code?: string;
+                /** @description Human-readable run error message, for failed runs */
+                error_message?: string;
+            };
+        };
+    };
+    responses: {
+        /** @description The technique run. */
+        TechniqueRun: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TechniqueRun"];
+            };
+        };
+        /** @description The request is invalid; `fields` names each offending field. */
+        InputValidationError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "input_validation_error",
+                 *         "message": "prompt: Required",
+                 *         "fields": [
+                 *           {
+                 *             "field": "prompt",
+                 *             "message": "Required"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The API key is missing or invalid. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "unauthorized",
+                 *         "message": "Invalid API key."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The workspace has too few credits to start this run. */
+        InsufficientCredits: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "insufficient_credits",
+                 *         "message": "Insufficient credits."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The API key may not do this. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "forbidden",
+                 *         "message": "Forbidden."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No such technique or run is visible to this API key. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "not_found",
+                 *         "message": "Not found."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The Idempotency-Key was already used in the last two hours; the earlier request was accepted and this one was not run. */
+        IdempotencyDuplicate: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "idempotency_duplicate",
+                 *         "message": "Duplicate idempotency key."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Too many requests; wait for `Retry-After` seconds. */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "rate_limited",
+                 *         "message": "Rate limit exceeded."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The server failed; the request may be retried. */
+        UnknownError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "unknown_error",
+                 *         "message": "An unknown error occurred."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description Technique identifier or slug
+         * @example art-directors-critique
+         */
+        TechniqueId: string;
+        /**
+         * @description Run identifier
+         * @example run_abc123
+         */
+        RunId: string;
+        /**
+         * @description Idempotency key for safely retrying requests. A request that repeats a key seen in the last two hours is not run again: it answers 409 idempotency_duplicate.
+         * @example 4f0e7c1a-6f0b-4a53-9b8e-2d1c0f6e5a11
+         */
+        IdempotencyKey: string;
+    };
+    requestBodies: never;
+    headers: {
+        /**
+         * @description Seconds to wait before retrying.
+         * @example 2
+         */
+        RetryAfter: number;
+    };
+    pathItems: never;
+}
+export type InputType = components['schemas']['InputType'];
+export type TechniqueInput = components['schemas']['TechniqueInput'];
+export type RunMode = components['schemas']['RunMode'];
+export type TechniqueRunCreateRequest = components['schemas']['TechniqueRunCreateRequest'];
+export type StartTechniqueRunRequest = components['schemas']['StartTechniqueRunRequest'];
+export type RunStatus = components['schemas']['RunStatus'];
+export type OutputType = components['schemas']['OutputType'];
+export type RunOutput = components['schemas']['RunOutput'];
+export type TechniqueRun = components['schemas']['TechniqueRun'];
+export type RunType = components['schemas']['RunType'];
+export type ActionId = components['schemas']['ActionId'];
+export type RunStartedResponse = components['schemas']['RunStartedResponse'];
+export type ErrorCode = components['schemas']['ErrorCode'];
+export type FieldError = components['schemas']['FieldError'];
+export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
+export type WebhookEventType = components['schemas']['WebhookEventType'];
+export type RunWebhookEvent = components['schemas']['RunWebhookEvent'];
+export type ResponseTechniqueRun = components['responses']['TechniqueRun'];
+export type ResponseInputValidationError = components['responses']['InputValidationError'];
+export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponseInsufficientCredits = components['responses']['InsufficientCredits'];
+export type ResponseForbidden = components['responses']['Forbidden'];
+export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponseIdempotencyDuplicate = components['responses']['IdempotencyDuplicate'];
+export type ResponseRateLimited = components['responses']['RateLimited'];
+export type ResponseUnknownError = components['responses']['UnknownError'];
+export type ParameterTechniqueId = components['parameters']['TechniqueId'];
+export type ParameterRunId = components['parameters']['RunId'];
+export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
+export type HeaderRetryAfter = components['headers']['RetryAfter'];
+export type $defs = Record<string, never>;
+export interface operations {
+    createTechniqueRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Idempotency key for safely retrying requests. A request that repeats a key seen in the last two hours is not run again: it answers 409 idempotency_duplicate.
+                 * @example 4f0e7c1a-6f0b-4a53-9b8e-2d1c0f6e5a11
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description Technique identifier or slug
+                 * @example art-directors-critique
+                 */
+                techniqueId: components["parameters"]["TechniqueId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TechniqueRunCreateRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TechniqueRun"];
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["InsufficientCredits"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyDuplicate"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    getTechniqueRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Technique identifier or slug
+                 * @example art-directors-critique
+                 */
+                techniqueId: components["parameters"]["TechniqueId"];
+                /**
+                 * @description Run identifier
+                 * @example run_abc123
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TechniqueRun"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    startTechniqueRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Idempotency key for safely retrying requests. A request that repeats a key seen in the last two hours is not run again: it answers 409 idempotency_duplicate.
+                 * @example 4f0e7c1a-6f0b-4a53-9b8e-2d1c0f6e5a11
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "inputs": {
+                 *         "foo": "bar"
+                 *       },
+                 *       "technique_id": "tech_abcd1234",
+                 *       "workspace_id": "ws_abc123"
+                 *     }
+                 */
+                "application/json": components["schemas"]["StartTechniqueRunRequest"];
+            };
+        };
+        responses: {
+            /** @description The run was started. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStartedResponse"];
+                };
+            };
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["InsufficientCredits"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyDuplicate"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    runEndedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Timestamp and one or more HMAC-SHA256 signatures of `<t>.<raw body>`.
+                 * @example t=1767225600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
+                 */
+                "Flora-Signature": string;
+                /**
+                 * @description Unique id of this event; the same on every delivery attempt, so receivers can de-duplicate.
+                 * @example evt_abc123
+                 */
+                "Flora-Webhook-Id": string;
+                /**
+                 * @description The event type, the same as the body's `type`.
+                 * @example run.completed
+                 */
+                "Flora-Event": components["schemas"]["WebhookEventType"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunWebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example ok */
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,32 @@
+/** The drift check: a spec edited without regenerating fails `npm run check:generated`, naming the files. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SPEC_PATH } from './spec-schema.js';
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+describe('check:generated', () => {
+  it('passes on the committed spec', () => {
+    const out = execFileSync(tsx, ['scripts/generate.ts', '--check'], { encoding: 'utf8' });
+    expect(out).toContain('generated/ matches spec/openapi.yaml');
+  });
+
+  it('fails, naming the stale files, when one enum value changes without regenerating', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flora-spec-'));
+    const edited = readFileSync(SPEC_PATH, 'utf8').replace('- merge-audio-into-video', '- merge-audio-into-clip');
+    expect(edited).not.toEqual(readFileSync(SPEC_PATH, 'utf8'));
+    writeFileSync(join(dir, 'openapi.yaml'), edited);
+    const run = spawnSync(tsx, ['scripts/generate.ts', '--check', '--spec', join(dir, 'openapi.yaml')], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('generated/ is out of date with spec/openapi.yaml');
+    expect(run.stderr).toContain('generated/openapi.ts');
+    expect(run.stderr).toContain('generated/constants.ts');
+    expect(run.stderr).toContain('generated/validators.cjs');
+    expect(run.stderr).toContain('npm run generate');
+  });
+});

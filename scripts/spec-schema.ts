@@ -1,0 +1,64 @@
+/**
+ * Loads spec/openapi.yaml and gives an ajv (JSON Schema 2020-12, with formats) that knows the whole
+ * spec under one id, so any schema in it can be reached as `${SPEC_ID}#/$defs/Name`.
+ * Used by the generator (precompiled validators) and by the tests (the spec's own examples, the
+ * responses of Prism and the simulator), so both read the schemas the same way.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type Options } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+export const SPEC_PATH = fileURLToPath(new URL('../spec/openapi.yaml', import.meta.url));
+export const SPEC_ID = 'https://app.flora.ai/api/v1/openapi.json';
+
+export interface SchemaObject {
+  enum?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface OpenAPISpec {
+  openapi: string;
+  paths: Record<string, Record<string, any>>;
+  webhooks?: Record<string, Record<string, any>>;
+  components: {
+    schemas: Record<string, SchemaObject>;
+    responses: Record<string, any>;
+    parameters: Record<string, any>;
+    headers: Record<string, any>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export function loadSpec(path: string = SPEC_PATH): OpenAPISpec {
+  return parse(readFileSync(path, 'utf8')) as OpenAPISpec;
+}
+
+/** The id of one of the spec's component schemas, for `ajv.getSchema`. */
+export const schemaRef = (name: string): string => `${SPEC_ID}#/$defs/${name}`;
+
+/** Rewrites `#/components/schemas/X` references to `#/$defs/X`, the place JSON Schema keeps them. */
+function toDefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toDefs);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/$defs/') : toDefs(v),
+    ]),
+  );
+}
+
+/**
+ * An ajv (strict, all errors) holding the spec's component schemas as one JSON Schema document.
+ * Only `components.schemas` is given to ajv: the rest of an OpenAPI document is not JSON Schema.
+ */
+export function createSpecAjv(spec: OpenAPISpec = loadSpec(), options: Options = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, ...options });
+  // ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose .default is the plugin.
+  ajvFormats.default(ajv);
+  ajv.addSchema({ $id: SPEC_ID, $defs: toDefs(spec.components.schemas) as Record<string, object> });
+  return ajv;
+}
