@@ -1,0 +1,48 @@
+/**
+ * What every resource method returns: awaiting it gives the parsed, validated data, and
+ * `.withResponse()` gives the data with the raw `Response` and the request id, as in Stainless SDKs.
+ */
+
+/** The data of a call together with the HTTP response it came from. */
+export interface WithResponse<T> {
+  data: T;
+  /** The final attempt's response; its body has already been read. */
+  response: Response;
+  /** The `x-request-id` (or `request-id`) response header, when the server sent one. */
+  requestId: string | undefined;
+}
+
+/** Structurally a `Promise<T>`, so it can be stored in a `Promise<T>` variable or passed to `Promise.all`. */
+export class APIPromise<T> implements Promise<T> {
+  readonly #result: Promise<WithResponse<T>>;
+  readonly [Symbol.toStringTag] = 'APIPromise';
+
+  constructor(result: Promise<WithResponse<T>>) {
+    this.#result = result;
+  }
+
+  /** The data together with the raw `Response` and request id. */
+  withResponse(): Promise<WithResponse<T>> {
+    return this.#result;
+  }
+
+  /** The raw `Response` of the final attempt (body already read). */
+  asResponse(): Promise<Response> {
+    return this.#result.then((r) => r.response);
+  }
+
+  then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.#result.then((r) => r.data).then(onfulfilled, onrejected);
+  }
+
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.then(undefined, onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onfinally);
+  }
+}

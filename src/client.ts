@@ -1,0 +1,250 @@
+/**
+ * The client: options, the openapi-fetch client underneath, and `call`, which turns one operation's
+ * answer into validated data or a typed error. Resources (`client.techniques.runs`, `client.runs`)
+ * only say which path to call with what.
+ */
+import createClient, { type Client } from 'openapi-fetch';
+import type { FieldError, paths } from '../generated/openapi.js';
+import { APIPromise, type WithResponse } from './api-promise.js';
+import { policyFetch, type CallState, type PolicyConfig, type RequestOptions } from './core.js';
+import { APIError, FloraError, IdempotencyDuplicateError, InputValidationError, RateLimitError, ResponseValidationError } from './errors.js';
+import { createLogger, parseLogLevel, redact, type Logger, type LogLevel } from './log.js';
+import { Runs } from './resources/runs.js';
+import { Techniques } from './resources/techniques.js';
+import { retryAfterMs } from './retry.js';
+import { isLoopback, validate, type SchemaName } from './validation.js';
+
+export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
+
+/** Options of `new Flora()` / `createFloraClient()`. Every one has a default. */
+export interface ClientOptions {
+  /** Defaults to `process.env.FLORA_API_KEY`. Sent only in `Authorization`; never logged or put in an error. */
+  apiKey?: string | undefined;
+  /** Defaults to `process.env.FLORA_BASE_URL`, else `https://app.flora.ai/api/v1`. */
+  baseUrl?: string | undefined;
+  /** A fetch implementation (tests, proxies, instrumentation). Defaults to `globalThis.fetch`. */
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  /** Per-attempt timeout in ms. Default 60 000. */
+  timeout?: number | undefined;
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number | undefined;
+  /** Headers sent with every request. */
+  headers?: Record<string, string> | undefined;
+  /** Where log lines go. Default `console`. */
+  logger?: Logger | undefined;
+  /** Default `process.env.FLORA_LOG`, else `warn`. */
+  logLevel?: LogLevel | undefined;
+  /** Check request bodies before sending and responses on arrival against the spec. Default true. */
+  validate?: boolean | { requests?: boolean; responses?: boolean } | undefined;
+  /** Allow sending the key over plain http to a host other than loopback. Default false. */
+  allowInsecureHttp?: boolean | undefined;
+}
+
+export type { RequestOptions };
+
+/** The operations, with what a success answer must match. */
+export const OPERATIONS = {
+  createTechniqueRun: { label: 'POST /techniques/{techniqueId}/runs', success: 'TechniqueRun' },
+  getTechniqueRun: { label: 'GET /techniques/{techniqueId}/runs/{runId}', success: 'TechniqueRun' },
+  startTechniqueRun: { label: 'POST /runs/technique', success: 'RunStartedResponse' },
+} as const satisfies Record<string, { label: string; success: SchemaName }>;
+export type OperationId = keyof typeof OPERATIONS;
+
+/** What a resource hands `call`: how to send, given the per-call fetch. */
+export type Send = (fetch: (request: Request) => Promise<Response>) => Promise<{ response: Response }>;
+
+const env = (name: string): string | undefined => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
+
+function requestIdOf(headers: Headers): string | undefined {
+  return headers.get('x-request-id') ?? headers.get('request-id') ?? undefined;
+}
+
+function formatFields(fields: FieldError[] | undefined): string {
+  return fields?.length ? ` (${fields.map((f) => `${f.field}: ${f.message}`).join('; ')})` : '';
+}
+
+/** The API's error envelope, when the body is one; a short text excerpt otherwise. */
+function readErrorBody(text: string): { body: unknown; code?: string; message?: string; fields?: FieldError[] } {
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // A proxy's HTML page or a truncated body: keep the text.
+  }
+  const error = (body as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
+  if (error && typeof error.message === 'string') {
+    return {
+      body,
+      ...(typeof error.code === 'string' ? { code: error.code } : {}),
+      message: error.message,
+      ...(Array.isArray(error.fields) ? { fields: error.fields as FieldError[] } : {}),
+    };
+  }
+  return { body };
+}
+
+function excerpt(text: string): string {
+  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain ? (plain.length > 200 ? `${plain.slice(0, 200)}…` : plain) : '(empty body)';
+}
+
+/**
+ * A FLORA API client. `new Flora()` reads `FLORA_API_KEY` and `FLORA_BASE_URL`.
+ *
+ * ```ts
+ * const flora = new Flora();
+ * const run = await flora.techniques.runs.create('art-directors-critique', {
+ *   inputs: [{ id: 'prompt', type: 'text', value: 'a red fox' }],
+ *   mode: 'async',
+ * });
+ * ```
+ */
+export class Flora {
+  readonly baseUrl: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  /** Nested technique routes: `techniques.runs.create`, `.retrieve`. */
+  readonly techniques: Techniques;
+  /** The top-level run resource: `runs.startTechnique`. */
+  readonly runs: Runs;
+  /**
+   * The underlying openapi-fetch client, for `{ data, error }` style calls. It sends the key and applies
+   * the same timeouts, retries and idempotency keys; it does not validate.
+   */
+  readonly raw: Client<paths>;
+  /** @internal */
+  readonly logger: Logger;
+  readonly #validateRequests: boolean;
+  readonly #validateResponses: boolean;
+  readonly #policy: PolicyConfig;
+
+  constructor(options: ClientOptions = {}) {
+    const apiKey = options.apiKey ?? env('FLORA_API_KEY');
+    if (!apiKey) {
+      throw new FloraError('Missing API key: pass `apiKey` to the client or set the FLORA_API_KEY environment variable.');
+    }
+    this.baseUrl = (options.baseUrl ?? env('FLORA_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(this.baseUrl);
+    } catch {
+      throw new FloraError(`Invalid baseUrl ${JSON.stringify(this.baseUrl)}: expected an absolute http(s) URL.`);
+    }
+    if (url.protocol === 'http:' && !isLoopback(url) && !options.allowInsecureHttp) {
+      throw new FloraError(
+        `Refusing to send the API key over plain http to ${url.host}: use https, or pass allowInsecureHttp: true.`,
+      );
+    }
+    this.timeout = options.timeout ?? 60_000;
+    this.maxRetries = options.maxRetries ?? 2;
+    const v = options.validate ?? true;
+    this.#validateRequests = typeof v === 'boolean' ? v : (v.requests ?? true);
+    this.#validateResponses = typeof v === 'boolean' ? v : (v.responses ?? true);
+    this.logger = createLogger(options.logger ?? console, options.logLevel ?? parseLogLevel(env('FLORA_LOG')), [apiKey]);
+    const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+    this.#policy = { fetch: fetchImpl, apiKey, timeout: this.timeout, maxRetries: this.maxRetries, logger: this.logger };
+    this.raw = createClient<paths>({
+      baseUrl: this.baseUrl,
+      headers: options.headers,
+      fetch: (request) => policyFetch(this.#policy)(request),
+    });
+    this.techniques = new Techniques(this);
+    this.runs = new Runs(this);
+  }
+
+  /** Whether http callback URLs to loopback are acceptable: only when the API itself is on loopback. */
+  get isLocal(): boolean {
+    return isLoopback(this.baseUrl);
+  }
+
+  /**
+   * Throws `InputValidationError` (nothing is sent) when `problems` is not empty and request validation is
+   * on. Resources call it with what `validate()` found.
+   * @internal
+   */
+  checkRequest(problems: () => FieldError[]): void {
+    if (!this.#validateRequests) return;
+    const fields = problems();
+    if (fields.length === 0) return;
+    throw new InputValidationError({
+      status: undefined,
+      message: `Invalid request, not sent: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+      fields,
+    });
+  }
+
+  /**
+   * Sends one operation through the retry policy and turns the answer into data or a typed error.
+   * @internal
+   */
+  call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send): APIPromise<T> {
+    return new APIPromise(this.#call<T>(operation, options ?? {}, send));
+  }
+
+  async #call<T>(operation: OperationId, options: RequestOptions, send: Send): Promise<WithResponse<T>> {
+    const state: CallState = { attempts: 0, idempotencyKey: undefined, mayHaveBeenProcessed: false };
+    const { response } = await send(policyFetch(this.#policy, options, state));
+    // A server (or proxy) that echoes the key back must not get it into an error: redact errors' bodies.
+    const text = response.ok ? (state.body ?? '') : redact(state.body ?? '', [this.#policy.apiKey]);
+    const requestId = requestIdOf(response.headers);
+    const op = OPERATIONS[operation];
+    if (response.ok) return { data: this.#parseSuccess<T>(op, response.status, text, requestId), response, requestId };
+    throw this.#toError(response, text, requestId, state);
+  }
+
+  #parseSuccess<T>(op: (typeof OPERATIONS)[OperationId], status: number, text: string, requestId: string | undefined): T {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new ResponseValidationError({
+        operation: op.label,
+        status,
+        fields: [{ field: '(body)', message: text ? `is not JSON: ${excerpt(text)}` : 'is empty' }],
+        requestId,
+        body: text,
+      });
+    }
+    if (this.#validateResponses) {
+      const fields = validate(op.success, data);
+      if (fields.length > 0) throw new ResponseValidationError({ operation: op.label, status, fields, requestId, body: data });
+    } else if (data === null || typeof data !== 'object') {
+      // Even unvalidated, a success must be an object: never hand back undefined or a bare string as data.
+      throw new ResponseValidationError({ operation: op.label, status, fields: [{ field: '(body)', message: 'must be object' }], requestId, body: data });
+    }
+    return data as T;
+  }
+
+  #toError(response: Response, text: string, requestId: string | undefined, state: CallState): APIError {
+    const { status, headers } = response;
+    const parsed = readErrorBody(text);
+    const reqId = requestId ? ` [request id ${requestId}]` : '';
+    const described = parsed.message !== undefined
+      ? `${status} ${parsed.code ?? 'error'}: ${parsed.message}${formatFields(parsed.fields)}`
+      : `${status} ${response.statusText || 'error'}: ${excerpt(text)}`;
+    const init = { status, code: parsed.code, fields: parsed.fields, headers, requestId, body: parsed.body, message: described + reqId };
+    if (status === 409 && parsed.code === 'idempotency_duplicate' && state.attempts > 1 && state.mayHaveBeenProcessed) {
+      return new IdempotencyDuplicateError({
+        ...init,
+        acceptedEarlier: true,
+        idempotencyKey: state.idempotencyKey,
+        message:
+          `${described}: an earlier attempt of this same call (Idempotency-Key ${state.idempotencyKey}) was accepted but its answer was lost, ` +
+          `so the run was started once and not charged twice. Do not retry; find the run instead.${reqId}`,
+      });
+    }
+    if (status === 409 && parsed.code === 'idempotency_duplicate') {
+      return new IdempotencyDuplicateError({ ...init, idempotencyKey: state.idempotencyKey });
+    }
+    if (status === 429) {
+      const ms = retryAfterMs(headers, Infinity);
+      return new RateLimitError({ ...init, retryAfter: ms === undefined ? undefined : ms / 1000 });
+    }
+    return APIError.generate(init);
+  }
+}
+
+/** Same as `new Flora(options)`. */
+export function createFloraClient(options?: ClientOptions): Flora {
+  return new Flora(options);
+}

@@ -1,0 +1,299 @@
+/** Retries, backoff, Retry-After, per-attempt timeouts, abort and idempotency keys, with an injected fetch. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  IdempotencyDuplicateError,
+  InternalServerError,
+  RateLimitError,
+} from './errors.js';
+import { backoffMs, retryAfterMs } from './retry.js';
+import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from './test-utils.js';
+
+const fail500 = () => envelope('unknown_error', 'An unknown error occurred.', 500);
+const reset = () => new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+
+/** Runs `promise` to completion under fake timers, recording each sleep the client asks for. */
+async function settle<T>(promise: Promise<T>): Promise<{ result?: T; error?: unknown }> {
+  const outcome = promise.then(
+    (result) => ({ result }),
+    (error) => ({ error }),
+  );
+  await vi.runAllTimersAsync();
+  return outcome;
+}
+
+describe('retries', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('retries 500s up to maxRetries (default 2: three attempts) and then throws InternalServerError', async () => {
+    const { fetch, requests } = scriptedFetch(fail500());
+    const { error } = await settle(testClient(fetch).techniques.runs.retrieve('run_1', { techniqueId: 't' }));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('succeeds when a retry succeeds', async () => {
+    const { fetch, requests } = scriptedFetch(fail500(), reset(), json(RUN));
+    const { result } = await settle(testClient(fetch).techniques.runs.retrieve('run_1', { techniqueId: 't' }));
+    expect(result).toEqual(RUN);
+    expect(requests).toHaveLength(3);
+  });
+
+  it.each([408, 429, 500, 502, 503, 504])('retries status %i', async (status) => {
+    const { fetch, requests } = scriptedFetch(new Response('', { status }), json(RUN));
+    await settle(testClient(fetch).techniques.runs.retrieve('run_1', { techniqueId: 't' }));
+    expect(requests).toHaveLength(2);
+  });
+
+  it.each([400, 401, 402, 403, 404, 409, 422])('never retries status %i', async (status) => {
+    const { fetch, requests } = scriptedFetch(new Response('{}', { status }));
+    const { error } = await settle(testClient(fetch).techniques.runs.retrieve('run_1', { techniqueId: 't' }));
+    expect(error).toBeDefined();
+    expect(requests).toHaveLength(1);
+  });
+
+  it('retries connection errors and ends in APIConnectionError naming the cause', async () => {
+    const { fetch, requests } = scriptedFetch(reset());
+    const { error } = await settle(testClient(fetch, { maxRetries: 4 }).techniques.runs.retrieve('r', { techniqueId: 't' }));
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect((error as Error).message).toContain('ECONNRESET');
+    expect(requests).toHaveLength(5);
+  });
+
+  it('honours per-call maxRetries, including 0', async () => {
+    const { fetch, requests } = scriptedFetch(fail500());
+    await settle(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { maxRetries: 0 }));
+    expect(requests).toHaveLength(1);
+  });
+
+  it('waits min(0.5 s * 2^n, 8 s) times a jitter in (0.75, 1] between attempts', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0); // no jitter: the full delay
+    const times: number[] = [];
+    const { fetch } = scriptedFetch(() => {
+      times.push(Date.now());
+      return fail500();
+    });
+    await settle(testClient(fetch, { maxRetries: 6 }).techniques.runs.retrieve('r', { techniqueId: 't' }));
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect(backoffMs(0, () => 1)).toBe(375);
+    expect(backoffMs(10, () => 0.5)).toBe(7000);
+  });
+
+  it('waits what Retry-After says, in seconds, as an HTTP date, or retry-after-ms', async () => {
+    const times: number[] = [];
+    const at = (r: Response) => () => {
+      times.push(Date.now());
+      return r;
+    };
+    const date = new Date(Date.now() + 3_000).toUTCString();
+    const { fetch } = scriptedFetch(
+      at(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '2' })),
+      at(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'retry-after-ms': '1250', 'Retry-After': '9' })),
+      at(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': date })),
+      at(json(RUN)),
+    );
+    const { result } = await settle(testClient(fetch, { maxRetries: 3 }).techniques.runs.retrieve('r', { techniqueId: 't' }));
+    expect(result).toEqual(RUN);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps[0]).toBe(2000);
+    expect(gaps[1]).toBe(1250);
+    expect(gaps[2]).toBeGreaterThanOrEqual(1000); // the date was 3 s ahead of the first answer, 3.25 s have passed since... within a second
+    expect(gaps[2]).toBeLessThanOrEqual(3000);
+  });
+
+  it('ignores a Retry-After over 60 s and uses its own backoff', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const times: number[] = [];
+    const { fetch } = scriptedFetch(() => {
+      times.push(Date.now());
+      return times.length === 1 ? envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '3600' }) : json(RUN);
+    });
+    await settle(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }));
+    expect(times[1]! - times[0]!).toBe(500);
+    expect(retryAfterMs(new Headers({ 'retry-after': '61' }))).toBeUndefined();
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }))).toBeUndefined();
+    expect(retryAfterMs(new Headers({ 'retry-after': '-1' }))).toBeUndefined();
+  });
+
+  it('gives RateLimitError the Retry-After it received when retries run out', async () => {
+    const { fetch } = scriptedFetch(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '7' }));
+    const { error } = await settle(testClient(fetch, { maxRetries: 1 }).techniques.runs.retrieve('r', { techniqueId: 't' }));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBe(7);
+    expect((error as RateLimitError).code).toBe('rate_limited');
+  });
+});
+
+describe('timeouts', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gives every attempt its own timeout, then throws APIConnectionTimeoutError', async () => {
+    const starts: number[] = [];
+    const { fetch } = scriptedFetch((req, signal) => {
+      starts.push(Date.now());
+      return hang(req, signal);
+    });
+    const { error } = await settle(
+      testClient(fetch, { timeout: 1_000, maxRetries: 2 }).techniques.runs.retrieve('r', { techniqueId: 't' }),
+    );
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect((error as Error).message).toContain('1000 ms');
+    expect(starts).toHaveLength(3); // a shared signal would have failed attempts 2 and 3 at once
+  });
+
+  it('times out even when a custom fetch ignores the abort signal', async () => {
+    const { fetch } = scriptedFetch(() => new Promise<Response>(() => {}));
+    const { error } = await settle(
+      testClient(fetch, { timeout: 500, maxRetries: 0 }).techniques.runs.retrieve('r', { techniqueId: 't' }),
+    );
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+  });
+
+  it('counts reading the body against the attempt: a body that stalls times out and is retried', async () => {
+    let attempt = 0;
+    const { fetch } = scriptedFetch(() => {
+      attempt++;
+      if (attempt > 1) return json(RUN);
+      const stalled = new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"run_id":')) });
+      return new Response(stalled, { status: 200 });
+    });
+    const client = testClient(fetch, { timeout: 1_000 });
+    const { result } = await settle(client.techniques.runs.retrieve('r', { techniqueId: 't' }));
+    expect(result).toEqual(RUN);
+    expect(attempt).toBe(2);
+  });
+
+  it('takes a per-call timeout', async () => {
+    const { fetch } = scriptedFetch(hang);
+    const started = Date.now();
+    const { error } = await settle(
+      testClient(fetch, { maxRetries: 0 }).techniques.runs.retrieve('r', { techniqueId: 't' }, { timeout: 250 }),
+    );
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(Date.now() - started).toBe(250);
+  });
+});
+
+describe('abort', () => {
+  it('stops an attempt in flight with APIUserAbortError and makes no further attempt', async () => {
+    const { fetch, requests } = scriptedFetch(hang);
+    const controller = new AbortController();
+    const call = testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('stops the wait between retries at once', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { fetch, requests } = scriptedFetch(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '30' }));
+    const controller = new AbortController();
+    const call = testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { signal: controller.signal });
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 50);
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(requests).toHaveLength(1);
+    vi.restoreAllMocks();
+  });
+
+  it('does not send at all when the signal is already aborted', async () => {
+    const { fetch, requests } = scriptedFetch(json(RUN));
+    const call = testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { signal: AbortSignal.abort() });
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe('idempotency', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends one generated Idempotency-Key on every attempt of a create, and a new one per call', async () => {
+    const { fetch, requests } = scriptedFetch(fail500(), reset(), json(RUN));
+    const client = testClient(fetch);
+    await settle(client.techniques.runs.create('t', NESTED_BODY));
+    const keys = requests.map((r) => r.headers.get('idempotency-key'));
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await settle(client.techniques.runs.create('t', NESTED_BODY));
+    expect(requests[3]!.headers.get('idempotency-key')).not.toBe(keys[0]);
+  });
+
+  it('does the same for startTechnique', async () => {
+    const { fetch, requests } = scriptedFetch(reset(), json(STARTED));
+    await settle(testClient(fetch).runs.startTechnique(TOP_BODY));
+    expect(requests[0]!.headers.get('idempotency-key')).toBeTruthy();
+    expect(requests[1]!.headers.get('idempotency-key')).toBe(requests[0]!.headers.get('idempotency-key'));
+  });
+
+  it('uses the caller’s key from the option for the header and the body', async () => {
+    const { fetch, requests } = scriptedFetch(json(RUN));
+    await settle(testClient(fetch).techniques.runs.create('t', NESTED_BODY, { idempotencyKey: 'order-42' }));
+    expect(requests[0]!.headers.get('idempotency-key')).toBe('order-42');
+    expect(JSON.parse(requests[0]!.body).idempotency_key).toBe('order-42');
+  });
+
+  it('uses the caller’s key from the body for the header', async () => {
+    const { fetch, requests } = scriptedFetch(fail500(), json(RUN));
+    await settle(testClient(fetch).techniques.runs.create('t', { ...NESTED_BODY, idempotency_key: 'order-43' }));
+    expect(requests.map((r) => r.headers.get('idempotency-key'))).toEqual(['order-43', 'order-43']);
+  });
+
+  it('says an earlier attempt was accepted when a retry answers idempotency_duplicate, and stops', async () => {
+    const { fetch, requests } = scriptedFetch(reset(), envelope('idempotency_duplicate', 'Duplicate idempotency key.', 409));
+    const { error } = await settle(testClient(fetch).techniques.runs.create('t', NESTED_BODY));
+    expect(error).toBeInstanceOf(IdempotencyDuplicateError);
+    const e = error as IdempotencyDuplicateError;
+    expect(e.acceptedEarlier).toBe(true);
+    expect(e.status).toBe(409);
+    expect(e.idempotencyKey).toBe(requests[0]!.headers.get('idempotency-key'));
+    expect(e.message).toMatch(/earlier attempt of this same call .* was accepted/);
+    expect(e.message).toMatch(/not charged twice/);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('does not claim an earlier acceptance when the earlier attempts were only rate limited', async () => {
+    const { fetch } = scriptedFetch(
+      envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '1' }),
+      envelope('idempotency_duplicate', 'Duplicate idempotency key.', 409),
+    );
+    const { error } = await settle(testClient(fetch).techniques.runs.create('t', NESTED_BODY, { idempotencyKey: 'reused' }));
+    expect(error).toBeInstanceOf(IdempotencyDuplicateError);
+    expect((error as IdempotencyDuplicateError).acceptedEarlier).toBe(false);
+  });
+
+  it('a first-attempt 409 is the caller’s own duplicate key', async () => {
+    const { fetch } = scriptedFetch(envelope('idempotency_duplicate', 'Duplicate idempotency key.', 409));
+    const { error } = await settle(testClient(fetch).techniques.runs.create('t', NESTED_BODY, { idempotencyKey: 'k1' }));
+    expect((error as IdempotencyDuplicateError).acceptedEarlier).toBe(false);
+    expect((error as Error).message).toBe('409 idempotency_duplicate: Duplicate idempotency key.');
+  });
+
+  it('never retries a 401', async () => {
+    const { fetch, requests } = scriptedFetch(envelope('unauthorized', 'Invalid API key.', 401));
+    const { error } = await settle(testClient(fetch).techniques.runs.create('t', NESTED_BODY));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The fetch that openapi-fetch calls: one logical call, several attempts. Each attempt gets its own
+ * timeout (openapi-fetch's client-level signal would be shared by all of them), reads the whole body
+ * inside that timeout (a body cut off mid-way is a connection error, retried like one), and retries
+ * connection errors, timeouts, 408, 429 and 5xx with jittered backoff or the server's Retry-After.
+ * Every POST carries one Idempotency-Key for all its attempts, so a retry can never start a second run.
+ */
+import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from './errors.js';
+import { redact, type Logger } from './log.js';
+import { backoffMs, isRetryableStatus, retryAfterMs, sleep } from './retry.js';
+
+/** Options every call accepts, overriding the client's. */
+export interface RequestOptions {
+  /** Aborts the call, including any wait between attempts. */
+  signal?: AbortSignal | undefined;
+  /** Per-attempt timeout in ms. */
+  timeout?: number | undefined;
+  /** Attempts after the first. */
+  maxRetries?: number | undefined;
+  /** Idempotency-Key for a POST; one is generated per call when absent. */
+  idempotencyKey?: string | undefined;
+  /** Extra headers for this call. */
+  headers?: Record<string, string | undefined> | undefined;
+}
+
+/** What a call's attempts leave behind, for the error that may follow. */
+export interface CallState {
+  attempts: number;
+  /** The Idempotency-Key every attempt of this POST carried. */
+  idempotencyKey: string | undefined;
+  /** True once an attempt ended in a way that leaves open whether the server acted on it (no answer, 5xx). */
+  mayHaveBeenProcessed: boolean;
+  /** The final answer's body text, read once here so nobody has to read the stream again. */
+  body?: string | undefined;
+}
+
+export interface PolicyConfig {
+  fetch: (request: Request) => Promise<Response>;
+  apiKey: string;
+  timeout: number;
+  maxRetries: number;
+  logger: Logger;
+  random?: () => number;
+}
+
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+function describeCause(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const base = err instanceof Error ? err.message : String(err);
+  return cause?.code ? `${base} (${cause.code})` : cause?.message ? `${base} (${cause.message})` : base;
+}
+
+/** Runs `work` under an attempt signal; rejects as soon as the signal aborts even if `work` ignores it. */
+function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+const TIMEOUT = Symbol('timeout');
+
+/** One attempt: fetch and read the body, within `timeoutMs`, stopping at once if `userSignal` aborts. */
+async function attempt(
+  config: PolicyConfig,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  userSignal: AbortSignal | undefined,
+): Promise<{ response: Response; text: string }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+  const onUserAbort = () => controller.abort(userSignal!.reason);
+  userSignal?.addEventListener('abort', onUserAbort, { once: true });
+  try {
+    return await race(
+      (async () => {
+        const response = await config.fetch(new Request(url, { ...init, signal: controller.signal }));
+        return { response, text: await response.text() };
+      })(),
+      controller.signal,
+    );
+  } catch (err) {
+    if (userSignal?.aborted) throw new APIUserAbortError(undefined, { cause: userSignal.reason });
+    if (controller.signal.reason === TIMEOUT) {
+      throw new APIConnectionTimeoutError(`Request timed out after ${timeoutMs} ms.`);
+    }
+    throw new APIConnectionError(`Connection error: ${redact(describeCause(err), [config.apiKey])}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+    userSignal?.removeEventListener('abort', onUserAbort);
+  }
+}
+
+/** A fetch for one logical call: auth, idempotency, per-attempt timeouts and retries. */
+export function policyFetch(
+  config: PolicyConfig,
+  options: RequestOptions = {},
+  state: CallState = { attempts: 0, idempotencyKey: undefined, mayHaveBeenProcessed: false },
+): (request: Request) => Promise<Response> {
+  const timeout = options.timeout ?? config.timeout;
+  const maxRetries = Math.max(0, options.maxRetries ?? config.maxRetries);
+  const log = config.logger;
+
+  return async (request) => {
+    const { method, url } = request;
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await request.text();
+    const headers = new Headers(request.headers);
+    for (const [k, v] of Object.entries(options.headers ?? {})) if (v !== undefined) headers.set(k, v);
+    headers.set('Authorization', `Bearer ${config.apiKey}`);
+    if (method !== 'GET' && method !== 'HEAD') {
+      state.idempotencyKey = options.idempotencyKey ?? headers.get('Idempotency-Key') ?? crypto.randomUUID();
+      headers.set('Idempotency-Key', state.idempotencyKey);
+    }
+    const init: RequestInit = { method, headers, body, redirect: request.redirect };
+    const label = `${method} ${url}`;
+
+    for (let retry = 0; ; retry++) {
+      if (options.signal?.aborted) throw new APIUserAbortError(undefined, { cause: options.signal.reason });
+      state.attempts = retry + 1;
+      const started = Date.now();
+      log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, state.idempotencyKey ? `Idempotency-Key ${state.idempotencyKey}` : '');
+      let outcome: { response: Response; text: string } | undefined;
+      let failure: APIConnectionError | undefined;
+      try {
+        outcome = await attempt(config, url, init, timeout, options.signal);
+      } catch (err) {
+        if (!(err instanceof APIConnectionError)) throw err;
+        failure = err;
+      }
+      const status = outcome?.response.status;
+      log.debug(`← ${label}: ${failure ? failure.message : status} in ${Date.now() - started} ms`);
+      if (failure || status! >= 500) state.mayHaveBeenProcessed = true;
+
+      if ((failure || isRetryableStatus(status!)) && retry < maxRetries) {
+        const asked = outcome ? retryAfterMs(outcome.response.headers) : undefined;
+        const wait = asked ?? backoffMs(retry, config.random);
+        log.info(`${label} ${failure ? failure.message : `answered ${status}`}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${asked !== undefined ? ' (Retry-After)' : ''}`);
+        try {
+          await sleep(wait, options.signal);
+        } catch {
+          throw new APIUserAbortError(undefined, { cause: options.signal?.reason });
+        }
+        continue;
+      }
+      if (failure) {
+        if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${failure.message}`);
+        throw failure;
+      }
+      const { response, text } = outcome!;
+      state.body = text;
+      return new Response(NULL_BODY_STATUS.has(response.status) ? null : text, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Every error the client throws is a `FloraError`. HTTP answers become an `APIError` subclass chosen by
+ * status (the names match the Stainless SDKs, so `catch (e) { if (e instanceof RateLimitError) ... }` ports
+ * over); failures to get an answer are `APIConnectionError`s; answers the spec does not allow are
+ * `ResponseValidationError`s. No error carries the API key: requests' headers are never attached.
+ */
+import type { ErrorCode, FieldError } from '../generated/openapi.js';
+
+export type { ErrorCode, FieldError };
+
+/** Base class of everything this package throws. */
+export class FloraError extends Error {
+  override name = 'FloraError';
+}
+
+/** What an `APIError` is built from. */
+export interface APIErrorInit {
+  status: number | undefined;
+  code?: string | undefined;
+  message: string;
+  fields?: FieldError[] | undefined;
+  headers?: Headers | undefined;
+  requestId?: string | undefined;
+  /** The parsed error body, or the raw text when it was not JSON. */
+  body?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * The API answered with an error status (or, for `InputValidationError`, the client refused to send a
+ * request the API would reject). Carries what the error envelope said and the response's headers.
+ */
+export class APIError extends FloraError {
+  override name = 'APIError';
+  /** HTTP status; undefined only for errors raised before any response. */
+  readonly status: number | undefined;
+  /** The envelope's `error.code` (e.g. `rate_limited`); undefined when the body was not an envelope. */
+  readonly code: string | undefined;
+  /** Per-field problems, from a 400 `input_validation_error` or from client-side validation. */
+  readonly fields: FieldError[] | undefined;
+  /** The response's headers. */
+  readonly headers: Headers | undefined;
+  /** The `x-request-id` (or `request-id`) response header, to quote to FLORA support. */
+  readonly requestId: string | undefined;
+  /** The error body as received: the parsed envelope, or text when it was not JSON. */
+  readonly body: unknown;
+
+  constructor(init: APIErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.code = init.code;
+    this.fields = init.fields;
+    this.headers = init.headers;
+    this.requestId = init.requestId;
+    this.body = init.body;
+  }
+
+  /** The subclass for a status and code; unknown 4xx stay `APIError`. */
+  static generate(init: APIErrorInit): APIError {
+    const { status, code } = init;
+    if (status === 400) return code === 'input_validation_error' || init.fields ? new InputValidationError(init) : new BadRequestError(init);
+    if (status === 401) return new AuthenticationError(init);
+    if (status === 402) return new InsufficientCreditsError(init);
+    if (status === 403) return new PermissionDeniedError(init);
+    if (status === 404) return new NotFoundError(init);
+    if (status === 409) return code === 'idempotency_duplicate' ? new IdempotencyDuplicateError(init) : new ConflictError(init);
+    if (status === 422) return new UnprocessableEntityError(init);
+    if (status === 429) return new RateLimitError(init);
+    if (status !== undefined && status >= 500) return new InternalServerError(init);
+    return new APIError(init);
+  }
+}
+
+/** 400: the API rejected the request. */
+export class BadRequestError extends APIError {
+  override name = 'BadRequestError';
+}
+
+/**
+ * 400 `input_validation_error`: `fields` names each bad field. Also thrown before any request when the
+ * client's own check of the body against the spec fails; then `status` is undefined and nothing was sent.
+ */
+export class InputValidationError extends BadRequestError {
+  override name = 'InputValidationError';
+  declare readonly fields: FieldError[];
+  constructor(init: APIErrorInit) {
+    super({ ...init, code: init.code ?? 'input_validation_error', fields: init.fields ?? [] });
+  }
+}
+
+/** 401 `unauthorized`: the API key is missing or invalid. */
+export class AuthenticationError extends APIError {
+  override name = 'AuthenticationError';
+}
+
+/** 402 `insufficient_credits`: the workspace cannot pay for this run. */
+export class InsufficientCreditsError extends APIError {
+  override name = 'InsufficientCreditsError';
+}
+
+/** 403 `forbidden`: the key may not do this. */
+export class PermissionDeniedError extends APIError {
+  override name = 'PermissionDeniedError';
+}
+
+/** 404 `not_found`: no such technique or run is visible to this key. */
+export class NotFoundError extends APIError {
+  override name = 'NotFoundError';
+}
+
+/** 409 with a code other than `idempotency_duplicate`. */
+export class ConflictError extends APIError {
+  override name = 'ConflictError';
+}
+
+/**
+ * 409 `idempotency_duplicate`: the Idempotency-Key was used in the last two hours, so this request was
+ * not run. When `acceptedEarlier` is true, the client itself had sent this key on an earlier attempt of
+ * the same call whose answer was lost: that attempt was accepted, the run exists once, and nothing was
+ * charged twice.
+ */
+export class IdempotencyDuplicateError extends ConflictError {
+  override name = 'IdempotencyDuplicateError';
+  /** True when an earlier attempt of this same call, with this same key, was accepted. */
+  readonly acceptedEarlier: boolean;
+  /** The Idempotency-Key that was repeated (not a secret). */
+  readonly idempotencyKey: string | undefined;
+  constructor(init: APIErrorInit & { acceptedEarlier?: boolean; idempotencyKey?: string }) {
+    super(init);
+    this.acceptedEarlier = init.acceptedEarlier ?? false;
+    this.idempotencyKey = init.idempotencyKey;
+  }
+}
+
+/** 422: the request broke the spec in a way the API (or a Prism mock) reports as unprocessable. */
+export class UnprocessableEntityError extends APIError {
+  override name = 'UnprocessableEntityError';
+}
+
+/** 429 `rate_limited`. `retryAfter` is the wait the server asked for, in seconds, when it said. */
+export class RateLimitError extends APIError {
+  override name = 'RateLimitError';
+  readonly retryAfter: number | undefined;
+  constructor(init: APIErrorInit & { retryAfter?: number | undefined }) {
+    super(init);
+    this.retryAfter = init.retryAfter;
+  }
+}
+
+/** 5xx: the server failed (or a proxy in front of it did). Retried automatically. */
+export class InternalServerError extends APIError {
+  override name = 'InternalServerError';
+}
+
+/** No answer: DNS, refused or reset connection, TLS failure, a body cut off mid-way. Retried automatically. */
+export class APIConnectionError extends FloraError {
+  override name = 'APIConnectionError';
+  constructor(message = 'Connection error.', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An attempt took longer than the per-attempt `timeout`. Retried automatically. */
+export class APIConnectionTimeoutError extends APIConnectionError {
+  override name = 'APIConnectionTimeoutError';
+  constructor(message = 'Request timed out.', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The caller's `signal` aborted the call. Never retried. */
+export class APIUserAbortError extends FloraError {
+  override name = 'APIUserAbortError';
+  constructor(message = 'Request was aborted.', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The server answered 2xx (or an error) with a body the spec does not allow. `fields` says which field
+ * and why; `operation` and `status` say where.
+ */
+export class ResponseValidationError extends FloraError {
+  override name = 'ResponseValidationError';
+  readonly operation: string;
+  readonly status: number;
+  readonly fields: FieldError[];
+  readonly requestId: string | undefined;
+  readonly body: unknown;
+  constructor(init: { operation: string; status: number; fields: FieldError[]; requestId?: string | undefined; body: unknown }) {
+    const detail = init.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    super(`${init.operation} answered ${init.status} with a body the spec does not allow: ${detail}`);
+    this.operation = init.operation;
+    this.status = init.status;
+    this.fields = init.fields;
+    this.requestId = init.requestId;
+    this.body = init.body;
+  }
+}

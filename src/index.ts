@@ -1,0 +1,12 @@
+/**
+ * FLORA technique-runs client. `import Flora from '...'` works like the official `@flora-ai/flora`:
+ * `new Flora().techniques.runs.create(...)`, `.retrieve(...)`, `.runs.startTechnique(...)`.
+ */
+export { Flora, Flora as default, createFloraClient, DEFAULT_BASE_URL, type ClientOptions, type RequestOptions } from './client.js';
+export { APIPromise, type WithResponse } from './api-promise.js';
+export * from './errors.js';
+export type { Logger, LogLevel } from './log.js';
+export type { RunCreateParams, RunRetrieveParams } from './resources/techniques.js';
+export type { RunStartTechniqueParams } from './resources/runs.js';
+export type * from '../generated/openapi.js';
+export * from '../generated/constants.js';

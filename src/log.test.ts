@@ -1,0 +1,67 @@
+/** Logging: levels, FLORA_LOG, and the key never reaching a log line or an error. */
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Flora } from './client.js';
+import { createLogger, parseLogLevel, redact, type Logger } from './log.js';
+import { envelope, json, NESTED_BODY, RUN, scriptedFetch, TEST_KEY } from './test-utils.js';
+
+function capture(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (m: string, ...a: unknown[]) => lines.push([level, m, ...a.map(String)].join(' '));
+  return { lines, logger: { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') } };
+}
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe('log levels', () => {
+  it('drops lines below the level', () => {
+    const { logger, lines } = capture();
+    const log = createLogger(logger, 'warn', []);
+    log.debug('d');
+    log.info('i');
+    log.warn('w');
+    log.error('e');
+    expect(lines).toEqual(['warn w', 'error e']);
+  });
+
+  it('reads FLORA_LOG, defaulting to warn', async () => {
+    expect(parseLogLevel(undefined)).toBe('warn');
+    expect(parseLogLevel('DEBUG')).toBe('debug');
+    expect(parseLogLevel('loud')).toBe('warn');
+    vi.stubEnv('FLORA_LOG', 'debug');
+    const { logger, lines } = capture();
+    const client = new Flora({ apiKey: TEST_KEY, fetch: scriptedFetch(json(RUN)).fetch, logger });
+    await client.techniques.runs.retrieve('r', { techniqueId: 't' });
+    expect(lines.some((l) => l.startsWith('debug → GET'))).toBe(true);
+  });
+
+  it('logs each retry at info with its reason and wait', async () => {
+    const { logger, lines } = capture();
+    const { fetch } = scriptedFetch(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'retry-after-ms': '5' }), json(RUN));
+    await new Flora({ apiKey: TEST_KEY, fetch, logger, logLevel: 'info' }).techniques.runs.retrieve('r', { techniqueId: 't' });
+    expect(lines).toEqual([expect.stringMatching(/^info GET .* answered 429; retry 1 of 2 in 5 ms \(Retry-After\)$/)]);
+  });
+});
+
+describe('redaction', () => {
+  it('removes the key and any bearer credential from a line', () => {
+    expect(redact(`Authorization: Bearer abc.def and ${TEST_KEY}`, [TEST_KEY])).toBe('Authorization: Bearer [redacted] and [redacted]');
+  });
+
+  it('no debug line, error message or thrown object ever holds the key', async () => {
+    const { logger, lines } = capture();
+    const { fetch } = scriptedFetch(
+      // A server echoing the key back in its error must not get it into our logs or errors either.
+      envelope('unknown_error', `bad key ${TEST_KEY}`, 500),
+      new TypeError(`fetch failed for Bearer ${TEST_KEY}`),
+      envelope('unauthorized', `Invalid API key ${TEST_KEY}.`, 401),
+    );
+    const client = new Flora({ apiKey: TEST_KEY, fetch, logger, logLevel: 'debug', maxRetries: 2, timeout: 1000 });
+    const error = await client.techniques.runs.create('t', NESTED_BODY).catch((e: unknown) => e);
+    expect(lines.length).toBeGreaterThan(4);
+    for (const line of lines) expect(line).not.toContain(TEST_KEY);
+    expect(inspect(error, { depth: 8 })).not.toContain(TEST_KEY);
+    expect(JSON.stringify(error)).not.toContain(TEST_KEY);
+    expect(Object.keys(error as object)).not.toContain('request');
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Logging with levels, and redaction. Every line goes through `redact`, which removes the API key and
+ * anything shaped like a bearer credential, so a secret cannot reach a log even by accident.
+ */
+
+/** Where log lines go. `console` fits; so do pino and winston loggers. */
+export interface Logger {
+  debug(message: string, ...args: unknown[]): void;
+  info(message: string, ...args: unknown[]): void;
+  warn(message: string, ...args: unknown[]): void;
+  error(message: string, ...args: unknown[]): void;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
+
+export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'warn'): LogLevel {
+  const v = value?.trim().toLowerCase();
+  return v && v in RANK ? (v as LogLevel) : fallback;
+}
+
+const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
+
+/** Replaces every occurrence of each secret, and any bearer credential, with `[redacted]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text.replace(BEARER, '$1[redacted]');
+  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** A logger that drops lines below `level` and redacts `secrets` from the rest. */
+export function createLogger(target: Logger, level: LogLevel, secrets: readonly string[]): Logger {
+  const at = (l: Exclude<LogLevel, 'off'>) =>
+    RANK[l] < RANK[level]
+      ? () => {}
+      : (message: string, ...args: unknown[]) =>
+          target[l](redact([message, ...args.map(stringify)].join(' '), secrets));
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
