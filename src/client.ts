@@ -4,7 +4,7 @@
  * only say which path to call with what.
  */
 import createClient, { type Client } from 'openapi-fetch';
-import type { FieldError, paths } from '../generated/openapi.js';
+import type { FieldError, paths, TechniqueRun } from '../generated/openapi.js';
 import { APIPromise, type WithResponse } from './api-promise.js';
 import { policyFetch, type CallState, type PolicyConfig, type RequestOptions } from './core.js';
 import { APIError, FloraError, IdempotencyDuplicateError, InputValidationError, RateLimitError, ResponseValidationError } from './errors.js';
@@ -155,6 +155,19 @@ export class Flora {
   /** Whether http callback URLs to loopback are acceptable: only when the API itself is on loopback. */
   get isLocal(): boolean {
     return isLoopback(this.baseUrl);
+  }
+
+  /** Whether `url` lies under this client's base URL, so following it (a run's `poll_url`) sends the key nowhere else. */
+  ownsUrl(url: string | undefined): url is string {
+    return typeof url === 'string' && url.startsWith(`${this.baseUrl}/`);
+  }
+
+  /**
+   * GETs the run at `url`, a `poll_url` under the base URL, with the same retries and checks as `retrieve`.
+   * @internal
+   */
+  getRunAt(url: string, options: RequestOptions = {}): APIPromise<TechniqueRun> {
+    return this.call('getTechniqueRun', options, async (fetch) => ({ response: await fetch(new Request(url)) }));
   }
 
   /**

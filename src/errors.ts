@@ -197,3 +197,34 @@ export class ResponseValidationError extends FloraError {
     this.body = init.body;
   }
 }
+
+/** What `RunFailedError` and `RunTimeoutError` carry: the run as last seen. */
+interface RunLike {
+  run_id: string;
+  status: string;
+  progress: number;
+  error_code?: string | undefined;
+  error_message?: string | undefined;
+}
+
+/** A run that was waited for ended `failed`. `run` is its final state, with `error_code`/`error_message`. */
+export class RunFailedError<R extends RunLike = RunLike> extends FloraError {
+  override name = 'RunFailedError';
+  readonly run: R;
+  constructor(run: R) {
+    const why = [run.error_code, run.error_message].filter(Boolean).join(': ') || 'no error details';
+    super(`Run ${run.run_id} failed: ${why}`);
+    this.run = run;
+  }
+}
+
+/** Waiting for a run took longer than the wait's `timeout`. The run goes on; `run` is its last known state. */
+export class RunTimeoutError<R extends RunLike = RunLike> extends FloraError {
+  override name = 'RunTimeoutError';
+  readonly run: R | undefined;
+  constructor(runId: string, timeoutMs: number, run: R | undefined) {
+    const last = run ? ` (last seen ${run.status}, ${run.progress}%)` : '';
+    super(`Stopped waiting for run ${runId} after ${timeoutMs} ms${last}; it may still finish: retrieve it later.`);
+    this.run = run;
+  }
+}

@@ -6,7 +6,8 @@ export { Flora, Flora as default, createFloraClient, DEFAULT_BASE_URL, type Clie
 export { APIPromise, type WithResponse } from './api-promise.js';
 export * from './errors.js';
 export type { Logger, LogLevel } from './log.js';
-export type { RunCreateParams, RunRetrieveParams } from './resources/techniques.js';
+export type { RunCreateParams, RunRetrieveParams, RunWaitOptions } from './resources/techniques.js';
+export { nextPollDelay, type WaitOptions } from './wait.js';
 export type { RunStartTechniqueParams } from './resources/runs.js';
 export type * from '../generated/openapi.js';
 export * from '../generated/constants.js';

@@ -1,8 +1,9 @@
 /** `client.runs`: the top-level run resource. */
-import type { RunStartedResponse, StartTechniqueRunRequest } from '../../generated/openapi.js';
+import type { RunStartedResponse, StartTechniqueRunRequest, TechniqueRun } from '../../generated/openapi.js';
 import type { APIPromise } from '../api-promise.js';
 import type { Flora, RequestOptions } from '../client.js';
 import { validate } from '../validation.js';
+import type { RunWaitOptions } from './techniques.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
 
@@ -17,6 +18,21 @@ export class Runs {
     this.client.checkRequest(() => validate('StartTechniqueRunRequest', body));
     return this.client.call('startTechniqueRun', options, (fetch) =>
       this.client.raw.POST('/runs/technique', { body, parseAs: 'stream', fetch }),
+    );
+  }
+
+  /**
+   * `startTechnique`, then waits for the run (first poll guided by `estimated_seconds`, then its `poll_url`)
+   * and resolves with the completed run. Errors as in `techniques.runs.wait`.
+   */
+  async startTechniqueAndWait(body: RunStartTechniqueParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
+    const { signal, timeout, requestTimeout, maxRetries, idempotencyKey, headers, ...wait } = options;
+    const started = await this.startTechnique(body, { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers });
+    return this.client.techniques.runs.wait(
+      started.run_id,
+      { techniqueId: started.technique?.technique_id ?? body.technique_id },
+      { estimatedSeconds: started.estimated_seconds, ...wait, signal, timeout, requestTimeout, maxRetries },
+      { pollUrl: started.poll_url },
     );
   }
 }

@@ -3,6 +3,7 @@ import type { TechniqueRun, TechniqueRunCreateRequest } from '../../generated/op
 import type { APIPromise } from '../api-promise.js';
 import type { Flora, RequestOptions } from '../client.js';
 import { validateRunCreateBody } from '../validation.js';
+import { pollUntilDone, type WaitOptions } from '../wait.js';
 import { requireId } from './ids.js';
 
 export type RunCreateParams = TechniqueRunCreateRequest;
@@ -10,6 +11,8 @@ export interface RunRetrieveParams {
   /** Technique identifier or slug. */
   techniqueId: string;
 }
+/** Options of the waiting methods: the wait's own, plus `requestTimeout` and `maxRetries` for each GET. */
+export type RunWaitOptions = WaitOptions & { requestTimeout?: number; maxRetries?: number };
 
 export class TechniqueRuns {
   constructor(protected readonly client: Flora) {}
@@ -50,6 +53,42 @@ export class TechniqueRuns {
         fetch,
       }),
     );
+  }
+
+  /**
+   * Waits until the run is completed and returns it; throws `RunFailedError` (carrying the run) when it
+   * fails, `RunTimeoutError` (carrying the last state) after `timeout`, `APIUserAbortError` on abort.
+   * Polls adaptively (see `nextPollDelay`), following the run's `poll_url` when it is on this API.
+   */
+  wait(
+    runId: string,
+    params: RunRetrieveParams,
+    options: RunWaitOptions = {},
+    known: { run?: TechniqueRun | undefined; pollUrl?: string | undefined } = {},
+  ): Promise<TechniqueRun> {
+    const techniqueId = params?.techniqueId;
+    this.client.checkRequest(() => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)]);
+    const initial = known.run;
+    let pollUrl = initial?.poll_url ?? known.pollUrl;
+    const perRequest = { timeout: options.requestTimeout, maxRetries: options.maxRetries };
+    return pollUntilDone(
+      runId,
+      async (signal) => {
+        const run = this.client.ownsUrl(pollUrl)
+          ? await this.client.getRunAt(pollUrl, { ...perRequest, signal })
+          : await this.retrieve(runId, { techniqueId }, { ...perRequest, signal });
+        pollUrl = run.poll_url ?? pollUrl;
+        return run;
+      },
+      { ...options, initial },
+    );
+  }
+
+  /** `create`, then `wait`: resolves with the completed run. */
+  async createAndWait(techniqueId: string, body: RunCreateParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
+    const { signal, timeout, requestTimeout, maxRetries, idempotencyKey, headers, ...wait } = options;
+    const run = await this.create(techniqueId, body, { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers });
+    return this.wait(run.run_id, { techniqueId }, { ...wait, signal, timeout, requestTimeout, maxRetries }, { run });
   }
 }
 

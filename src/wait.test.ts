@@ -1,0 +1,145 @@
+/** Waiting for runs: adaptive delays, terminal states, timeouts, abort, poll_url, with fake timers. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TechniqueRun } from '../generated/openapi.js';
+import { APIUserAbortError, NotFoundError, RunFailedError, RunTimeoutError } from './errors.js';
+import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded } from './test-utils.js';
+import { nextPollDelay } from './wait.js';
+
+const BASE = 'https://app.flora.ai/api/v1';
+
+/** A server whose run takes `durationMs` from the first request, progressing linearly. */
+function linearRun(durationMs: number, opts: { fail?: boolean; pollUrl?: string } = {}) {
+  let t0: number | undefined;
+  return (req: Recorded) => {
+    t0 ??= Date.now();
+    const elapsed = Date.now() - t0;
+    const done = elapsed >= durationMs;
+    const run: TechniqueRun = {
+      ...RUN,
+      status: done ? (opts.fail ? 'failed' : 'completed') : elapsed === 0 ? 'pending' : 'running',
+      progress: done ? 100 : Math.floor((100 * elapsed) / durationMs),
+      ...(opts.pollUrl ? { poll_url: opts.pollUrl } : {}),
+      ...(done && opts.fail ? { error_code: 'provider_error', error_message: 'The provider failed to complete the generation.' } : {}),
+      ...(done && !opts.fail ? { outputs: [{ output_id: 'o1', type: 'imageUrl' as const, url: 'https://media.flora.ai/o.png' }] } : {}),
+    };
+    return req.url.endsWith('/runs/technique') ? json({ ...STARTED, estimated_seconds: durationMs / 1000 }) : json(run);
+  };
+}
+
+describe('nextPollDelay', () => {
+  it('goes most of the way to the estimate before the first poll', () => {
+    expect(nextPollDelay({ now: 0, startedAt: 0, observations: [], estimatedSeconds: 120, maxInterval: Infinity })).toBe(108_000);
+    expect(nextPollDelay({ now: 0, startedAt: 0, observations: [], estimatedSeconds: 20 })).toBe(18_000);
+    expect(nextPollDelay({ now: 0, startedAt: 0, observations: [], estimatedSeconds: 120 })).toBe(30_000); // maxInterval
+  });
+  it('polls every max(min, 4.5% of elapsed) when nothing predicts the end', () => {
+    expect(nextPollDelay({ now: 1_000, startedAt: 0, observations: [] })).toBe(450);
+    expect(nextPollDelay({ now: 100_000, startedAt: 0, observations: [] })).toBe(4_500);
+    expect(nextPollDelay({ now: 10_000_000, startedAt: 0, observations: [] })).toBe(30_000);
+  });
+  it('follows the progress rate between observations', () => {
+    const observations = [
+      { at: 0, progress: 0 },
+      { at: 10_000, progress: 50 },
+    ];
+    expect(nextPollDelay({ now: 10_000, startedAt: 0, observations })).toBe(9_000);
+  });
+  it('stays within minInterval and maxInterval', () => {
+    expect(nextPollDelay({ now: 0, startedAt: 0, observations: [], estimatedSeconds: 3600, maxInterval: 5_000 })).toBe(5_000);
+    expect(nextPollDelay({ now: 0, startedAt: 0, observations: [], minInterval: 2_000 })).toBe(2_000);
+  });
+});
+
+describe('waiting', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function settle<T>(p: Promise<T>) {
+    const out = p.then(
+      (result) => ({ result, error: undefined as unknown }),
+      (error: unknown) => ({ result: undefined, error }),
+    );
+    await vi.runAllTimersAsync();
+    return out;
+  }
+
+  it('createAndWait resolves with the completed run, reporting progress, and notices the end promptly', async () => {
+    const { fetch, requests } = scriptedFetch(linearRun(30_000));
+    const seen: string[] = [];
+    const started = Date.now();
+    const { result } = await settle(
+      testClient(fetch).techniques.runs.createAndWait('t', NESTED_BODY, { onProgress: (r) => seen.push(`${r.status}:${r.progress}`) }),
+    );
+    expect(result?.status).toBe('completed');
+    expect(result?.outputs?.[0]?.type).toBe('imageUrl');
+    expect(seen[0]).toBe('pending:0');
+    expect(seen.at(-1)).toBe('completed:100');
+    expect(seen.some((s) => s.startsWith('running:'))).toBe(true);
+    const gets = requests.filter((r) => r.method === 'GET').length;
+    expect(gets).toBeLessThan(30_000 / 500 / 2); // far fewer than a fixed 500 ms poller
+    expect(Date.now() - started - 30_000).toBeLessThan(1_500); // notice delay < 5% of 30 s
+  });
+
+  it('startTechniqueAndWait polls first near estimated_seconds, then follows poll_url on this API', async () => {
+    const pollUrl = `${BASE}/techniques/tech_abcd1234/runs/run_abc123`;
+    const { fetch, requests } = scriptedFetch(linearRun(120_000, { pollUrl }));
+    const { result } = await settle(testClient(fetch).runs.startTechniqueAndWait(TOP_BODY));
+    expect(result?.status).toBe('completed');
+    const gets = requests.filter((r) => r.method === 'GET');
+    expect(gets.length).toBeLessThanOrEqual(10);
+    expect(gets.every((r) => r.url === pollUrl)).toBe(true);
+  });
+
+  it('does not follow a poll_url on another host, so the key goes nowhere else', async () => {
+    const { fetch, requests } = scriptedFetch(linearRun(5_000, { pollUrl: 'https://evil.example.com/steal' }));
+    await settle(testClient(fetch).techniques.runs.createAndWait('art-directors-critique', NESTED_BODY));
+    expect(requests.every((r) => r.url.startsWith(BASE))).toBe(true);
+    expect(requests.at(-1)!.url).toBe(`${BASE}/techniques/art-directors-critique/runs/run_abc123`);
+  });
+
+  it('throws RunFailedError carrying the failed run', async () => {
+    const { fetch } = scriptedFetch(linearRun(2_000, { fail: true }));
+    const { error } = await settle(testClient(fetch).techniques.runs.createAndWait('t', NESTED_BODY));
+    expect(error).toBeInstanceOf(RunFailedError);
+    const e = error as RunFailedError<TechniqueRun>;
+    expect(e.run.status).toBe('failed');
+    expect(e.run.error_code).toBe('provider_error');
+    expect(e.message).toBe('Run run_abc123 failed: provider_error: The provider failed to complete the generation.');
+  });
+
+  it('throws RunTimeoutError with the last state after the overall timeout', async () => {
+    const { fetch } = scriptedFetch(linearRun(600_000));
+    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { timeout: 10_000 }));
+    expect(error).toBeInstanceOf(RunTimeoutError);
+    expect((error as RunTimeoutError).run?.status).toBe('running');
+    expect((error as Error).message).toMatch(/after 10000 ms \(last seen running, \d+%\)/);
+  });
+
+  it('stops at once on abort, between polls', async () => {
+    const { fetch, requests } = scriptedFetch(linearRun(600_000));
+    const controller = new AbortController();
+    const waiting = testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 5_000);
+    const { error } = await settle(waiting);
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    const count = requests.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requests.length).toBe(count);
+  });
+
+  it('waits out transient errors but throws the others', async () => {
+    let n = 0;
+    const flaky = linearRun(3_000);
+    const { fetch } = scriptedFetch((req) => (++n <= 4 ? envelope('unknown_error', 'An unknown error occurred.', 503) : flaky(req)));
+    const { result } = await settle(testClient(fetch, { maxRetries: 1 }).techniques.runs.wait('run_abc123', { techniqueId: 't' }));
+    expect(result?.status).toBe('completed');
+
+    const gone = scriptedFetch(envelope('not_found', 'Not found.', 404));
+    const { error } = await settle(testClient(gone.fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }));
+    expect(error).toBeInstanceOf(NotFoundError);
+  });
+});
