@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/** Entry of the `flora` binary: wires the process's streams and Ctrl-C into the program. */
+import { main } from './program.js';
+import { VERSION } from './version.js';
+
+const interrupt = new AbortController();
+let interrupted = 0;
+process.on('SIGINT', () => {
+  // First Ctrl-C stops waiting cleanly (the run id is printed); a second one quits at once.
+  if (++interrupted > 1) process.exit(130);
+  interrupt.abort();
+});
+
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, interrupt: interrupt.signal }, VERSION);
+process.exitCode = code;

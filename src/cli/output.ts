@@ -1,0 +1,25 @@
+/** Printing results as JSON, YAML or a short human summary. */
+import { stringify } from 'yaml';
+
+export type OutputFormat = 'json' | 'yaml' | 'pretty';
+
+function pretty(value: Record<string, unknown>): string {
+  const lines: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'outputs' && Array.isArray(v)) {
+      lines.push('outputs:');
+      for (const o of v as { output_id: string; type: string; url: string }[]) lines.push(`  - ${o.type} ${o.url} (${o.output_id})`);
+    } else if (v !== null && typeof v === 'object') {
+      lines.push(`${key}: ${Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(' ')}`);
+    } else {
+      lines.push(`${key}: ${String(v)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function format(value: Record<string, unknown>, as: OutputFormat): string {
+  if (as === 'yaml') return stringify(value).trimEnd();
+  if (as === 'pretty') return pretty(value);
+  return JSON.stringify(value, null, 2);
+}
