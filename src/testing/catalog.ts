@@ -1,0 +1,70 @@
+/** The techniques the simulator knows, and how a path's technique id finds one. */
+import type { OutputType } from '../../generated/openapi.js';
+
+/** One technique of the simulated catalog. */
+export interface Technique {
+  /** URL slug, accepted by the nested routes, e.g. `art-directors-critique`. */
+  slug: string;
+  /** Public API id (`tech_...`), accepted everywhere. */
+  id: string;
+  /** Display name, returned by the top-level start. */
+  name: string;
+  /** One output of each of these types is produced when a run completes. */
+  outputTypes: OutputType[];
+  /** Cost in USD, charged when a run is started. */
+  cost: number;
+  /** Returned as `estimated_seconds`; real duration comes from the `runDurationSeconds` option. */
+  estimatedSeconds: number;
+}
+
+/** The default catalog: one technique per kind of output, including the spec's example technique. */
+export const DEFAULT_TECHNIQUES: readonly Technique[] = Object.freeze([
+  {
+    slug: 'art-directors-critique',
+    id: 'tech_abcd1234',
+    name: "Art Director's Critique",
+    outputTypes: ['text', 'imageUrl'],
+    cost: 0.04,
+    estimatedSeconds: 45,
+  },
+  { slug: 'product-shot', id: 'tech_prod5678', name: 'Product Shot', outputTypes: ['imageUrl'], cost: 0.08, estimatedSeconds: 30 },
+  {
+    slug: 'storyboard-to-video',
+    id: 'tech_vid90abc',
+    name: 'Storyboard to Video',
+    outputTypes: ['videoUrl', 'audioUrl'],
+    cost: 0.5,
+    estimatedSeconds: 120,
+  },
+  {
+    slug: 'brand-guidelines',
+    id: 'tech_doc43210',
+    name: 'Brand Guidelines',
+    outputTypes: ['documentUrl', 'text'],
+    cost: 0.02,
+    estimatedSeconds: 20,
+  },
+]);
+
+/** The technique a nested route's `techniqueId` names: its slug or its `tech_` id. */
+export function findTechnique(catalog: readonly Technique[], techniqueId: string): Technique | undefined {
+  return catalog.find((t) => t.slug === techniqueId || t.id === techniqueId);
+}
+
+/** The technique a top-level start names: only `tech_` ids are accepted there, as in the API. */
+export function findTechniqueById(catalog: readonly Technique[], id: string): Technique | undefined {
+  return catalog.find((t) => t.id === id);
+}
+
+const EXTENSIONS: Record<OutputType, string> = {
+  imageUrl: 'png',
+  videoUrl: 'mp4',
+  audioUrl: 'mp3',
+  text: 'txt',
+  documentUrl: 'pdf',
+};
+
+/** A plausible media URL for one output; the host is never contacted. */
+export function outputUrl(runId: string, index: number, type: OutputType): string {
+  return `https://media.flora.ai/sim/${runId}/output_${index}.${EXTENSIONS[type]}`;
+}

@@ -1,0 +1,159 @@
+/**
+ * The three operations of spec/openapi.yaml against in-memory state. Authentication, rate limiting and
+ * faults happen before these are called (see simulator.ts); here only what each operation decides.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RunStartedResponse, StartTechniqueRunRequest, TechniqueRunCreateRequest } from '../../generated/openapi.js';
+import { validate, validateRunCreateBody } from '../validation.js';
+import { findTechnique, findTechniqueById, type Technique } from './catalog.js';
+import type { SimClock } from './clock.js';
+import { ERRORS, parseJsonBody, validationReply, type Reply } from './http.js';
+import type { Random } from './random.js';
+import { runView, type RunStore, type StoredRun } from './runs.js';
+
+/** A key's settings with every default filled in. */
+export interface ResolvedKey {
+  workspaceId: string;
+  credits: boolean;
+  access: boolean;
+  webhookSecret: string;
+}
+
+/** The authenticated caller. */
+export interface Caller {
+  apiKey: string;
+  key: ResolvedKey;
+}
+
+/** What the operations share. */
+export interface OperationContext {
+  baseUrl: string;
+  clock: SimClock;
+  store: RunStore;
+  catalog: readonly Technique[];
+  /** Stream for run ids. */
+  ids: Random;
+  /** Stream for run outcomes. */
+  outcomes: Random;
+  durationFor(technique: Technique): number;
+  pendingSeconds: number;
+  failureRate: number;
+}
+
+function headerString(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** The Idempotency-Key header, or the 400 reply when it breaks the spec's 1..255 length. */
+function idempotencyHeader(headers: IncomingHttpHeaders): { ok: true; key: string | undefined } | { ok: false; reply: Reply } {
+  const key = headerString(headers, 'idempotency-key');
+  if (key !== undefined && (key.length < 1 || key.length > 255)) {
+    return { ok: false, reply: validationReply([{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]) };
+  }
+  return { ok: true, key };
+}
+
+function createStoredRun(
+  ctx: OperationContext,
+  caller: Caller,
+  technique: Technique,
+  fields: Pick<StoredRun, 'startedVia' | 'inputs' | 'callbackUrl' | 'idempotencyKey'> & { pollTechniqueId: string },
+): StoredRun {
+  const now = ctx.clock.now();
+  const runId = ctx.ids.id('run_');
+  // Both draws happen for every run, so a run's fate depends only on the seed and its position.
+  const fails = ctx.outcomes.chance(ctx.failureRate);
+  const failPoint = 0.2 + ctx.outcomes.float() * 0.6;
+  const planned = ctx.durationFor(technique);
+  // A bad duration from a user-supplied function must not leave a run that never ends.
+  const durationSeconds = Number.isFinite(planned) ? Math.max(0, planned) : 0;
+  const startedAt = now + ctx.pendingSeconds;
+  const run: StoredRun = {
+    runId,
+    apiKey: caller.apiKey,
+    workspaceId: caller.key.workspaceId,
+    technique,
+    startedVia: fields.startedVia,
+    pollUrl: `${ctx.baseUrl}/techniques/${encodeURIComponent(fields.pollTechniqueId)}/runs/${runId}`,
+    inputs: fields.inputs,
+    callbackUrl: fields.callbackUrl,
+    idempotencyKey: fields.idempotencyKey,
+    createdAt: now,
+    startedAt,
+    durationSeconds,
+    endsAt: startedAt + durationSeconds * (fails ? failPoint : 1),
+    outcome: fails ? 'failed' : 'completed',
+    callbackDispatched: false,
+  };
+  ctx.store.add(run);
+  if (fields.idempotencyKey !== undefined) ctx.store.remember(caller.apiKey, fields.idempotencyKey, now);
+  return run;
+}
+
+/** POST /techniques/{techniqueId}/runs: validates, then stores a pending run. */
+export function createRun(ctx: OperationContext, caller: Caller, techniqueId: string, rawBody: string, headers: IncomingHttpHeaders): Reply {
+  const technique = findTechnique(ctx.catalog, techniqueId);
+  if (!technique) return ERRORS.notFound();
+  const parsed = parseJsonBody(rawBody);
+  if (!parsed.ok) return parsed.reply;
+  const fields = validateRunCreateBody(parsed.value, { allowLoopbackHttpCallback: true });
+  if (fields.length > 0) return validationReply(fields);
+  const idem = idempotencyHeader(headers);
+  if (!idem.ok) return idem.reply;
+  if (!caller.key.credits) return ERRORS.insufficientCredits();
+  const body = parsed.value as TechniqueRunCreateRequest;
+  // The header wins; the body's field is the fallback for clients that cannot set headers.
+  const idempotencyKey = idem.key ?? body.idempotency_key;
+  if (idempotencyKey !== undefined && ctx.store.isDuplicate(caller.apiKey, idempotencyKey, ctx.clock.now())) return ERRORS.duplicate();
+  const run = createStoredRun(ctx, caller, technique, {
+    startedVia: 'create',
+    pollTechniqueId: techniqueId,
+    inputs: body.inputs,
+    callbackUrl: body.callback_url,
+    idempotencyKey,
+  });
+  return { status: 200, body: runView(run, ctx.clock.now()) };
+}
+
+/** GET /techniques/{techniqueId}/runs/{runId}: the run's state now, if the caller may see it. */
+export function retrieveRun(ctx: OperationContext, caller: Caller, techniqueId: string, runId: string): Reply {
+  const run = ctx.store.get(runId);
+  // Another key's run is reported exactly like a missing one, so run ids cannot be probed.
+  if (!run || run.apiKey !== caller.apiKey) return ERRORS.notFound();
+  if (techniqueId !== run.technique.slug && techniqueId !== run.technique.id) return ERRORS.notFound();
+  return { status: 200, body: runView(run, ctx.clock.now()) };
+}
+
+/** POST /runs/technique: the top-level start, answered with a `RunStartedResponse`. */
+export function startTechnique(ctx: OperationContext, caller: Caller, rawBody: string, headers: IncomingHttpHeaders): Reply {
+  const parsed = parseJsonBody(rawBody);
+  if (!parsed.ok) return parsed.reply;
+  const fields = validate('StartTechniqueRunRequest', parsed.value);
+  if (fields.length > 0) return validationReply(fields);
+  const idem = idempotencyHeader(headers);
+  if (!idem.ok) return idem.reply;
+  const body = parsed.value as StartTechniqueRunRequest;
+  const technique = findTechniqueById(ctx.catalog, body.technique_id);
+  if (!technique) return ERRORS.notFound();
+  if (body.workspace_id !== caller.key.workspaceId) return ERRORS.forbidden();
+  if (!caller.key.credits) return ERRORS.insufficientCredits();
+  if (idem.key !== undefined && ctx.store.isDuplicate(caller.apiKey, idem.key, ctx.clock.now())) return ERRORS.duplicate();
+  const run = createStoredRun(ctx, caller, technique, {
+    startedVia: 'startTechnique',
+    pollTechniqueId: technique.id,
+    inputs: body.inputs,
+    callbackUrl: undefined,
+    idempotencyKey: idem.key,
+  });
+  const started: RunStartedResponse = {
+    run_id: run.runId,
+    type: 'technique',
+    charged_cost: technique.cost,
+    estimated_seconds: technique.estimatedSeconds,
+    poll_url: run.pollUrl,
+    project_id: `prj_${caller.key.workspaceId.replace(/^ws_/, '')}`,
+    technique: { name: technique.name, technique_id: technique.id },
+  };
+  return { status: 200, body: started };
+}

@@ -1,0 +1,111 @@
+/**
+ * In-memory runs and idempotency keys. A run's whole timeline (start, end, outcome) is fixed when it is
+ * created, so its state at any simulated time is a pure function: jumping the clock needs no bookkeeping.
+ */
+import type { TechniqueRun } from '../../generated/openapi.js';
+import { outputUrl, type Technique } from './catalog.js';
+import type { Route } from './faults.js';
+
+/** How long an idempotency key is remembered, in simulated seconds (two hours, as the API documents). */
+export const IDEMPOTENCY_WINDOW_SECONDS = 2 * 60 * 60;
+
+/** The error a failed run reports. */
+export const RUN_FAILURE = { code: 'provider_error', message: 'The provider failed to complete the generation.' } as const;
+
+/** A run as stored. Times are simulated unix seconds. */
+export interface StoredRun {
+  runId: string;
+  apiKey: string;
+  workspaceId: string;
+  technique: Technique;
+  startedVia: Exclude<Route, 'retrieve'>;
+  pollUrl: string;
+  inputs: unknown;
+  callbackUrl: string | undefined;
+  idempotencyKey: string | undefined;
+  createdAt: number;
+  startedAt: number;
+  /** Planned running time; progress is measured against it. */
+  durationSeconds: number;
+  /** When it completed or failed (a failed run stops part-way). */
+  endsAt: number;
+  outcome: 'completed' | 'failed';
+  /** Whether its callback (if any) has been handed to the dispatcher. */
+  callbackDispatched: boolean;
+}
+
+/** The `TechniqueRun` a GET answers for `run` at simulated time `now`. */
+export function runView(run: StoredRun, now: number): TechniqueRun {
+  const base = { run_id: run.runId, created_at: Math.floor(run.createdAt), poll_url: run.pollUrl };
+  if (now < run.startedAt) return { ...base, status: 'pending', progress: 0 };
+  const started_at = Math.floor(run.startedAt);
+  const progressAt = (t: number) =>
+    run.durationSeconds > 0 ? Math.min(99, Math.max(0, Math.floor(((t - run.startedAt) / run.durationSeconds) * 100))) : 0;
+  if (now < run.endsAt) return { ...base, status: 'running', progress: progressAt(now), started_at };
+  const completed_at = Math.floor(run.endsAt);
+  if (run.outcome === 'failed') {
+    // A failed run is not charged, and keeps the progress it had reached.
+    return {
+      ...base,
+      status: 'failed',
+      progress: progressAt(run.endsAt),
+      started_at,
+      completed_at,
+      charged_cost: 0,
+      error_code: RUN_FAILURE.code,
+      error_message: RUN_FAILURE.message,
+    };
+  }
+  return {
+    ...base,
+    status: 'completed',
+    progress: 100,
+    started_at,
+    completed_at,
+    charged_cost: run.technique.cost,
+    outputs: run.technique.outputTypes.map((type, i) => ({ output_id: `output_${i + 1}`, type, url: outputUrl(run.runId, i + 1, type) })),
+  };
+}
+
+/** Runs and idempotency keys, per API key. */
+export class RunStore {
+  private readonly runs = new Map<string, StoredRun>();
+  private readonly idempotency = new Map<string, Map<string, number>>();
+
+  /** Stores a run. */
+  add(run: StoredRun): void {
+    this.runs.set(run.runId, run);
+  }
+
+  /** A run by id, whoever owns it. */
+  get(runId: string): StoredRun | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** Runs of one key, or all, oldest first. */
+  list(apiKey?: string): StoredRun[] {
+    const all = [...this.runs.values()];
+    return apiKey === undefined ? all : all.filter((r) => r.apiKey === apiKey);
+  }
+
+  /** Runs with a callback that have ended by `now` and were not yet dispatched. */
+  endedAwaitingCallback(now: number): StoredRun[] {
+    const out: StoredRun[] = [];
+    for (const r of this.runs.values()) if (r.callbackUrl && !r.callbackDispatched && r.endsAt <= now) out.push(r);
+    return out;
+  }
+
+  /** Whether `key` was used by `apiKey` within the window before `now`. */
+  isDuplicate(apiKey: string, key: string, now: number): boolean {
+    const seen = this.idempotency.get(apiKey)?.get(key);
+    return seen !== undefined && now - seen < IDEMPOTENCY_WINDOW_SECONDS;
+  }
+
+  /** Records `key` as used by `apiKey` at `now`, forgetting that key's expired entries on the way. */
+  remember(apiKey: string, key: string, now: number): void {
+    let keys = this.idempotency.get(apiKey);
+    if (!keys) this.idempotency.set(apiKey, (keys = new Map()));
+    for (const [k, at] of keys) if (now - at >= IDEMPOTENCY_WINDOW_SECONDS) keys.delete(k);
+    keys.set(key, now);
+  }
+}

@@ -1,0 +1,136 @@
+/** The simulator's public shapes: options, key configuration, the handle, its statistics. */
+import type { TechniqueRun, WebhookEventType } from '../../generated/openapi.js';
+import type { Technique } from './catalog.js';
+import type { FaultKind, FaultOptions, Route } from './faults.js';
+import type { RateLimit } from './rate-limit.js';
+
+/** What one API key may do. Missing fields take the defaults shown. */
+export interface KeyConfig {
+  /** The key's workspace; top-level starts must name it. Default `ws_abc123`. */
+  workspaceId?: string;
+  /** false: starts answer 402 `insufficient_credits`. Default true. */
+  credits?: boolean;
+  /** false: every operation answers 403 `forbidden`. Default true. */
+  access?: boolean;
+  /** Secret callbacks of this key's runs are signed with. Default {@link DEFAULT_WEBHOOK_SECRET}. */
+  webhookSecret?: string;
+  /** Overrides the simulator-wide `rateLimit` for this key; `null` disables it for this key. */
+  rateLimit?: RateLimit | null;
+}
+
+/** Where the simulator reports what it does; every method optional. Default: silent. */
+export interface SimulatorLogger {
+  debug?(message: string, meta?: Record<string, unknown>): void;
+  info?(message: string, meta?: Record<string, unknown>): void;
+  warn?(message: string, meta?: Record<string, unknown>): void;
+  error?(message: string, meta?: Record<string, unknown>): void;
+}
+
+/** Options of `startSimulator`; all optional. */
+export interface SimulatorOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Seed of every random choice (ids, failures, faults). Default 1. */
+  seed?: number;
+  /** Simulated seconds per real second. Default 1. */
+  timeScale?: number;
+  /** Simulated unix seconds at start. Default: the wall clock. */
+  startTime?: number;
+  /** Simulated seconds a run spends running, fixed or per technique. Default 20. */
+  runDurationSeconds?: number | ((technique: Technique) => number);
+  /** Simulated seconds a run stays pending before it runs. Default 1. */
+  pendingSeconds?: number;
+  /** Chance (0..1) that a run fails with `provider_error`. Default 0. */
+  failureRate?: number;
+  /** API keys and what they may do. Default: {@link DEFAULT_API_KEY} with credits and access. */
+  keys?: Record<string, KeyConfig>;
+  /** Per-key limit in real time; answered with 429 `rate_limited`. Default: none. */
+  rateLimit?: RateLimit;
+  /** The technique catalog. Default {@link DEFAULT_TECHNIQUES}. */
+  techniques?: readonly Technique[];
+  /** Seeded fault injection. Default: none. */
+  faults?: FaultOptions;
+  /** Real ms before the first callback retry; doubles on each further retry. Default 200. */
+  callbackBackoffMs?: number;
+  /** Callback attempts in all (the first try plus retries). Default 4. */
+  callbackAttempts?: number;
+  /** Real ms a callback attempt may take. Default 5000. */
+  callbackTimeoutMs?: number;
+  /** Real ms between checks for ended runs. Default 25. */
+  tickMs?: number;
+  /** `api_version` of webhook events. Default `2026-01-01`. */
+  apiVersion?: string;
+  /** Where to log. Default: nowhere. */
+  logger?: SimulatorLogger;
+}
+
+/** One callback delivery attempt. */
+export interface CallbackAttempt {
+  runId: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  url: string;
+  /** 1 for the first try. */
+  attempt: number;
+  /** Real time of the attempt, epoch ms. */
+  at: number;
+  /** True when the receiver answered 2xx. */
+  ok: boolean;
+  /** The receiver's status, when it answered. */
+  status?: number;
+  /** Why there was no answer (connection refused, timeout...). */
+  error?: string;
+}
+
+/** Counters since start. */
+export interface SimulatorStats {
+  /** Requests by route (`create`, `retrieve`, `startTechnique`, or `unknown`) then by status (`dropped` when the socket was destroyed). */
+  requests: Record<string, Record<string, number>>;
+  /** Faults actually applied, by kind. */
+  faults: Record<FaultKind, number>;
+  /** Callback events acknowledged (delivered), given up on (failed), and attempts made. */
+  callbacks: { delivered: number; failed: number; attempts: number };
+}
+
+/** A stored run as the simulator sees it, with its state at the current simulated time. */
+export interface RunSnapshot {
+  runId: string;
+  apiKey: string;
+  workspaceId: string;
+  technique: Technique;
+  /** The operation that started it. */
+  startedVia: Exclude<Route, 'retrieve'>;
+  inputs: unknown;
+  callbackUrl: string | undefined;
+  idempotencyKey: string | undefined;
+  /** What GET would answer now. */
+  state: TechniqueRun;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Base URL, e.g. `http://127.0.0.1:53211/api/v1`. */
+  readonly url: string;
+  /** The TCP port listened on. */
+  readonly port: number;
+  /** Every callback delivery attempt so far, oldest first. */
+  readonly callbacks: readonly CallbackAttempt[];
+  /** Stops the server, its sockets, timers and deliveries. Idempotent. */
+  close(): Promise<void>;
+  /** Jumps simulated time forward by `seconds`, and notices runs that thereby ended. */
+  advance(seconds: number): void;
+  /** Simulated unix seconds (fractional). */
+  now(): number;
+  /** Stored runs, of one key or all, oldest first. */
+  listRuns(apiKey?: string): RunSnapshot[];
+  /** One stored run. */
+  getRun(runId: string): RunSnapshot | undefined;
+  /** How many runs are stored, of one key or all. */
+  runCount(apiKey?: string): number;
+  /** Adds a key, or changes some settings of an existing one. */
+  setKey(apiKey: string, config: KeyConfig): void;
+  /** A copy of the counters. */
+  stats(): SimulatorStats;
+  /** Resolves once every ended run's callback has been delivered or given up (checks ended runs first). */
+  callbacksSettled(): Promise<void>;
+}

@@ -1,0 +1,199 @@
+/**
+ * Signing and verification of FLORA's run-ended webhooks (spec: `webhooks.runEnded`).
+ *
+ * `Flora-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, where each hex is the HMAC-SHA256 of
+ * `<t>.<raw body>` keyed with the workspace's whole `whsec_...` secret. Several `v1` values appear while a
+ * secret is being rotated; any one matching is enough.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FieldError, RunWebhookEvent } from '../generated/openapi.js';
+import { FloraError } from './errors.js';
+import { validate } from './validation.js';
+
+/** Name of the header that carries the timestamp and signatures. */
+export const SIGNATURE_HEADER = 'Flora-Signature';
+/** Name of the header that carries the event id (stable across delivery attempts, for de-duplication). */
+export const WEBHOOK_ID_HEADER = 'Flora-Webhook-Id';
+/** Name of the header that carries the event type. */
+export const EVENT_HEADER = 'Flora-Event';
+/** Default accepted distance, in seconds, between the signature's timestamp and now. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** Why a webhook was rejected. */
+export type WebhookVerificationReason =
+  | 'missing_header'
+  | 'malformed_header'
+  | 'timestamp_outside_tolerance'
+  | 'signature_mismatch'
+  | 'invalid_body';
+
+/**
+ * A webhook failed verification: treat the request as not from FLORA and answer it with a 4xx. Neither
+ * the message nor any property ever contains the secret.
+ */
+export class WebhookVerificationError extends FloraError {
+  override name = 'WebhookVerificationError';
+  /** Machine-readable cause, to branch on without parsing the message. */
+  readonly reason: WebhookVerificationReason;
+  /** For `invalid_body` against the schema: each offending field. */
+  readonly fields: FieldError[] | undefined;
+
+  constructor(reason: WebhookVerificationReason, message: string, options?: { fields?: FieldError[]; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.fields = options?.fields;
+  }
+}
+
+/** Headers as the Fetch API, Node's `IncomingHttpHeaders`, or a plain record give them. */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
+/** Options of {@link verifyWebhook}. */
+export interface VerifyWebhookOptions {
+  /** Largest accepted |now - t|, in seconds. Default 300. `Infinity` disables the check (not advised). */
+  toleranceSeconds?: number;
+  /** The current time in unix seconds; defaults to the wall clock. For tests. */
+  now?: number;
+}
+
+function requireSecret(secret: string): void {
+  // An empty key is public knowledge: signing or accepting with it would authenticate nothing.
+  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('A webhook secret is required.');
+}
+
+function hmacHex(payloadPrefix: string, body: string | Uint8Array, secret: string): string {
+  const h = createHmac('sha256', secret);
+  h.update(payloadPrefix, 'utf8');
+  // Bytes are hashed as received so a receiver never has to re-encode (and possibly alter) the body.
+  if (typeof body === 'string') h.update(body, 'utf8');
+  else h.update(body);
+  return h.digest('hex');
+}
+
+/**
+ * The `Flora-Signature` header value for `rawBody` signed at `timestamp` (unix seconds) with `secret`.
+ * The same function backs the local simulator, so what it sends is what {@link verifyWebhook} accepts.
+ */
+export function signWebhook(rawBody: string, secret: string, timestamp: number): string {
+  requireSecret(secret);
+  if (!Number.isInteger(timestamp) || timestamp < 0) throw new TypeError('timestamp must be a non-negative integer of unix seconds.');
+  return `t=${timestamp},v1=${hmacHex(`${timestamp}.`, rawBody, secret)}`;
+}
+
+/** The header's value, looked up case-insensitively; repeated headers are joined as HTTP does. */
+function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return Array.isArray(value) ? value.join(',') : value;
+  }
+  return undefined;
+}
+
+interface ParsedSignature {
+  timestamp: number;
+  signatures: string[];
+}
+
+const MALFORMED = `Malformed ${SIGNATURE_HEADER} header: expected "t=<unix seconds>,v1=<64 hex digits>".`;
+
+function parseSignatureHeader(value: string): ParsedSignature {
+  let timestamp: number | undefined;
+  const signatures: string[] = [];
+  for (const part of value.split(',')) {
+    const trimmed = part.trim();
+    if (trimmed === '') continue;
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0) throw new WebhookVerificationError('malformed_header', MALFORMED);
+    const key = trimmed.slice(0, eq);
+    const val = trimmed.slice(eq + 1);
+    if (key === 't') {
+      if (!/^\d{1,15}$/.test(val)) throw new WebhookVerificationError('malformed_header', MALFORMED);
+      const t = Number(val);
+      if (timestamp !== undefined && timestamp !== t) throw new WebhookVerificationError('malformed_header', MALFORMED);
+      timestamp = t;
+    } else if (key === 'v1') {
+      if (!/^[0-9a-fA-F]{64}$/.test(val)) throw new WebhookVerificationError('malformed_header', MALFORMED);
+      signatures.push(val.toLowerCase());
+    }
+    // Other schemes (v0, a future v2) are ignored so a new scheme can be added without breaking receivers.
+  }
+  if (timestamp === undefined || signatures.length === 0) throw new WebhookVerificationError('malformed_header', MALFORMED);
+  return { timestamp, signatures };
+}
+
+function anySignatureMatches(expectedHex: string, candidates: string[]): boolean {
+  const expected = Buffer.from(expectedHex, 'hex');
+  let matched = false;
+  for (const c of candidates) {
+    const given = Buffer.from(c, 'hex');
+    // Every candidate is compared (no early exit) so timing does not reveal which one matched.
+    if (given.length === expected.length && timingSafeEqual(given, expected)) matched = true;
+  }
+  return matched;
+}
+
+function parseBody(rawBody: string | Uint8Array): unknown {
+  let text: string;
+  try {
+    text = typeof rawBody === 'string' ? rawBody : new TextDecoder('utf-8', { fatal: true }).decode(rawBody);
+  } catch (cause) {
+    throw new WebhookVerificationError('invalid_body', 'Webhook body is not valid UTF-8.', { cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new WebhookVerificationError('invalid_body', 'Webhook body is not valid JSON.', { cause });
+  }
+}
+
+/**
+ * Checks a run-ended webhook and returns its event. Pass the raw request body exactly as received (not
+ * re-serialized JSON: any byte changed breaks the signature), the request's headers and the secret.
+ * The signature is checked before the timestamp, so only authentic requests learn more than "mismatch".
+ * @throws {WebhookVerificationError} with `reason` saying what was wrong.
+ */
+export function verifyWebhook(
+  rawBody: string | Uint8Array,
+  headers: WebhookHeaders,
+  secret: string,
+  options: VerifyWebhookOptions = {},
+): RunWebhookEvent {
+  requireSecret(secret);
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  if (!(tolerance >= 0)) throw new TypeError('toleranceSeconds must be a non-negative number.');
+
+  const header = headerValue(headers, SIGNATURE_HEADER);
+  if (header === undefined || header.trim() === '') {
+    throw new WebhookVerificationError('missing_header', `Missing ${SIGNATURE_HEADER} header.`);
+  }
+  const { timestamp, signatures } = parseSignatureHeader(header);
+
+  if (!anySignatureMatches(hmacHex(`${timestamp}.`, rawBody, secret), signatures)) {
+    throw new WebhookVerificationError(
+      'signature_mismatch',
+      `No v1 signature in the ${SIGNATURE_HEADER} header matches the body. Check the webhook secret, and pass the raw request body, not re-serialized JSON.`,
+    );
+  }
+
+  const now = options.now ?? Date.now() / 1000;
+  const skew = now - timestamp;
+  if (Math.abs(skew) > tolerance) {
+    const when = skew > 0 ? `${Math.round(skew)}s old` : `${Math.round(-skew)}s in the future`;
+    throw new WebhookVerificationError(
+      'timestamp_outside_tolerance',
+      `Webhook timestamp ${timestamp} is ${when}; the tolerance is ${tolerance}s. Replayed or delayed event, or a wrong clock.`,
+    );
+  }
+
+  const event = parseBody(rawBody);
+  const fields = validate('RunWebhookEvent', event);
+  const first = fields[0];
+  if (first) {
+    throw new WebhookVerificationError('invalid_body', `Webhook body is not a valid RunWebhookEvent: ${first.field}: ${first.message}`, {
+      fields,
+    });
+  }
+  return event as RunWebhookEvent;
+}
