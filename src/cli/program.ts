@@ -87,6 +87,9 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   const globals = (cmd: Command) => cmd.optsWithGlobals<Globals>();
+  const logLine = (message: string, ...rest: unknown[]) => {
+    io.stderr.write(`${[message, ...rest].join(' ')}\n`);
+  };
   const client = (g: Globals) => {
     if (!g.apiKey && !process.env.FLORA_API_KEY) throw new UsageError('no API key: pass --api-key or set FLORA_API_KEY.');
     return new Flora({
@@ -94,6 +97,8 @@ export function buildProgram(io: Io, version: string): Command {
       baseUrl: g.baseUrl,
       timeout: g.timeout === undefined ? undefined : g.timeout * 1000,
       maxRetries: g.maxRetries,
+      // Logs go to stderr: stdout holds only the result, so it can be piped.
+      logger: { debug: logLine, info: logLine, warn: logLine, error: logLine },
     });
   };
   const print = (g: Globals, value: object): void => {

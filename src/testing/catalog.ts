@@ -13,7 +13,7 @@ export interface Technique {
   outputTypes: OutputType[];
   /** Cost in USD, charged when a run is started. */
   cost: number;
-  /** Returned as `estimated_seconds`; real duration comes from the `runDurationSeconds` option. */
+  /** Typical duration in simulated seconds; runs last `runDurationSeconds` (which may use this). */
   estimatedSeconds: number;
 }
 

@@ -27,6 +27,11 @@ export class SimClock {
     return this.startSeconds + ((this.realNowMs() - this.realStartMs) / 1000) * this.timeScale + this.skipped;
   }
 
+  /** Real seconds that `simulatedSeconds` take at this clock's scale (what a client waiting in real time sees). */
+  toReal(simulatedSeconds: number): number {
+    return simulatedSeconds / this.timeScale;
+  }
+
   /** Jumps simulated time forward; time never goes backwards, so a negative jump is refused. */
   advance(seconds: number): void {
     if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new RangeError('advance() takes a non-negative number of seconds.');

@@ -150,7 +150,9 @@ export function startTechnique(ctx: OperationContext, caller: Caller, rawBody: s
     run_id: run.runId,
     type: 'technique',
     charged_cost: technique.cost,
-    estimated_seconds: technique.estimatedSeconds,
+    // The run's actual schedule, in the real seconds a client waits: with a time scale, a 20 s run
+    // that takes 0.5 s must not tell the client to wait 20 s.
+    estimated_seconds: ctx.clock.toReal(run.startedAt + run.durationSeconds - run.createdAt),
     poll_url: run.pollUrl,
     project_id: `prj_${caller.key.workspaceId.replace(/^ws_/, '')}`,
     technique: { name: technique.name, technique_id: technique.id },

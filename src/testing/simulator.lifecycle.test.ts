@@ -114,13 +114,13 @@ describe('simulator: run lifecycle', () => {
   });
 
   it('starts a run through the top-level route and serves it on the nested GET', async () => {
-    const s = await start({ runDurationSeconds: 5 });
+    const s = await start({ runDurationSeconds: 5, timeScale: 2 });
     const started = await call<RunStartedResponse>(s.url, 'POST', '/runs/technique', { body: START_BODY });
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({
       type: 'technique',
       charged_cost: 0.04,
-      estimated_seconds: 45,
+      estimated_seconds: 3, // (1 s pending + 5 s running) at time scale 2, in the real seconds a client waits
       project_id: expect.stringMatching(/^prj_/),
       technique: { name: "Art Director's Critique", technique_id: 'tech_abcd1234' },
     });

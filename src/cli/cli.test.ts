@@ -1,0 +1,253 @@
+/** The real `flora` process, spawned against the local simulator: every command, exit code and format. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_API_KEY, startSimulator, type Simulator } from '../testing/index.js';
+import { VERSION } from './version.js';
+
+const ENTRY = ['--import', 'tsx', 'src/cli/index.ts'];
+const SECRET = DEFAULT_API_KEY;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const outputs: string[] = [];
+
+function flora(args: string[], env: Record<string, string | undefined> = {}, onSpawn?: (p: ReturnType<typeof spawn>) => void): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...ENTRY, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, FLORA_LOG: 'debug', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      outputs.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
+    onSpawn?.(child);
+  });
+}
+
+let fast: Simulator;
+let failing: Simulator;
+let slow: Simulator;
+const on = (sim: () => Simulator) => () => ({ FLORA_BASE_URL: sim().url, FLORA_API_KEY: SECRET });
+const fastEnv = on(() => fast);
+const INPUT = '{id: prompt, type: text, value: "a red fox"}';
+
+beforeAll(async () => {
+  [fast, failing, slow] = await Promise.all([
+    startSimulator({ timeScale: 40, seed: 7 }),
+    startSimulator({ timeScale: 40, failureRate: 1, seed: 8 }),
+    startSimulator({ timeScale: 1, runDurationSeconds: 600, seed: 9 }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([fast?.close(), failing?.close(), slow?.close()]);
+  // No output of any test, at FLORA_LOG=debug, ever held the key.
+  expect(outputs.length).toBeGreaterThan(20);
+  for (const text of outputs) expect(text).not.toContain(SECRET);
+});
+
+describe.concurrent('help and version', () => {
+  it.each([[[]], [['techniques:runs']], [['techniques:runs', 'create']], [['techniques:runs', 'retrieve']], [['runs']], [['runs', 'start-technique']]])(
+    'flora %j --help shows usage with an example',
+    async (path) => {
+      const r = await flora([...path, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Usage: flora');
+      expect(r.stdout).toContain('Example:');
+      expect(r.stdout).toContain('$ flora ');
+    },
+  );
+
+  it('documents the exit codes at the top level', async () => {
+    const r = await flora(['--help']);
+    for (const line of ['0    ok', '1    API error', '2    usage error', '3    the run failed', '4    timed out', '130  interrupted']) {
+      expect(r.stdout).toContain(line);
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await flora(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(VERSION);
+    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
+
+describe.concurrent('techniques:runs', () => {
+  it('create prints the started run as JSON when stdout is not a TTY', async () => {
+    const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async'], fastEnv());
+    expect(r.code).toBe(0);
+    const run = JSON.parse(r.stdout);
+    expect(run.status).toBe('pending');
+    expect(run.run_id).toMatch(/^run_/);
+  });
+
+  it('create --wait shows plain progress lines and prints the completed run with its outputs', async () => {
+    const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait'], fastEnv());
+    expect(r.code).toBe(0);
+    const run = JSON.parse(r.stdout);
+    expect(run.status).toBe('completed');
+    expect(run.outputs.length).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/started run_\w+/);
+    expect(r.stderr).toMatch(/run_\w+ completed 100%/);
+  });
+
+  it('--quiet prints no progress', async () => {
+    const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait', '--quiet'], fastEnv());
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/run_\w+ (pending|running|completed)/);
+  });
+
+  it('retrieve prints a run, in json, yaml and pretty', async () => {
+    const created = JSON.parse((await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async'], fastEnv())).stdout);
+    const args = ['techniques:runs', 'retrieve', '--technique-id', 'art-directors-critique', '--run-id', created.run_id];
+    const json = await flora([...args, '--output', 'json'], fastEnv());
+    expect(JSON.parse(json.stdout).run_id).toBe(created.run_id);
+    const yaml = await flora([...args, '--output', 'yaml'], fastEnv());
+    expect(yaml.stdout).toContain(`run_id: ${created.run_id}`);
+    const pretty = await flora([...args, '--output', 'pretty'], fastEnv());
+    expect(pretty.stdout).toMatch(new RegExp(`^run_id: ${created.run_id}$`, 'm'));
+    expect(pretty.stdout).toMatch(/^status: \w+$/m);
+  });
+
+  it('a failed run exits 3 and prints the failed run', async () => {
+    const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait'], on(() => failing)());
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).status).toBe('failed');
+    expect(r.stderr).toMatch(/run failed: Run run_\w+ failed: provider_error/);
+  });
+
+  it('--wait-timeout exits 4 and says how to pick the run up', async () => {
+    const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait', '--wait-timeout', '1'], on(() => slow)());
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/flora techniques:runs retrieve --technique-id art-directors-critique --run-id run_\w+/);
+  });
+
+  it('Ctrl-C while waiting exits 130 and prints the run id', async () => {
+    const r = await flora(
+      ['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait'],
+      on(() => slow)(),
+      (child) => {
+        child.stderr!.on('data', (d: Buffer) => {
+          if (d.toString().includes('started run_')) child.kill('SIGINT');
+        });
+      },
+    );
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: stopped waiting; the run goes on/);
+    expect(r.stderr).toMatch(/--run-id run_\w+/);
+  });
+});
+
+describe.concurrent('runs start-technique', () => {
+  it('starts a run from key=value inputs and prints the response', async () => {
+    const r = await flora(['runs', 'start-technique', '--technique-id', 'tech_abcd1234', '--workspace-id', 'ws_abc123', '--input', 'prompt=a red fox'], fastEnv());
+    expect(r.code).toBe(0);
+    const started = JSON.parse(r.stdout);
+    expect(started.run_id).toMatch(/^run_/);
+    expect(started.estimated_seconds).toBeGreaterThanOrEqual(0);
+    expect(started.technique.technique_id).toBe('tech_abcd1234');
+  });
+
+  it('takes --inputs as a map and --wait', async () => {
+    const r = await flora(['runs', 'start-technique', '--technique-id', 'tech_abcd1234', '--workspace-id', 'ws_abc123', '--inputs', '{prompt: a red fox}', '--wait'], fastEnv());
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe('completed');
+  });
+});
+
+describe.concurrent('errors and exit codes', () => {
+  it.each([
+    ['a bad --input', ['techniques:runs', 'create', '--technique-id', 'x', '--input', '{id: prompt, type: text', '--mode', 'async'], /--input #1 is not valid YAML or JSON at column \d+/],
+    ['an input type outside the three', ['techniques:runs', 'create', '--technique-id', 'x', '--input', '{id: a, type: gif, value: v}', '--mode', 'async'], /inputs\[0\]\.type: must be one of: text, imageUrl, videoUrl/],
+    ['a mode outside the two', ['techniques:runs', 'create', '--technique-id', 'x', '--input', INPUT, '--mode', 'sync'], /Allowed choices are async, stream/],
+    ['a missing required flag', ['techniques:runs', 'retrieve', '--technique-id', 'x'], /required option '--run-id <id>' not specified/],
+    ['a technique_id without tech_', ['runs', 'start-technique', '--technique-id', 'abcd', '--workspace-id', 'ws_abc123', '--input', 'a=b'], /technique_id: must start with tech_/],
+    ['an unknown command', ['techniques:runs', 'delete'], /unknown command/],
+    ['a key=value without =', ['runs', 'start-technique', '--technique-id', 'tech_abcd1234', '--workspace-id', 'ws_abc123', '--input', 'oops'], /must be key=value/],
+  ])('%s exits 2 with one clear line', async (_what, args, message) => {
+    const r = await flora(args, fastEnv());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('no API key exits 2 and says how to give one', async () => {
+    const r = await flora(['techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], { FLORA_BASE_URL: fast.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no API key: pass --api-key or set FLORA_API_KEY');
+  });
+
+  it('an API error exits 1 with the code, message and request id on one line', async () => {
+    const r = await flora(['techniques:runs', 'retrieve', '--technique-id', 'art-directors-critique', '--run-id', 'run_missing'], fastEnv());
+    expect(r.code).toBe(1);
+    const line = r.stderr.split('\n').find((l) => l.startsWith('API error:'))!;
+    expect(line).toMatch(/^API error: 404 not_found: Not found\. \[request id \S+\]$/);
+  });
+
+  it('a wrong key exits 1 with unauthorized, and the wrong key is not printed', async () => {
+    const wrong = 'flora_wrong_key_do_not_print';
+    const r = await flora(['--api-key', wrong, 'techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], { FLORA_BASE_URL: fast.url });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/401 unauthorized: Invalid API key\./);
+    expect(r.stdout + r.stderr).not.toContain(wrong);
+  });
+
+  it('a request timeout exits 4', async () => {
+    const r = await flora(['--timeout', '0.2', '--max-retries', '0', 'techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], {
+      FLORA_BASE_URL: 'http://127.0.0.1:9/api/v1'.replace(':9', `:${blackhole.port}`),
+      FLORA_API_KEY: SECRET,
+    });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('timed out after 200 ms');
+  });
+});
+
+// A server that accepts connections and never answers, for the timeout test.
+const blackhole: { port: number; close?: () => void } = { port: 0 };
+beforeAll(async () => {
+  const net = await import('node:net');
+  const sockets: import('node:net').Socket[] = [];
+  const server = net.createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  blackhole.port = (server.address() as import('node:net').AddressInfo).port;
+  blackhole.close = () => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  };
+});
+afterAll(() => blackhole.close?.());
+
+const hasScript = existsSync('/usr/bin/script') && spawnSync('script', ['--version']).status === 0;
+describe.skipIf(!hasScript)('on a terminal (skipped when util-linux `script` is missing)', () => {
+  it('create --wait draws a progress bar with status and elapsed time, then a pretty run', async () => {
+    const cmd = [process.execPath, ...ENTRY, 'techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', `'${INPUT}'`, '--mode', 'async', '--wait'].join(' ');
+    // Async: the simulator lives in this process, so a blocking spawnSync would starve it.
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...process.env, ...fastEnv(), FLORA_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    outputs.push(r.stdout, r.stderr);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/run_\w+ \[[█░]+\] \d+% \| (pending|running|completed) \| \d+\.\ds/);
+    expect(r.stdout).toMatch(/100% \| completed/);
+    expect(r.stdout).toMatch(/^status: completed\r?$/m);
+    expect(r.stdout).toMatch(/^outputs:/m);
+  });
+});
