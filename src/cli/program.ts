@@ -105,11 +105,19 @@ export function buildProgram(io: Io, version: string): Command {
     io.stdout.write(`${format(value as Record<string, unknown>, g.output ?? (io.stdout.isTTY ? 'pretty' : 'json'))}\n`);
   };
 
-  /** Waits with a progress view; on Ctrl-C says how to pick the run up again. */
-  async function waitFor(g: Globals, wait: (signal: AbortSignal, onProgress: (r: TechniqueRun) => void) => Promise<TechniqueRun>, resume: () => string) {
-    const view = progressView(io.stderr, g.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'plain');
+  /**
+   * Waits with a progress view; on Ctrl-C says how to pick the run up again. A person watching a bar
+   * gets a poll at least every second (`maxInterval`), so the bar moves; elsewhere the adaptive default.
+   */
+  async function waitFor(
+    g: Globals,
+    wait: (signal: AbortSignal, onProgress: (r: TechniqueRun) => void, maxInterval: number | undefined) => Promise<TechniqueRun>,
+    resume: () => string,
+  ) {
+    const mode = g.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'plain';
+    const view = progressView(io.stderr, mode);
     try {
-      const run = await wait(io.interrupt, (r) => view.update(r));
+      const run = await wait(io.interrupt, (r) => view.update(r), mode === 'tty' ? 1_000 : undefined);
       view.stop();
       print(g, run);
     } catch (err) {
@@ -149,8 +157,8 @@ export function buildProgram(io: Io, version: string): Command {
       if (!opts.wait) return print(g, run);
       const resume = () => `flora techniques:runs retrieve --technique-id ${opts.techniqueId} --run-id ${run.run_id}`;
       if (!g.quiet && !io.stderr.isTTY) io.stderr.write(`started ${run.run_id}\n`);
-      await waitFor(g, (signal, onProgress) =>
-        flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, { signal, onProgress, timeout: opts.waitTimeout === undefined ? undefined : opts.waitTimeout * 1000 }, { run }),
+      await waitFor(g, (signal, onProgress, maxInterval) =>
+        flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, { signal, onProgress, maxInterval, timeout: opts.waitTimeout === undefined ? undefined : opts.waitTimeout * 1000 }, { run }),
       resume);
     });
 
@@ -187,11 +195,11 @@ export function buildProgram(io: Io, version: string): Command {
       if (!opts.wait) return print(g, started);
       const techniqueId = started.technique?.technique_id ?? opts.techniqueId;
       if (!g.quiet && !io.stderr.isTTY) io.stderr.write(`started ${started.run_id} (estimated ${started.estimated_seconds}s)\n`);
-      await waitFor(g, (signal, onProgress) =>
+      await waitFor(g, (signal, onProgress, maxInterval) =>
         flora.techniques.runs.wait(
           started.run_id,
           { techniqueId },
-          { signal, onProgress, estimatedSeconds: started.estimated_seconds, timeout: opts.waitTimeout === undefined ? undefined : opts.waitTimeout * 1000 },
+          { signal, onProgress, maxInterval, estimatedSeconds: started.estimated_seconds, timeout: opts.waitTimeout === undefined ? undefined : opts.waitTimeout * 1000 },
           { pollUrl: started.poll_url },
         ),
       () => `flora techniques:runs retrieve --technique-id ${techniqueId} --run-id ${started.run_id}`);
