@@ -1,0 +1,286 @@
+/**
+ * The package as another project gets it: `npm run build`, `npm pack`, `npm install <tarball>` into a
+ * temporary project, then for each way a TypeScript project can load it (ESM and CommonJS, with
+ * `moduleResolution` node16 and bundler) type-check a program that uses the client, the types and the
+ * constants (0 errors; a control file's deliberate errors must be reported, so the check is live), and run
+ * the emitted JavaScript with node against the simulator from the packed `./testing` entry.
+ *
+ * One build, pack and install is shared by every case. TypeScript is the repository's own (its `tsc` run with
+ * `-p` on each case) and `@types/node` is linked from the repository, so nothing but the package's runtime
+ * dependencies is installed (from npm's cache when it has them: `--prefer-offline`).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = resolve(import.meta.dirname, '..');
+const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
+const quietNpm = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'error' };
+
+interface Case {
+  name: string;
+  type: 'module' | 'commonjs';
+  compilerOptions: Record<string, unknown>;
+  /** How the program loads the package: ESM syntax, or `import x = require()` (CommonJS under `bundler`). */
+  syntax: 'import' | 'require';
+  /** Which build node must load at run time. */
+  expectFormat: 'esm' | 'cjs';
+}
+
+const CASES: Case[] = [
+  { name: 'esm-node16', type: 'module', compilerOptions: { module: 'node16', moduleResolution: 'node16' }, syntax: 'import', expectFormat: 'esm' },
+  { name: 'cjs-node16', type: 'commonjs', compilerOptions: { module: 'node16', moduleResolution: 'node16' }, syntax: 'import', expectFormat: 'cjs' },
+  { name: 'esm-bundler', type: 'module', compilerOptions: { module: 'esnext', moduleResolution: 'bundler' }, syntax: 'import', expectFormat: 'esm' },
+  { name: 'cjs-bundler', type: 'commonjs', compilerOptions: { module: 'preserve', moduleResolution: 'bundler' }, syntax: 'require', expectFormat: 'cjs' },
+];
+
+const TYPE_NAMES = [
+  'TechniqueRun',
+  'RunStatus',
+  'ActionId',
+  'OutputType',
+  'InputType',
+  'RunStartedResponse',
+  'ErrorEnvelope',
+  'ErrorCode',
+  'TechniqueRunCreateRequest',
+  'StartTechniqueRunRequest',
+] as const;
+
+/** The program's imports, in the case's syntax. Both forms bind the same names for the body below. */
+function header(c: Case): string {
+  const values = 'createFloraClient, APIError, NotFoundError, ACTION_IDS, RUN_STATUSES, OUTPUT_TYPES';
+  if (c.syntax === 'import') {
+    return [
+      `import Flora, { ${values}, ${TYPE_NAMES.map((t) => `type ${t}`).join(', ')} } from '${pkg.name}';`,
+      `import type { paths, TechniqueRun as TechniqueRunFromTypes } from '${pkg.name}/types';`,
+      `import { startSimulator, DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID } from '${pkg.name}/testing';`,
+    ].join('\n');
+  }
+  return [
+    `import flora = require('${pkg.name}');`,
+    `import testing = require('${pkg.name}/testing');`,
+    `import type { paths, TechniqueRun as TechniqueRunFromTypes } from '${pkg.name}/types';`,
+    `const Flora = flora.default;`,
+    `const { ${values} } = flora;`,
+    `const { startSimulator, DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID } = testing;`,
+    ...TYPE_NAMES.map((t) => `type ${t} = flora.${t};`),
+  ].join('\n');
+}
+
+/** Uses the client, every named type and the constants; prints what it saw as one JSON line. */
+const BODY = `
+type GetRun = paths['/techniques/{techniqueId}/runs/{runId}']['get'];
+type GetRunOk = GetRun['responses'][200]['content']['application/json'];
+const sameRun: (r: TechniqueRun) => TechniqueRunFromTypes & GetRunOk = (r) => r;
+
+const statuses: readonly RunStatus[] = RUN_STATUSES;
+const firstAction: ActionId = ACTION_IDS[0];
+const outputTypes: readonly OutputType[] = OUTPUT_TYPES;
+const inputType: InputType = 'text';
+const notFound: ErrorCode = 'not_found';
+const envelope: ErrorEnvelope = { error: { code: notFound, message: 'example' } };
+const TECHNIQUE = 'tech_abcd1234';
+
+function loadedFrom(): string {
+  return typeof require === 'function' ? require.resolve('${pkg.name}') : 'esm';
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator();
+  try {
+    const client = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' });
+    const body: TechniqueRunCreateRequest = { inputs: [{ id: 'prompt', type: inputType, value: 'a red fox' }], mode: 'async' };
+    const created: TechniqueRun = await client.techniques.runs.create(TECHNIQUE, body);
+    const retrieved = sameRun(await client.techniques.runs.retrieve(created.run_id, { techniqueId: TECHNIQUE }));
+    const start: StartTechniqueRunRequest = { technique_id: TECHNIQUE, workspace_id: DEFAULT_WORKSPACE_ID, inputs: { prompt: 'a fox' } };
+    const started: RunStartedResponse = await createFloraClient({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' }).runs.startTechnique(start);
+    let missing: { isAPIError: boolean; isNotFound: boolean; status: number | undefined; code: string | undefined } | undefined;
+    try {
+      await client.techniques.runs.retrieve('run_does_not_exist', { techniqueId: TECHNIQUE });
+    } catch (e) {
+      if (!(e instanceof APIError)) throw e;
+      missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code };
+    }
+    console.log(JSON.stringify({
+      format: typeof require === 'function' ? 'cjs' : 'esm',
+      loadedFrom: loadedFrom(),
+      created,
+      retrieved,
+      started,
+      missing,
+      constants: { statuses, firstAction, outputTypes, errorExample: envelope.error.code },
+    }));
+  } finally {
+    await sim.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
+`;
+
+/** Each line is a deliberate type error that tsc must report (one per entry point, so none of them is `any`). */
+const CONTROL = [
+  `export const badStatus: RunStatus = 'cancelled';`,
+  `export const badConstant: number = ACTION_IDS[0];`,
+  `export const badRun: TechniqueRunFromTypes = { run_id: 42 };`,
+  `export const badSimulator = startSimulator({ seed: 'not a number' });`,
+];
+
+function controlFile(c: Case): string {
+  // The header's value bindings are unused here: keep it to its imports' types, which is what is checked.
+  return `${header(c)}\n${CONTROL.join('\n')}\nvoid Flora; void createFloraClient; void APIError; void NotFoundError; void RUN_STATUSES; void OUTPUT_TYPES; void DEFAULT_API_KEY; void DEFAULT_WORKSPACE_ID;\n`;
+}
+
+interface Outcome {
+  tscOutput: string;
+  errors: { file: string; line: number; code: string; text: string }[];
+  run?: { stdout: string; stderr: string; error?: string };
+}
+
+let work = '';
+let tarball = '';
+let packedFiles: string[] = [];
+const outcomes = new Map<string, Outcome>();
+const started = Date.now();
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'flora-consumer-'));
+  const phases: string[] = [];
+  let mark = Date.now();
+  const phase = (name: string) => {
+    phases.push(`${name} ${((Date.now() - mark) / 1000).toFixed(1)} s`);
+    mark = Date.now();
+  };
+  await run('npm', ['run', '-s', 'build'], { cwd: repo, env: quietNpm, maxBuffer: 16 << 20 });
+  phase('build');
+  const { stdout: packJson } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: repo, env: quietNpm });
+  const packed = (JSON.parse(packJson) as { filename: string; files: { path: string }[] }[])[0]!;
+  tarball = join(work, packed.filename);
+  packedFiles = packed.files.map((f) => f.path).sort();
+  phase('pack');
+
+  const project = join(work, 'consumer');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'flora-consumer', private: true, version: '0.0.0' }, null, 2));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball], { cwd: project, env: quietNpm, maxBuffer: 16 << 20 });
+  // Types of node for the consumer's own code and for the package's declarations: the repository's copy.
+  mkdirSync(join(project, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(join(repo, 'node_modules', '@types', 'node'), join(project, 'node_modules', '@types', 'node'), 'dir');
+  phase('install');
+
+  await Promise.all(
+    CASES.map(async (c) => {
+      const dir = join(project, c.name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: c.type, private: true }));
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify(
+          {
+            compilerOptions: {
+              ...c.compilerOptions,
+              target: 'ES2022',
+              lib: ['ES2022'],
+              types: ['node'],
+              strict: true,
+              esModuleInterop: true,
+              // Check the package's declaration files too, not only this project's code.
+              skipLibCheck: false,
+              outDir: 'out',
+              rootDir: '.',
+            },
+            files: ['main.ts', 'control.ts'],
+          },
+          null,
+          2,
+        ),
+      );
+      writeFileSync(join(dir, 'main.ts'), `${header(c)}\n${BODY}`);
+      writeFileSync(join(dir, 'control.ts'), controlFile(c));
+      // tsc exits non-zero because of control.ts; it still emits, and its output is checked below.
+      const tscOutput = await run(process.execPath, [tsc, '-p', dir, '--pretty', 'false'], { cwd: dir }).then(
+        (r) => r.stdout,
+        (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`,
+      );
+      const errors = [...tscOutput.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map((m) => ({
+        file: m[1]!,
+        line: Number(m[2]),
+        code: m[3]!,
+        text: m[4]!,
+      }));
+      const outcome: Outcome = { tscOutput, errors };
+      outcomes.set(c.name, outcome);
+      if (errors.some((e) => e.file !== 'control.ts')) return;
+      outcome.run = await run(process.execPath, [join(dir, 'out', 'main.js')], { cwd: dir, timeout: 30_000 }).then(
+        (r) => ({ stdout: r.stdout, stderr: r.stderr }),
+        (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', error: e.message }),
+      );
+    }),
+  );
+  phase(`${CASES.length} type-checks and runs`);
+  console.log(`consumer test setup: ${((Date.now() - started) / 1000).toFixed(1)} s (${phases.join(', ')})`);
+}, 240_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed package, installed by a consumer project', () => {
+  it('holds the builds, their declarations and the spec, and no sources or tests', () => {
+    for (const entry of ['index', 'types', 'testing']) {
+      for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
+    }
+    expect(packedFiles).toContain('dist/validators.cjs');
+    expect(packedFiles).toContain('spec/openapi.yaml');
+    expect(packedFiles).toContain('package.json');
+    expect(packedFiles.filter((f) => /^(src|generated|scripts|contract-tests|bench)\//.test(f) || /\.test\./.test(f))).toEqual([]);
+  });
+
+  it('ships ./types as declarations only, with no runtime code', () => {
+    const dist = join(work, 'consumer', 'node_modules', ...pkg.name.split('/'), 'dist');
+    expect(readFileSync(join(dist, 'types.js'), 'utf8').trim()).toBe('export {};');
+    expect(readFileSync(join(dist, 'types.cjs'), 'utf8').trim()).toBe("'use strict';");
+    expect(readdirSync(dist)).toContain('types.d.cts');
+  });
+
+  describe.each(CASES)('$name', (c) => {
+    it('type-checks the program with 0 errors, and reports every deliberate error of the control file', () => {
+      const o = outcomes.get(c.name)!;
+      expect(o.errors.filter((e) => e.file !== 'control.ts'), o.tscOutput).toEqual([]);
+      const controlLines = controlFile(c).split('\n');
+      const expected = CONTROL.map((line) => controlLines.indexOf(line) + 1);
+      expect(o.errors.map((e) => e.line).sort((a, b) => a - b), o.tscOutput).toEqual(expected);
+    });
+
+    it('runs against the packed simulator: creates a run, retrieves it, starts one, and gets a typed 404', () => {
+      const o = outcomes.get(c.name)!;
+      expect(o.run, o.tscOutput).toBeDefined();
+      expect(o.run!.error, o.run!.stderr).toBeUndefined();
+      const out = JSON.parse(o.run!.stdout.trim().split('\n').at(-1)!) as Record<string, any>;
+      expect(out.format).toBe(c.expectFormat);
+      if (c.expectFormat === 'cjs') expect(out.loadedFrom).toMatch(/dist[\\/]index\.cjs$/);
+      expect(out.created).toMatchObject({ run_id: expect.any(String), status: expect.stringMatching(/^(pending|running)$/) });
+      expect(typeof out.created.created_at).toBe('number');
+      expect(out.retrieved).toMatchObject({ run_id: out.created.run_id, created_at: out.created.created_at });
+      expect(['pending', 'running', 'completed']).toContain(out.retrieved.status);
+      expect(out.started).toMatchObject({ run_id: expect.any(String) });
+      expect(out.started.run_id).not.toBe(out.created.run_id);
+      expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found' });
+      expect(out.constants).toEqual({
+        statuses: ['pending', 'running', 'completed', 'failed'],
+        firstAction: 'split-text',
+        outputTypes: ['imageUrl', 'videoUrl', 'audioUrl', 'text', 'documentUrl'],
+        errorExample: 'not_found',
+      });
+    });
+  });
+});

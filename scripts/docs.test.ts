@@ -1,0 +1,50 @@
+/**
+ * `npm run docs` renders the spec to one HTML page. This runs the script's own command (to a temporary file
+ * instead of docs/index.html) with no network: telemetry and update checks off, and Redoc's scripts inlined
+ * (`--inlineBundle`) so the page also works without reaching a CDN.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const repo = resolve(import.meta.dirname, '..');
+const scripts = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const spec = parse(readFileSync(join(repo, 'spec', 'openapi.yaml'), 'utf8')) as {
+  info: { title: string };
+  paths: Record<string, Record<string, { operationId: string; summary: string }>>;
+};
+const operations = Object.values(spec.paths).flatMap((item) => Object.values(item));
+const dir = mkdtempSync(join(tmpdir(), 'flora-docs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('npm run docs renders one self-contained HTML page that names every operation', async () => {
+  expect(scripts.docs).toContain('docs/index.html');
+  const out = join(dir, 'index.html');
+  const command = scripts.docs!.replace('docs/index.html', JSON.stringify(out));
+  await promisify(execFile)('sh', ['-c', command], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      PATH: `${join(repo, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
+      REDOCLY_TELEMETRY: 'off',
+      REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+    },
+    timeout: 60_000,
+    maxBuffer: 16 << 20,
+  });
+  expect(existsSync(out)).toBe(true);
+  const html = readFileSync(out, 'utf8');
+  expect(html).toContain(`<title>${spec.info.title}`);
+  expect(operations.map((o) => o.operationId).sort()).toEqual(['createTechniqueRun', 'getTechniqueRun', 'startTechniqueRun']);
+  for (const op of operations) {
+    expect(html).toContain(op.operationId);
+    expect(html).toContain(op.summary);
+  }
+  // Redoc itself is in the page, not fetched from a CDN when the page is opened.
+  expect(html).not.toMatch(/<script[^>]+src="https?:/);
+  expect(html.length).toBeGreaterThan(500_000);
+}, 90_000);
