@@ -9,5 +9,16 @@ export type { Logger, LogLevel } from './log.js';
 export type { RunCreateParams, RunRetrieveParams, RunWaitOptions } from './resources/techniques.js';
 export { nextPollDelay, type WaitOptions } from './wait.js';
 export type { RunStartTechniqueParams } from './resources/runs.js';
+export {
+  verifyWebhook,
+  signWebhook,
+  WebhookVerificationError,
+  SIGNATURE_HEADER,
+  WEBHOOK_ID_HEADER,
+  EVENT_HEADER,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+  type WebhookVerificationReason,
+} from './webhooks.js';
 export type * from '../generated/openapi.js';
 export * from '../generated/constants.js';

@@ -1,0 +1,54 @@
+/**
+ * The whole callback path, as a user's integration test would run it: the client starts a run on the
+ * local simulator with a callback URL pointing at a local receiver, waits for it, and the receiver
+ * verifies the signed event it was sent.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Flora, verifyWebhook, WebhookVerificationError } from './index.js';
+import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from './testing/index.js';
+
+let sim: Simulator;
+const received: { body: string; headers: IncomingHttpHeaders }[] = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', () => {
+    received.push({ body, headers: req.headers });
+    res.end('ok');
+  });
+});
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 40, seed: 3 });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+});
+afterAll(async () => {
+  await sim.close();
+  await new Promise((r) => receiver.close(r));
+});
+
+it('creates a run with a callback URL, waits for it, and verifies the delivered signed callback', async () => {
+  const port = (receiver.address() as AddressInfo).port;
+  const flora = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' });
+  const run = await flora.techniques.runs.createAndWait('art-directors-critique', {
+    inputs: [{ id: 'prompt', type: 'text', value: 'a red fox' }],
+    mode: 'async',
+    callback_url: `http://127.0.0.1:${port}/flora/webhook`,
+  });
+  expect(run.status).toBe('completed');
+  await sim.callbacksSettled();
+
+  expect(received).toHaveLength(1);
+  const { body, headers } = received[0]!;
+  const event = verifyWebhook(body, headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET);
+  expect(event.type).toBe('run.completed');
+  expect(event.data).toMatchObject({ run_id: run.run_id, status: 'completed', workspace_id: 'ws_abc123' });
+  expect(headers['flora-event']).toBe('run.completed');
+  expect(headers['flora-webhook-id']).toBe(event.id);
+
+  // The same delivery, tampered with or checked with the wrong secret, is refused.
+  expect(() => verifyWebhook(body.replace('completed', 'failed'), headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET)).toThrow(WebhookVerificationError);
+  expect(() => verifyWebhook(body, headers as Record<string, string>, 'whsec_wrong')).toThrow(/signature/);
+});
