@@ -59,6 +59,15 @@ describe('request validation', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('refuses an Idempotency-Key the API would reject', () => {
+    const long = 'k'.repeat(256);
+    expect(refused((c) => c.runs.startTechnique(TOP_BODY, { idempotencyKey: long })).error.fields).toContainEqual({
+      field: 'idempotencyKey',
+      message: 'must be a string of 1 to 255 characters',
+    });
+    expect(refused((c) => c.techniques.runs.create('t', NESTED_BODY, { idempotencyKey: '' })).error).toBeInstanceOf(InputValidationError);
+  });
+
   it('refuses two different idempotency keys for one call', () => {
     const { error } = refused((c) => c.techniques.runs.create('t', { ...NESTED_BODY, idempotency_key: 'a' }, { idempotencyKey: 'b' }));
     expect(error.fields).toContainEqual({ field: 'idempotency_key', message: 'differs from the idempotencyKey option; give one key' });

@@ -3,6 +3,7 @@ import type { RunStartedResponse, StartTechniqueRunRequest, TechniqueRun } from 
 import type { APIPromise } from '../api-promise.js';
 import type { Flora, RequestOptions } from '../client.js';
 import { validate } from '../validation.js';
+import { checkIdempotencyKey } from './ids.js';
 import type { RunWaitOptions } from './techniques.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
@@ -15,7 +16,7 @@ export class Runs {
    * or one generated for this call and reused on every retry).
    */
   startTechnique(body: RunStartTechniqueParams, options: RequestOptions = {}): APIPromise<RunStartedResponse> {
-    this.client.checkRequest(() => validate('StartTechniqueRunRequest', body));
+    this.client.checkRequest(() => [...validate('StartTechniqueRunRequest', body), ...checkIdempotencyKey(options.idempotencyKey)]);
     return this.client.call('startTechniqueRun', options, (fetch) =>
       this.client.raw.POST('/runs/technique', { body, parseAs: 'stream', fetch }),
     );

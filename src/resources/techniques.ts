@@ -4,7 +4,7 @@ import type { APIPromise } from '../api-promise.js';
 import type { Flora, RequestOptions } from '../client.js';
 import { validateRunCreateBody } from '../validation.js';
 import { pollUntilDone, type WaitOptions } from '../wait.js';
-import { requireId } from './ids.js';
+import { checkIdempotencyKey, requireId } from './ids.js';
 
 export type RunCreateParams = TechniqueRunCreateRequest;
 export interface RunRetrieveParams {
@@ -27,6 +27,7 @@ export class TechniqueRuns {
     this.client.checkRequest(() => [
       ...requireId('techniqueId', techniqueId),
       ...validateRunCreateBody(body, { allowLoopbackHttpCallback: this.client.isLocal }),
+      ...checkIdempotencyKey(options.idempotencyKey),
       ...(options.idempotencyKey !== undefined && body?.idempotency_key !== undefined && options.idempotencyKey !== body.idempotency_key
         ? [{ field: 'idempotency_key', message: 'differs from the idempotencyKey option; give one key' }]
         : []),
