@@ -5,10 +5,29 @@ const json = process.env.VITEST_JSON;
 
 export default defineConfig({
   test: {
-    include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'contract-tests/**/*.test.ts', 'scripts/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    // Reporters and timeouts are root-level: both projects inherit them (`extends: true`).
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The client against the spec through a Prism mock (started once by the global setup), a rewriting
+          // proxy, the local simulator when there is one, and the real API when FLORA_API_KEY is set.
+          name: 'contract',
+          include: ['contract-tests/**/*.test.ts'],
+          globalSetup: ['contract-tests/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

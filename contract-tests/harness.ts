@@ -1,0 +1,165 @@
+/**
+ * Shared plumbing of the contract tests: a client whose fetch records what Prism said about each request
+ * (`sl-violations`), one function per operation to call it, a bounded-concurrency map, and the spec's own
+ * request examples as the bodies to send.
+ */
+import { Flora, OPERATIONS, type ClientOptions, type OperationId, type RequestOptions } from '../src/client.js';
+import type { APIPromise } from '../src/api-promise.js';
+import type { RunStartTechniqueParams } from '../src/resources/runs.js';
+import type { RunCreateParams } from '../src/resources/techniques.js';
+import { deref, operations, specOperation, spec } from './spec.js';
+
+export { OPERATIONS, type OperationId };
+export const OPERATION_IDS = Object.keys(OPERATIONS) as OperationId[];
+
+/** One entry of Prism's `sl-violations` header. */
+export interface Violation {
+  location: string[];
+  severity: string;
+  code: string | number;
+  message: string;
+}
+
+/** Parses `sl-violations` (JSON, or a truncated "Too many violations!" text). */
+export function parseViolations(header: string | null): Violation[] {
+  if (!header) return [];
+  try {
+    const parsed = JSON.parse(header) as Violation[];
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [{ location: ['request'], severity: 'Error', code: 'unparsed', message: header.slice(0, 500) }];
+  }
+}
+
+/** Prism's violations of the request itself (not of its own response), errors only. */
+export const requestViolations = (vs: Violation[]) => vs.filter((v) => v.location[0] === 'request' && v.severity === 'Error');
+
+export const formatViolations = (vs: Violation[]) =>
+  vs.map((v) => `  - [${v.location.join('.')}] ${v.code}: ${v.message}`).join('\n');
+
+export interface RecordingClient {
+  client: Flora;
+  /** Every `sl-violations` entry of every response this client got. */
+  violations: Violation[];
+  /** Every request sent (method, url, headers), in order. */
+  requests: { method: string; url: string; headers: Headers }[];
+}
+
+/** A client on `baseUrl` whose fetch records requests and Prism's `sl-violations`. Silent logger. */
+export function recordingClient(baseUrl: string, apiKey: string, options: ClientOptions = {}): RecordingClient {
+  const violations: Violation[] = [];
+  const requests: RecordingClient['requests'] = [];
+  const inner = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+  const client = new Flora({
+    apiKey,
+    baseUrl,
+    logLevel: 'off',
+    ...options,
+    fetch: async (request) => {
+      requests.push({ method: request.method, url: request.url, headers: new Headers(request.headers) });
+      const response = await inner(request);
+      violations.push(...parseViolations(response.headers.get('sl-violations')));
+      return response;
+    },
+  });
+  return { client, violations, requests };
+}
+
+export interface CallParams {
+  techniqueId: string;
+  runId: string;
+  createBody: RunCreateParams;
+  startBody: RunStartTechniqueParams;
+}
+
+/** Calls one operation through the client's public resource methods. */
+export function callOperation(client: Flora, operationId: OperationId, params: CallParams, options: RequestOptions = {}): APIPromise<unknown> {
+  switch (operationId) {
+    case 'createTechniqueRun':
+      return client.techniques.runs.create(params.techniqueId, params.createBody, options);
+    case 'getTechniqueRun':
+      return client.techniques.runs.retrieve(params.runId, { techniqueId: params.techniqueId }, options);
+    case 'startTechniqueRun':
+      return client.runs.startTechnique(params.startBody, options);
+  }
+}
+
+/**
+ * Runs a client call and fails, quoting Prism, when Prism found the request invalid: whatever the client
+ * made of the answer (a 400 `InputValidationError` from Prism's example, usually), the request was wrong.
+ */
+export async function withRequestCheck<T>(label: string, recorder: RecordingClient, call: () => Promise<T>): Promise<T> {
+  const before = recorder.violations.length;
+  let result: T | undefined;
+  let failure: unknown;
+  try {
+    result = await call();
+  } catch (err) {
+    failure = err;
+  }
+  const bad = requestViolations(recorder.violations.slice(before));
+  if (bad.length > 0) {
+    throw new Error(`${label}: Prism rejected the request the client sent:\n${formatViolations(bad)}` + (failure ? `\n(the client then threw: ${String(failure)})` : ''));
+  }
+  if (failure !== undefined) throw failure;
+  return result as T;
+}
+
+/** Maps with at most `limit` calls in flight; results in input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** The spec's request body examples of an operation, by name (`example` is called `(example)`). */
+export function requestExamples(operationId: string): { name: string; value: any }[] {
+  const body = deref(specOperation(operationId).raw.requestBody);
+  const media = body?.content?.['application/json'];
+  if (!media) return [];
+  const out: { name: string; value: any }[] = [];
+  for (const [name, ex] of Object.entries<any>(media.examples ?? {})) out.push({ name, value: deref(ex).value });
+  if ('example' in media) out.push({ name: '(example)', value: media.example });
+  return out;
+}
+
+/** A path parameter's example in the spec (`components.parameters.*.example`), e.g. `art-directors-critique`. */
+export function parameterExample(name: string): string {
+  for (const p of Object.values<any>(spec.components.parameters ?? {})) {
+    const param = deref(p);
+    if (param.name === name && param.in === 'path' && typeof param.example === 'string') return param.example;
+  }
+  throw new Error(`spec: no example for path parameter ${name}`);
+}
+
+/** Gives an example body that carries an `idempotency_key` a fresh one, so stateful servers do not answer 409. */
+export function freshIdempotencyKey<T>(body: T): T {
+  if (body && typeof body === 'object' && 'idempotency_key' in body) return { ...body, idempotency_key: crypto.randomUUID() };
+  return body;
+}
+
+/** Default parameters: the spec's own examples. */
+export function defaultCallParams(): CallParams {
+  const createBody = requestExamples('createTechniqueRun')[0]?.value;
+  const startBody = requestExamples('startTechniqueRun')[0]?.value;
+  if (!createBody || !startBody) throw new Error('spec: the run-starting operations need request examples');
+  return { techniqueId: parameterExample('techniqueId'), runId: parameterExample('runId'), createBody, startBody };
+}
+
+/** The spec's operations and the client's must be the same set: a new spec operation needs a client method. */
+export function operationSetsDiffer(): string | undefined {
+  const specIds = [...operations.keys()].sort();
+  const clientIds = [...OPERATION_IDS].sort();
+  if (JSON.stringify(specIds) === JSON.stringify(clientIds)) {
+    const wrong = clientIds.filter((id) => OPERATIONS[id].label !== specOperation(id).label);
+    return wrong.length ? `labels differ: ${wrong.map((id) => `${id}: client ${OPERATIONS[id].label} vs spec ${specOperation(id).label}`).join('; ')}` : undefined;
+  }
+  return `spec operations [${specIds.join(', ')}] vs client operations [${clientIds.join(', ')}]`;
+}

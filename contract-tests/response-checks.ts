@@ -1,0 +1,129 @@
+/**
+ * Target-agnostic response checks: through the client, each operation's answer is data (not an error)
+ * that ajv, reading the spec, agrees with for that operation and status. Registered once per target
+ * (./targets.ts) by ./targets.test.ts, and for the real API by ./real-api.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APIError, AuthenticationError, NotFoundError } from '../src/errors.js';
+import type { APIPromise } from '../src/api-promise.js';
+import { recordingClient, withRequestCheck, type OperationId, type RecordingClient } from './harness.js';
+import { assertMatchesSpec, specOperation, successStatuses } from './spec.js';
+import type { Target, TargetInstance } from './targets.js';
+
+/** Calls, checks Prism-style request violations, and checks the answer against the spec. */
+export async function expectSpecAnswer<T>(rec: RecordingClient, operationId: OperationId, call: () => APIPromise<T>): Promise<{ data: T; status: number }> {
+  const label = specOperation(operationId).label;
+  const { data, response } = await withRequestCheck(label, rec, () => call().withResponse());
+  expect(successStatuses(operationId), `${label} answered ${response.status}, which the spec does not document as a success`).toContain(
+    response.status,
+  );
+  assertMatchesSpec(operationId, response.status, data);
+  return { data, status: response.status };
+}
+
+/** Expects the call to fail with `errorClass` at `status`, with an error body the spec allows for that status. */
+export async function expectSpecError<E extends APIError>(
+  operationId: OperationId,
+  status: number,
+  errorClass: abstract new (...args: any[]) => E,
+  call: () => Promise<unknown>,
+): Promise<E> {
+  const label = specOperation(operationId).label;
+  let caught: unknown;
+  let data: unknown;
+  let resolved = false;
+  try {
+    data = await call();
+    resolved = true;
+  } catch (err) {
+    caught = err;
+  }
+  if (resolved) throw new Error(`${label}: expected ${status} (${errorClass.name}), got data ${JSON.stringify(data)?.slice(0, 200)}`);
+  if (!(caught instanceof errorClass)) {
+    throw new Error(`${label}: expected ${errorClass.name} for ${status}, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`);
+  }
+  const err = caught as E;
+  expect(err.status, `${label}: status of the ${errorClass.name}`).toBe(status);
+  assertMatchesSpec(operationId, status, err.body, `(the ${status} error body of ${label})`);
+  const envelope = (err.body as { error: { code: string; message: string; fields?: unknown } }).error;
+  expect(err.code, `${label} ${status}: error.code`).toBe(envelope.code);
+  expect(err.message, `${label} ${status}: the error's message quotes the envelope's`).toContain(envelope.message);
+  return err;
+}
+
+
+/** Registers the response checks of one target. */
+export function defineResponseChecks(target: Target): void {
+  const title = `${target.name}: answers match the spec${target.skip ? ` (skipped: ${target.skip})` : ''}`;
+  if (target.broken) {
+    describe(title, () => {
+      it('target loads', () => {
+        throw new Error(target.broken);
+      });
+    });
+    return;
+  }
+
+  // Inside a skipped target, the target's reason is the one that counts: no per-test reasons then.
+  const skipNote = (reason: string | undefined) => (reason && !target.skip ? ` (skipped: ${reason})` : '');
+
+  describe.skipIf(!!target.skip)(title, () => {
+    let instance: TargetInstance | undefined;
+    let rec: RecordingClient;
+    beforeAll(async () => {
+      instance = await target.start();
+      rec = recordingClient(instance.baseUrl, instance.apiKey);
+    });
+    afterAll(async () => {
+      await instance?.close?.();
+    });
+
+    const noRuns = target.allowRuns ? undefined : 'starting runs is not allowed; set FLORA_CONTRACT_ALLOW_RUNS=1';
+    const retrieveSkip =
+      (target.stateful && target.allowRuns) || target.runId ? undefined : 'no run to read: set FLORA_RUN_ID (or FLORA_CONTRACT_ALLOW_RUNS=1)';
+    const startSkip = noRuns ?? target.startSkip;
+
+    it.skipIf(!!noRuns)(`POST /techniques/{techniqueId}/runs answers a run the spec allows${skipNote(noRuns)}`, async () => {
+      const { data } = await expectSpecAnswer(rec, 'createTechniqueRun', () => rec.client.techniques.runs.create(target.techniqueId, target.createBody()));
+      expect(data.run_id).toBeTruthy();
+    });
+
+    it.skipIf(!!retrieveSkip)(`GET /techniques/{techniqueId}/runs/{runId} answers a run the spec allows${skipNote(retrieveSkip)}`, async () => {
+      let runId = target.runId;
+      if (target.stateful && target.allowRuns) {
+        const created = await expectSpecAnswer(rec, 'createTechniqueRun', () => rec.client.techniques.runs.create(target.techniqueId, target.createBody()));
+        runId = created.data.run_id;
+      }
+      const { data } = await expectSpecAnswer(rec, 'getTechniqueRun', () => rec.client.techniques.runs.retrieve(runId!, { techniqueId: target.techniqueId }));
+      if (target.stateful) expect(data.run_id, 'the run read back is the one asked for').toBe(runId);
+    });
+
+    it.skipIf(!!startSkip)(`POST /runs/technique answers a started run the spec allows${skipNote(startSkip)}`, async () => {
+      const body = target.startBody();
+      const { data } = await expectSpecAnswer(rec, 'startTechniqueRun', () => rec.client.runs.startTechnique(body));
+      if (target.stateful) {
+        // The started run can be read through the nested route, and that answer matches the spec too.
+        const techniqueId = data.technique?.technique_id ?? body.technique_id;
+        const read = await expectSpecAnswer(rec, 'getTechniqueRun', () => rec.client.techniques.runs.retrieve(data.run_id, { techniqueId }));
+        expect(read.data.run_id).toBe(data.run_id);
+      }
+    });
+
+    const notFoundSkip = target.stateful ? undefined : 'the target is not stateful: every run id exists';
+    it.skipIf(!!notFoundSkip)(`GET of a made-up run id is a NotFoundError with the spec's error envelope${skipNote(notFoundSkip)}`, async () => {
+      const runId = `run_contract_missing_${Date.now().toString(36)}`;
+      const err = await expectSpecError('getTechniqueRun', 404, NotFoundError, () =>
+        rec.client.techniques.runs.retrieve(runId, { techniqueId: target.techniqueId }),
+      );
+      expect(err.code).toBe('not_found');
+    });
+
+    const keySkip = target.checksKeys ? undefined : 'the target accepts any key';
+    it.skipIf(!!keySkip)(`an unknown API key is an AuthenticationError with the spec's error envelope${skipNote(keySkip)}`, async () => {
+      const other = recordingClient(instance!.baseUrl, 'flora_contract_not_a_key', { maxRetries: 0 });
+      await expectSpecError('getTechniqueRun', 401, AuthenticationError, () =>
+        other.client.techniques.runs.retrieve(target.runId ?? 'run_contract_missing', { techniqueId: target.techniqueId }),
+      );
+    });
+  });
+}

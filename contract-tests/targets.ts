@@ -1,0 +1,140 @@
+/**
+ * The servers the target-agnostic response checks (./response-checks.ts) run against. A target says how
+ * to get a base URL and API key, what it can do, and which ids to use. Adding a server is one entry here.
+ *
+ * - `prism`: the Prism mock from the global setup. Stateless: any id answers 200 with an example.
+ * - `simulator`: the local stateful simulator (`src/testing/index.ts`, `startSimulator()` + `DEFAULT_API_KEY`),
+ *   picked up automatically when that module exists and exports `startSimulator`; otherwise the target is
+ *   reported as skipped with the reason.
+ * - the real FLORA API: see ./real-api.test.ts (`realApiTarget()`), only when `FLORA_API_KEY` is set.
+ *
+ * `CONTRACT_TARGETS=prism,simulator` (comma-separated names) limits the local targets.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inject } from 'vitest';
+import type { RunStartTechniqueParams } from '../src/resources/runs.js';
+import type { RunCreateParams } from '../src/resources/techniques.js';
+import { defaultCallParams, freshIdempotencyKey } from './harness.js';
+
+export interface TargetInstance {
+  /** The client's `baseUrl`. */
+  baseUrl: string;
+  apiKey: string;
+  close?(): Promise<void>;
+}
+
+export interface Target {
+  name: string;
+  /** Why this target cannot run here; the checks are then reported as skipped with this reason. */
+  skip?: string | undefined;
+  /** Why this target is broken (e.g. its module failed to load); reported as a failing test. */
+  broken?: string | undefined;
+  start(): Promise<TargetInstance>;
+  /** The server keeps runs: a started run can be read back by its id, and an unknown id answers 404. */
+  stateful: boolean;
+  /** The server checks API keys: an unknown key answers 401. */
+  checksKeys: boolean;
+  /** Starting runs is allowed (POSTs). False for the real API unless FLORA_CONTRACT_ALLOW_RUNS=1. */
+  allowRuns: boolean;
+  /** Technique id or slug for the nested routes. */
+  techniqueId: string;
+  /** Bodies to start runs with (each call gets a fresh idempotency key when the body has one). */
+  createBody(): RunCreateParams;
+  startBody(): RunStartTechniqueParams;
+  /** A run id to retrieve when the target is not stateful (or no run may be started). */
+  runId?: string | undefined;
+  /** Why `startBody` cannot be used (e.g. the real API's technique id is a slug, not a `tech_` id). */
+  startSkip?: string | undefined;
+}
+
+const defaults = defaultCallParams();
+
+/** The Prism mock: URL from the global setup, any key. */
+export const prismTarget: Target = {
+  name: 'prism',
+  start: async () => ({ baseUrl: inject('prismUrl'), apiKey: 'contract-test-key' }),
+  stateful: false,
+  checksKeys: false,
+  allowRuns: true,
+  techniqueId: defaults.techniqueId,
+  createBody: () => freshIdempotencyKey(defaults.createBody),
+  startBody: () => defaults.startBody,
+  runId: defaults.runId,
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The local simulator target (src/testing/, written alongside this suite). Loaded only if it exists.
+// ---------------------------------------------------------------------------------------------------------
+const SIMULATOR_ENTRY = fileURLToPath(new URL('../src/testing/index.ts', import.meta.url));
+
+interface SimulatorModule {
+  startSimulator(options?: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }>;
+  DEFAULT_API_KEY: string;
+}
+
+async function loadSimulator(): Promise<{ module?: SimulatorModule; skip?: string; broken?: string }> {
+  if (!existsSync(SIMULATOR_ENTRY)) return { skip: 'src/testing/index.ts does not exist yet' };
+  let mod: Partial<SimulatorModule>;
+  try {
+    mod = (await import(/* @vite-ignore */ pathToFileURL(SIMULATOR_ENTRY).href)) as Partial<SimulatorModule>;
+  } catch (err) {
+    return { broken: `src/testing/index.ts failed to load: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (typeof mod.startSimulator !== 'function') return { skip: 'src/testing/index.ts does not export startSimulator' };
+  if (typeof mod.DEFAULT_API_KEY !== 'string') return { skip: 'src/testing/index.ts does not export DEFAULT_API_KEY' };
+  return { module: mod as SimulatorModule };
+}
+
+const simulator = await loadSimulator();
+
+export const simulatorTarget: Target = {
+  name: 'simulator',
+  skip: simulator.skip,
+  broken: simulator.broken,
+  start: async () => {
+    const sim = await simulator.module!.startSimulator({ seed: 4 });
+    return { baseUrl: sim.url, apiKey: simulator.module!.DEFAULT_API_KEY, close: () => sim.close() };
+  },
+  stateful: true,
+  checksKeys: true,
+  allowRuns: true,
+  techniqueId: defaults.techniqueId,
+  createBody: () => freshIdempotencyKey(defaults.createBody),
+  startBody: () => defaults.startBody,
+};
+
+const ALL_LOCAL: Target[] = [prismTarget, simulatorTarget];
+const only = process.env.CONTRACT_TARGETS?.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** The local targets of this run (`CONTRACT_TARGETS` filters by name). */
+export const LOCAL_TARGETS: Target[] = only?.length ? ALL_LOCAL.filter((t) => only.includes(t.name)) : ALL_LOCAL;
+
+/** The real FLORA API, configured from the environment; `skip` says why when `FLORA_API_KEY` is not set. */
+export function realApiTarget(env: Record<string, string | undefined> = process.env): Target {
+  const apiKey = env.FLORA_API_KEY;
+  const techniqueId = env.FLORA_TECHNIQUE_ID || defaults.techniqueId;
+  const workspaceId = env.FLORA_WORKSPACE_ID;
+  const inputs = env.FLORA_RUN_INPUTS ? (JSON.parse(env.FLORA_RUN_INPUTS) as RunCreateParams['inputs']) : defaults.createBody.inputs;
+  return {
+    name: 'real FLORA API',
+    skip: apiKey ? undefined : 'FLORA_API_KEY is not set',
+    start: async () => ({ baseUrl: env.FLORA_BASE_URL || 'https://app.flora.ai/api/v1', apiKey: apiKey! }),
+    stateful: true,
+    checksKeys: true,
+    allowRuns: env.FLORA_CONTRACT_ALLOW_RUNS === '1',
+    techniqueId,
+    createBody: () => ({ inputs, mode: 'async' }),
+    startBody: () => ({
+      technique_id: techniqueId,
+      workspace_id: workspaceId ?? '',
+      inputs: Object.fromEntries(inputs.map((i) => [i.id, i.value])),
+    }),
+    runId: env.FLORA_RUN_ID || undefined,
+    startSkip: !workspaceId
+      ? 'FLORA_WORKSPACE_ID is not set'
+      : !techniqueId.startsWith('tech_')
+        ? `FLORA_TECHNIQUE_ID (${techniqueId}) is not a tech_ id`
+        : undefined,
+  };
+}
