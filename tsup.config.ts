@@ -38,6 +38,8 @@ const common: Options = {
   tsconfig: 'tsconfig.build.json',
   outDir: 'dist',
   sourcemap: false,
+  // Keep `node:crypto` etc. as written: unambiguous for bundlers and other runtimes (tsup strips it by default).
+  removeNodeProtocol: false,
   esbuildPlugins: [validatorsBesideOutput],
 };
 
