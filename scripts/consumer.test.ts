@@ -10,7 +10,7 @@
  * dependencies is installed (from npm's cache when it has them: `--prefer-offline`).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -287,6 +287,13 @@ describe('the packed package, installed by a consumer project', () => {
     expect(readFileSync(join(dist, 'types.js'), 'utf8').trim()).toBe('export {};');
     expect(readFileSync(join(dist, 'types.cjs'), 'utf8').trim()).toBe("'use strict';");
     expect(readdirSync(dist)).toContain('types.d.cts');
+  });
+
+  it.runIf(existsSync(join(repo, 'src', 'cli', 'index.ts')))('installs the flora binary, which runs', async () => {
+    const bin = join(work, 'consumer', 'node_modules', '.bin', 'flora');
+    const { stdout } = await run(bin, ['--help'], { cwd: join(work, 'consumer') });
+    expect(stdout).toMatch(/Usage: flora/);
+    expect(readFileSync(join(work, 'consumer', 'node_modules', ...pkg.name.split('/'), 'dist', 'cli.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
   describe.each(CASES)('$name', (c) => {
