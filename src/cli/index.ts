@@ -3,6 +3,14 @@
 import { main } from './program.js';
 import { VERSION } from './version.js';
 
+// `flora ... | head` closes our stdout early: that is the reader's choice, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const interrupt = new AbortController();
 let interrupted = 0;
 process.on('SIGINT', () => {
