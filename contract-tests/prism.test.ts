@@ -96,10 +96,9 @@ describe.each(OPERATION_IDS)('%s through Prism', (operationId) => {
     expect(responseProblems(operationId, status, data)).toEqual([]);
   });
 
-  // Every request example of the operation is a request Prism accepts.
+  // Every request example of the operation is a request Prism accepts (a GET has none to check).
   const bodies = requestExamples(operationId);
-  const noBody = bodies.length === 0 ? ' (skipped: the operation has no request body examples)' : '';
-  it.skipIf(bodies.length === 0)(`every request example in the spec is accepted by the client and by Prism${noBody}`, async () => {
+  if (bodies.length > 0) it(`every request example in the spec is accepted by the client and by Prism`, async () => {
     for (const { name, value } of bodies) {
       const rec = prism();
       const key = operationId === 'startTechniqueRun' ? 'startBody' : 'createBody';

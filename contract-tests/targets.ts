@@ -10,9 +10,8 @@
  *
  * `CONTRACT_TARGETS=prism,simulator` (comma-separated names) limits the local targets.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
+import { DEFAULT_API_KEY, startSimulator } from '../src/testing/index.js';
 import type { RunStartTechniqueParams } from '../src/resources/runs.js';
 import type { RunCreateParams } from '../src/resources/techniques.js';
 import { defaultCallParams, freshIdempotencyKey } from './harness.js';
@@ -64,37 +63,13 @@ export const prismTarget: Target = {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// The local simulator target (src/testing/, written alongside this suite). Loaded only if it exists.
+// The local simulator target (src/testing/).
 // ---------------------------------------------------------------------------------------------------------
-const SIMULATOR_ENTRY = fileURLToPath(new URL('../src/testing/index.ts', import.meta.url));
-
-interface SimulatorModule {
-  startSimulator(options?: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }>;
-  DEFAULT_API_KEY: string;
-}
-
-async function loadSimulator(): Promise<{ module?: SimulatorModule; skip?: string; broken?: string }> {
-  if (!existsSync(SIMULATOR_ENTRY)) return { skip: 'src/testing/index.ts does not exist yet' };
-  let mod: Partial<SimulatorModule>;
-  try {
-    mod = (await import(/* @vite-ignore */ pathToFileURL(SIMULATOR_ENTRY).href)) as Partial<SimulatorModule>;
-  } catch (err) {
-    return { broken: `src/testing/index.ts failed to load: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  if (typeof mod.startSimulator !== 'function') return { skip: 'src/testing/index.ts does not export startSimulator' };
-  if (typeof mod.DEFAULT_API_KEY !== 'string') return { skip: 'src/testing/index.ts does not export DEFAULT_API_KEY' };
-  return { module: mod as SimulatorModule };
-}
-
-const simulator = await loadSimulator();
-
 export const simulatorTarget: Target = {
   name: 'simulator',
-  skip: simulator.skip,
-  broken: simulator.broken,
   start: async () => {
-    const sim = await simulator.module!.startSimulator({ seed: 4 });
-    return { baseUrl: sim.url, apiKey: simulator.module!.DEFAULT_API_KEY, close: () => sim.close() };
+    const sim = await startSimulator({ seed: 4 });
+    return { baseUrl: sim.url, apiKey: DEFAULT_API_KEY, close: () => sim.close() };
   },
   stateful: true,
   checksKeys: true,
