@@ -1,0 +1,106 @@
+/**
+ * Per-call overhead: sequential `retrieve`s of one run against a local keep-alive server (its own process)
+ * answering a fixed valid body, through raw `fetch`, bare `openapi-fetch`, this client with validation off
+ * and on, and the official `@flora-ai/flora` client, all with no retries, measured in the same run: a
+ * warm-up, then rounds that alternate the implementations (rotating which goes first), reporting the median
+ * microseconds per call and the median of the per-round ratios to raw fetch.
+ *
+ *   node --import tsx bench/overhead.ts
+ */
+import OfficialFlora from '@flora-ai/flora';
+import createClient from 'openapi-fetch';
+import type { paths } from '../generated/openapi.js';
+import { Flora } from '../src/index.js';
+import { startFixedServer } from './servers.js';
+import { isMain, machine, median, table } from './stats.js';
+
+const KEY = 'flora_bench_key';
+const RUN_ID = 'run_abc123';
+const TECHNIQUE = 'art-directors-critique';
+
+export interface OverheadResult {
+  markdown: string;
+  /** Median of per-round ratios to raw fetch, by implementation. */
+  ratios: Record<string, number>;
+}
+
+export async function measureOverhead(options: { rounds?: number; callsPerRound?: number; warmup?: number } = {}): Promise<OverheadResult> {
+  const rounds = options.rounds ?? 15;
+  const perRound = options.callsPerRound ?? 400;
+  const warmup = options.warmup ?? 1500;
+  const server = await startFixedServer();
+  try {
+    const url = `${server.url}/techniques/${TECHNIQUE}/runs/${RUN_ID}`;
+    const headers = { Authorization: `Bearer ${KEY}` };
+    const openapi = createClient<paths>({ baseUrl: server.url, headers });
+    const ours = new Flora({ apiKey: KEY, baseUrl: server.url, maxRetries: 0, logLevel: 'off' });
+    const oursNoValidation = new Flora({ apiKey: KEY, baseUrl: server.url, maxRetries: 0, logLevel: 'off', validate: false });
+    const official = new OfficialFlora({ apiKey: KEY, baseURL: server.url, maxRetries: 0, logLevel: 'off' });
+
+    const impls: [string, () => Promise<unknown>][] = [
+      [
+        'raw fetch',
+        async () => {
+          const r = await fetch(url, { headers });
+          if (!r.ok) throw new Error(String(r.status));
+          return r.json();
+        },
+      ],
+      [
+        'openapi-fetch (bare)',
+        async () => {
+          const { data, error } = await openapi.GET('/techniques/{techniqueId}/runs/{runId}', { params: { path: { techniqueId: TECHNIQUE, runId: RUN_ID } } });
+          if (error) throw new Error('error');
+          return data;
+        },
+      ],
+      ['ours, validation off', () => oursNoValidation.techniques.runs.retrieve(RUN_ID, { techniqueId: TECHNIQUE })],
+      ['ours, validation on', () => ours.techniques.runs.retrieve(RUN_ID, { techniqueId: TECHNIQUE })],
+      ['official @flora-ai/flora', () => official.techniques.runs.retrieve(RUN_ID, { techniqueId: TECHNIQUE })],
+    ];
+
+    for (const [, call] of impls) for (let i = 0; i < warmup; i++) await call();
+
+    const perCall = new Map<string, number[]>(impls.map(([n]) => [n, []]));
+    const ratios = new Map<string, number[]>(impls.map(([n]) => [n, []]));
+    for (let round = 0; round < rounds; round++) {
+      const times = new Map<string, number>();
+      for (let k = 0; k < impls.length; k++) {
+        const [name, call] = impls[(k + round) % impls.length]!;
+        const t0 = performance.now();
+        for (let i = 0; i < perRound; i++) await call();
+        times.set(name, ((performance.now() - t0) * 1000) / perRound);
+      }
+      const raw = times.get('raw fetch')!;
+      for (const [name, us] of times) {
+        perCall.get(name)!.push(us);
+        ratios.get(name)!.push(us / raw);
+      }
+    }
+
+    const target: Record<string, string> = {
+      'ours, validation off': '<= 1.15x',
+      'ours, validation on': '<= 1.30x',
+    };
+    const officialRatio = median(ratios.get('official @flora-ai/flora')!);
+    const rows = impls.map(([name]) => {
+      const ratio = median(ratios.get(name)!);
+      let verdict = '';
+      if (target[name]) verdict = `${target[name]}: ${ratio <= Number(target[name].slice(3, -1)) ? 'met' : 'NOT met'}; vs official: ${ratio < officialRatio ? 'faster' : 'NOT faster'}`;
+      return [name, median(perCall.get(name)!).toFixed(0), `${Math.min(...perCall.get(name)!).toFixed(0)}-${Math.max(...perCall.get(name)!).toFixed(0)}`, `${ratio.toFixed(2)}x`, verdict];
+    });
+    const markdown = [
+      `### Per-call overhead: sequential retrieve against a local keep-alive server (${rounds} rounds x ${perRound} calls each, after ${warmup} warm-up calls each)`,
+      '',
+      table(['implementation', 'median µs/call', 'range over rounds', 'vs raw fetch (median of per-round ratios)', 'target'], rows),
+    ].join('\n');
+    return { markdown, ratios: Object.fromEntries([...ratios].map(([n, r]) => [n, median(r)])) };
+  } finally {
+    await server.close();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  console.log(`Machine: ${machine()}\n`);
+  console.log((await measureOverhead()).markdown);
+}
