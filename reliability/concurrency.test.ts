@@ -28,7 +28,7 @@ const CONCURRENCY = Math.ceil(RATE * 0.22);
  * the next token), so the default 2 retries can run out within ~10 ms of contention: the table shows how
  * many starts would have failed with it. A budget of cheap retries is what a bulk job needs here.
  */
-const MAX_RETRIES = 10;
+const MAX_RETRIES = 20;
 const KEY = 'flora_rel_concurrency';
 
 const NESTED = { inputs: [{ id: 'prompt', type: 'text' as const, value: 'a red fox' }], mode: 'async' as const };
