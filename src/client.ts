@@ -175,7 +175,8 @@ export class Flora {
    * on. Resources call it with what `validate()` found.
    * @internal
    */
-  checkRequest(problems: () => FieldError[]): void {
+  checkRequest(problems: (() => FieldError[]) | undefined): void {
+    if (!problems) return;
     if (!this.#validateRequests) return;
     const fields = problems();
     if (fields.length === 0) return;
@@ -187,22 +188,43 @@ export class Flora {
   }
 
   /**
-   * Sends one operation through the retry policy and turns the answer into data or a typed error.
+   * Checks the request (`problems`), sends it through the retry policy and turns the answer into data or
+   * a typed error. Every failure, a refused request included, is a rejection of the returned promise,
+   * never a synchronous throw, so `.catch()` sees them all.
    * @internal
    */
-  call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send): APIPromise<T> {
-    return new APIPromise(this.#call<T>(operation, options ?? {}, send));
+  call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, problems?: () => FieldError[]): APIPromise<T> {
+    return new APIPromise(
+      (async () => {
+        this.checkRequest(problems);
+        return this.#call<T>(operation, options ?? {}, send);
+      })(),
+    );
   }
 
   async #call<T>(operation: OperationId, options: RequestOptions, send: Send): Promise<WithResponse<T>> {
     const state: CallState = { attempts: 0, idempotencyKey: undefined, mayHaveBeenProcessed: false };
     const { response } = await send(policyFetch(this.#policy, options, state));
-    // A server (or proxy) that echoes the key back must not get it into an error: redact errors' bodies.
-    const text = response.ok ? (state.body ?? '') : redact(state.body ?? '', [this.#policy.apiKey]);
+    // A server (or proxy) that echoes the key back must not get it into an error or the data: redact it.
+    const raw = state.body ?? '';
+    const text = raw.includes(this.#policy.apiKey) ? redact(raw, [this.#policy.apiKey]) : raw;
     const requestId = requestIdOf(response.headers);
     const op = OPERATIONS[operation];
     if (response.ok) return { data: this.#parseSuccess<T>(op, response.status, text, requestId), response, requestId };
     throw this.#toError(response, text, requestId, state);
+  }
+
+  /** The headers, with any value that echoes the key redacted (a copy only when needed). */
+  #redactHeaders(headers: Headers): Headers {
+    const key = this.#policy.apiKey;
+    let leaks = false;
+    headers.forEach((v) => {
+      leaks ||= v.includes(key);
+    });
+    if (!leaks) return headers;
+    const clean = new Headers();
+    headers.forEach((v, k) => clean.append(k, redact(v, [key])));
+    return clean;
   }
 
   #parseSuccess<T>(op: (typeof OPERATIONS)[OperationId], status: number, text: string, requestId: string | undefined): T {
@@ -229,7 +251,8 @@ export class Flora {
   }
 
   #toError(response: Response, text: string, requestId: string | undefined, state: CallState): APIError {
-    const { status, headers } = response;
+    const { status } = response;
+    const headers = this.#redactHeaders(response.headers);
     const parsed = readErrorBody(text);
     const reqId = requestId ? ` [request id ${requestId}]` : '';
     const described = parsed.message !== undefined

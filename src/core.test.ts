@@ -89,7 +89,7 @@ describe('retries', () => {
     expect(backoffMs(10, () => 0.5)).toBe(7000);
   });
 
-  it('waits what Retry-After says, in seconds, as an HTTP date, or retry-after-ms', async () => {
+  it('waits at least what Retry-After says, in seconds, as an HTTP date, or retry-after-ms', async () => {
     const times: number[] = [];
     const at = (r: Response) => () => {
       times.push(Date.now());
@@ -105,10 +105,27 @@ describe('retries', () => {
     const { result } = await settle(testClient(fetch, { maxRetries: 3 }).techniques.runs.retrieve('r', { techniqueId: 't' }));
     expect(result).toEqual(RUN);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    expect(gaps[0]).toBe(2000);
-    expect(gaps[1]).toBe(1250);
+    expect(gaps[0]).toBe(2000); // over the first backoff (<= 500 ms)
+    expect(gaps[1]).toBe(1250); // over the second backoff (<= 1000 ms)
     expect(gaps[2]).toBeGreaterThanOrEqual(1000); // the date was 3 s ahead of the first answer, 3.25 s have passed since... within a second
     expect(gaps[2]).toBeLessThanOrEqual(3000);
+  });
+
+  it('waits its own backoff when Retry-After asks for less, so clients told the same slot spread out', async () => {
+    const gaps: number[] = [];
+    for (const random of [0, 0.5, 0.99]) {
+      vi.spyOn(Math, 'random').mockReturnValue(random);
+      const times: number[] = [];
+      const { fetch } = scriptedFetch(() => {
+        times.push(Date.now());
+        return times.length === 1 ? envelope('rate_limited', 'Rate limit exceeded.', 429, { 'retry-after-ms': '5' }) : json(RUN);
+      });
+      await settle(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }));
+      gaps.push(times[1]! - times[0]!);
+    }
+    expect(gaps[0]).toBe(500);
+    expect(new Set(gaps).size).toBe(3);
+    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(375);
   });
 
   it('ignores a Retry-After over 60 s and uses its own backoff', async () => {

@@ -2,7 +2,7 @@
  * The fetch that openapi-fetch calls: one logical call, several attempts. Each attempt gets its own
  * timeout (openapi-fetch's client-level signal would be shared by all of them), reads the whole body
  * inside that timeout (a body cut off mid-way is a connection error, retried like one), and retries
- * connection errors, timeouts, 408, 429 and 5xx with jittered backoff or the server's Retry-After.
+ * connection errors, timeouts, 408, 429 and 5xx after the longer of jittered backoff and Retry-After.
  * Every POST carries one Idempotency-Key for all its attempts, so a retry can never start a second run.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from './errors.js';
@@ -96,7 +96,12 @@ async function attempt(
     if (controller.signal.reason === TIMEOUT) {
       throw new APIConnectionTimeoutError(`Request timed out after ${timeoutMs} ms.`);
     }
-    throw new APIConnectionError(`Connection error: ${redact(describeCause(err), [config.apiKey])}`, { cause: err });
+    const described = describeCause(err);
+    // Keep the original cause for debugging, unless it quotes the key (a fetch wrapper echoing headers).
+    const leaks = `${described} ${(err as Error)?.stack ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`.includes(config.apiKey);
+    throw new APIConnectionError(`Connection error: ${redact(described, [config.apiKey])}`, {
+      cause: leaks ? new Error(redact(described, [config.apiKey])) : err,
+    });
   } finally {
     clearTimeout(timer);
     userSignal?.removeEventListener('abort', onUserAbort);
@@ -145,8 +150,10 @@ export function policyFetch(
 
       if ((failure || isRetryableStatus(status!)) && retry < maxRetries) {
         const asked = outcome ? retryAfterMs(outcome.response.headers) : undefined;
-        const wait = asked ?? backoffMs(retry, config.random);
-        log.info(`${label} ${failure ? failure.message : `answered ${status}`}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${asked !== undefined ? ' (Retry-After)' : ''}`);
+        // Never sooner than the server asked, nor than our jittered backoff: a Retry-After is usually
+        // the time to the next free slot, and every client that got it would otherwise retry together.
+        const wait = Math.max(asked ?? 0, backoffMs(retry, config.random));
+        log.info(`${label} ${failure ? failure.message : `answered ${status}`}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${asked !== undefined && wait === asked ? ' (Retry-After)' : asked !== undefined ? ` (Retry-After asked ${Math.round(asked)} ms)` : ''}`);
         try {
           await sleep(wait, options.signal);
         } catch {

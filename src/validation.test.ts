@@ -3,15 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { InputValidationError } from './errors.js';
 import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from './test-utils.js';
 
-function refused(run: (client: ReturnType<typeof testClient>) => PromiseLike<unknown>, baseUrl?: string) {
+/** Runs a call whose request is invalid; the refusal must come as a rejection, never a synchronous throw. */
+async function refused(run: (client: ReturnType<typeof testClient>) => PromiseLike<unknown>, baseUrl?: string) {
   const { fetch, requests } = scriptedFetch(json(RUN));
   const client = testClient(fetch, baseUrl ? { baseUrl } : {});
-  let error: unknown;
-  try {
-    run(client);
-  } catch (e) {
-    error = e;
-  }
+  let pending: PromiseLike<unknown> | undefined;
+  expect(() => {
+    pending = run(client);
+  }).not.toThrow();
+  const error = await Promise.resolve(pending).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return { error: error as InputValidationError, requests };
 }
 
@@ -24,8 +27,8 @@ describe('request validation', () => {
     ['an http callback_url', { ...NESTED_BODY, callback_url: 'http://example.com/hook' }, 'callback_url', 'must start with https://'],
     ['a callback_url that is not a URL', { ...NESTED_BODY, callback_url: 'https://exa mple.com/h' }, 'callback_url', 'must match format "uri"'],
     ['an unknown field', { ...NESTED_BODY, prompt: 'x' }, 'prompt', 'Unknown field'],
-  ])('create refuses %s, naming %s', (_what, body, field, message) => {
-    const { error, requests } = refused((c) => c.techniques.runs.create('t', body as never));
+  ])('create refuses %s, naming %s', async (_what, body, field, message) => {
+    const { error, requests } = await refused((c) => c.techniques.runs.create('t', body as never));
     expect(error).toBeInstanceOf(InputValidationError);
     expect(error.fields).toContainEqual({ field, message });
     expect(error.status).toBeUndefined();
@@ -40,8 +43,8 @@ describe('request validation', () => {
     ['a workspace_id without ws_', { ...TOP_BODY, workspace_id: 'abc' }, 'workspace_id', 'must start with ws_'],
     ['inputs that are not a map', { ...TOP_BODY, inputs: 'a red fox' }, 'inputs', 'must be object'],
     ['a missing technique_id', { inputs: {}, workspace_id: 'ws_a' }, 'technique_id', 'Required'],
-  ])('startTechnique refuses %s', (_what, body, field, message) => {
-    const { error, requests } = refused((c) => c.runs.startTechnique(body as never));
+  ])('startTechnique refuses %s', async (_what, body, field, message) => {
+    const { error, requests } = await refused((c) => c.runs.startTechnique(body as never));
     expect(error).toBeInstanceOf(InputValidationError);
     expect(error.fields).toContainEqual({ field, message });
     expect(requests).toHaveLength(0);
@@ -52,33 +55,37 @@ describe('request validation', () => {
     ['an empty run id', (c: ReturnType<typeof testClient>) => c.techniques.runs.retrieve(' ', { techniqueId: 't' }), 'runId'],
     ['a missing techniqueId param', (c: ReturnType<typeof testClient>) => c.techniques.runs.retrieve('r', {} as never), 'techniqueId'],
     ['a body that is not an object', (c: ReturnType<typeof testClient>) => c.techniques.runs.create('t', null as never), '(body)'],
-  ])('refuses %s', (_what, run, field) => {
-    const { error, requests } = refused(run);
+  ])('refuses %s', async (_what, run, field) => {
+    const { error, requests } = await refused(run);
     expect(error).toBeInstanceOf(InputValidationError);
     expect(error.fields.map((f) => f.field)).toContain(field);
     expect(requests).toHaveLength(0);
   });
 
-  it('refuses an Idempotency-Key the API would reject', () => {
+  it('refuses an Idempotency-Key the API would reject', async () => {
     const long = 'k'.repeat(256);
-    expect(refused((c) => c.runs.startTechnique(TOP_BODY, { idempotencyKey: long })).error.fields).toContainEqual({
+    expect((await refused((c) => c.runs.startTechnique(TOP_BODY, { idempotencyKey: long }))).error.fields).toContainEqual({
       field: 'idempotencyKey',
       message: 'must be a string of 1 to 255 characters',
     });
-    expect(refused((c) => c.techniques.runs.create('t', NESTED_BODY, { idempotencyKey: '' })).error).toBeInstanceOf(InputValidationError);
+    expect((await refused((c) => c.techniques.runs.create('t', NESTED_BODY, { idempotencyKey: '' }))).error).toBeInstanceOf(InputValidationError);
+    // A key the spec allows in the body but a header cannot carry is refused clearly, not with a TypeError.
+    const cyrillic = await refused((c) => c.techniques.runs.create('t', { ...NESTED_BODY, idempotency_key: 'заказ-42' }));
+    expect(cyrillic.error.fields).toContainEqual({ field: 'idempotency_key', message: 'must be printable ASCII (it is sent in the Idempotency-Key header)' });
+    expect((await refused((c) => c.runs.startTechnique(TOP_BODY, { idempotencyKey: 'a\nb' }))).error).toBeInstanceOf(InputValidationError);
   });
 
-  it('refuses two different idempotency keys for one call', () => {
-    const { error } = refused((c) => c.techniques.runs.create('t', { ...NESTED_BODY, idempotency_key: 'a' }, { idempotencyKey: 'b' }));
+  it('refuses two different idempotency keys for one call', async () => {
+    const { error } = await refused((c) => c.techniques.runs.create('t', { ...NESTED_BODY, idempotency_key: 'a' }, { idempotencyKey: 'b' }));
     expect(error.fields).toContainEqual({ field: 'idempotency_key', message: 'differs from the idempotencyKey option; give one key' });
   });
 
   it('accepts an http callback to loopback only when the client itself talks to loopback', async () => {
     const body = { ...NESTED_BODY, callback_url: 'http://127.0.0.1:8080/hook' };
-    expect(refused((c) => c.techniques.runs.create('t', body)).error.fields).toContainEqual({ field: 'callback_url', message: 'must start with https://' });
-    const local = refused((c) => c.techniques.runs.create('t', body), 'http://127.0.0.1:4010/api/v1');
+    expect((await refused((c) => c.techniques.runs.create('t', body))).error.fields).toContainEqual({ field: 'callback_url', message: 'must start with https://' });
+    const local = await refused((c) => c.techniques.runs.create('t', body), 'http://127.0.0.1:4010/api/v1');
     expect(local.error).toBeUndefined();
-    expect(refused((c) => c.techniques.runs.create('t', { ...body, callback_url: 'http://example.com/hook' }), 'http://127.0.0.1:4010').error).toBeInstanceOf(
+    expect((await refused((c) => c.techniques.runs.create('t', { ...body, callback_url: 'http://example.com/hook' }), 'http://127.0.0.1:4010')).error).toBeInstanceOf(
       InputValidationError,
     );
   });

@@ -6,10 +6,14 @@ export function requireId(field: string, value: unknown): FieldError[] {
   return value.trim() === '' ? [{ field, message: 'must not be empty' }] : [];
 }
 
-/** The Idempotency-Key header the spec allows: 1 to 255 characters. */
-export function checkIdempotencyKey(value: string | undefined): FieldError[] {
+/**
+ * An idempotency key travels in the Idempotency-Key header: 1 to 255 characters (the spec's limit), and
+ * printable ASCII, since a header cannot carry other characters (`Headers` would throw a TypeError).
+ */
+export function checkIdempotencyKey(value: unknown, field = 'idempotencyKey'): FieldError[] {
   if (value === undefined) return [];
-  return typeof value === 'string' && value.length >= 1 && value.length <= 255
-    ? []
-    : [{ field: 'idempotencyKey', message: 'must be a string of 1 to 255 characters' }];
+  if (typeof value !== 'string' || value.length < 1 || value.length > 255) {
+    return [{ field, message: 'must be a string of 1 to 255 characters' }];
+  }
+  return /^[\x20-\x7e]+$/.test(value) ? [] : [{ field, message: 'must be printable ASCII (it is sent in the Idempotency-Key header)' }];
 }

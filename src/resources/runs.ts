@@ -16,9 +16,11 @@ export class Runs {
    * or one generated for this call and reused on every retry).
    */
   startTechnique(body: RunStartTechniqueParams, options: RequestOptions = {}): APIPromise<RunStartedResponse> {
-    this.client.checkRequest(() => [...validate('StartTechniqueRunRequest', body), ...checkIdempotencyKey(options.idempotencyKey)]);
-    return this.client.call('startTechniqueRun', options, (fetch) =>
-      this.client.raw.POST('/runs/technique', { body, parseAs: 'stream', fetch }),
+    return this.client.call(
+      'startTechniqueRun',
+      options,
+      (fetch) => this.client.raw.POST('/runs/technique', { body, parseAs: 'stream', fetch }),
+      () => [...validate('StartTechniqueRunRequest', body), ...checkIdempotencyKey(options.idempotencyKey)],
     );
   }
 

@@ -24,35 +24,42 @@ export class TechniqueRuns {
    */
   create(techniqueId: string, body: RunCreateParams, options: RequestOptions = {}): APIPromise<TechniqueRun> {
     const key = options.idempotencyKey ?? body?.idempotency_key;
-    this.client.checkRequest(() => [
-      ...requireId('techniqueId', techniqueId),
-      ...validateRunCreateBody(body, { allowLoopbackHttpCallback: this.client.isLocal }),
-      ...checkIdempotencyKey(options.idempotencyKey),
-      ...(options.idempotencyKey !== undefined && body?.idempotency_key !== undefined && options.idempotencyKey !== body.idempotency_key
-        ? [{ field: 'idempotency_key', message: 'differs from the idempotencyKey option; give one key' }]
-        : []),
-    ]);
     const sent = key !== undefined && body?.idempotency_key === undefined ? { ...body, idempotency_key: key } : body;
-    return this.client.call('createTechniqueRun', { ...options, idempotencyKey: key }, (fetch) =>
-      this.client.raw.POST('/techniques/{techniqueId}/runs', {
-        params: { path: { techniqueId } },
-        body: sent,
-        parseAs: 'stream',
-        fetch,
-      }),
+    return this.client.call(
+      'createTechniqueRun',
+      { ...options, idempotencyKey: key },
+      (fetch) =>
+        this.client.raw.POST('/techniques/{techniqueId}/runs', {
+          params: { path: { techniqueId } },
+          body: sent,
+          parseAs: 'stream',
+          fetch,
+        }),
+      () => [
+        ...requireId('techniqueId', techniqueId),
+        ...validateRunCreateBody(body, { allowLoopbackHttpCallback: this.client.isLocal }),
+        ...checkIdempotencyKey(options.idempotencyKey, 'idempotencyKey'),
+        ...checkIdempotencyKey(body?.idempotency_key, 'idempotency_key'),
+        ...(options.idempotencyKey !== undefined && body?.idempotency_key !== undefined && options.idempotencyKey !== body.idempotency_key
+          ? [{ field: 'idempotency_key', message: 'differs from the idempotencyKey option; give one key' }]
+          : []),
+      ],
     );
   }
 
   /** Status, progress, outputs and error details of a run visible to this key. */
   retrieve(runId: string, params: RunRetrieveParams, options: RequestOptions = {}): APIPromise<TechniqueRun> {
     const techniqueId = params?.techniqueId;
-    this.client.checkRequest(() => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)]);
-    return this.client.call('getTechniqueRun', options, (fetch) =>
-      this.client.raw.GET('/techniques/{techniqueId}/runs/{runId}', {
-        params: { path: { techniqueId, runId } },
-        parseAs: 'stream',
-        fetch,
-      }),
+    return this.client.call(
+      'getTechniqueRun',
+      options,
+      (fetch) =>
+        this.client.raw.GET('/techniques/{techniqueId}/runs/{runId}', {
+          params: { path: { techniqueId, runId } },
+          parseAs: 'stream',
+          fetch,
+        }),
+      () => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)],
     );
   }
 
@@ -61,7 +68,7 @@ export class TechniqueRuns {
    * fails, `RunTimeoutError` (carrying the last state) after `timeout`, `APIUserAbortError` on abort.
    * Polls adaptively (see `nextPollDelay`), following the run's `poll_url` when it is on this API.
    */
-  wait(
+  async wait(
     runId: string,
     params: RunRetrieveParams,
     options: RunWaitOptions = {},
