@@ -1,10 +1,10 @@
 /**
- * Known bugs found by the reliability suite (issue #8), kept out of the default run; each FAILS until fixed.
- * README: "Invalid bodies are refused before anything is sent: InputValidationError with fields ... and no
- * request", and "Every error is a FloraError".
+ * Regression tests for input the reliability suite found mishandled (issue #8), all fixed: idempotency
+ * keys a header cannot carry are refused with InputValidationError, and refused requests reject the
+ * returned promise instead of throwing synchronously.
  */
 import { expect, it } from 'vitest';
-import { Flora, FloraError, InputValidationError } from '../../src/index.js';
+import { Flora, FloraError, InputValidationError } from '../src/index.js';
 
 let sent = 0;
 const client = new Flora({

@@ -103,7 +103,7 @@ it(`the client's debug log and errors (${SCALE_NAME}: ${CALLS} calls through fau
       if (n === 0) return new Response(JSON.stringify({ error: { code: 'unauthorized', message: `Invalid key ${auth}` } }), { status: 401, headers: { 'content-type': 'application/json' } });
       if (n === 1) return new Response(`<html><body>502 upstream said: ${auth} / ${auth.slice(7)}</body></html>`, { status: 502, headers: { 'retry-after-ms': '1' } });
       if (n === 2) return new Response(JSON.stringify({ error: { code: 'input_validation_error', message: 'bad', fields: [{ field: 'key', message: auth.slice(7) }] } }), { status: 400 });
-      // (A fetch that throws an error quoting the header is reliability/repro/secret-leaks.repro.ts: a known leak.)
+      // (A fetch that throws an error quoting the header: reliability/secret-leaks.test.ts.)
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
     },
   });
