@@ -6,7 +6,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { FieldError, paths, TechniqueRun } from '../generated/openapi.js';
 import { APIPromise, type WithResponse } from './api-promise.js';
-import { policyFetch, type CallState, type PolicyConfig, type RequestOptions } from './core.js';
+import { policyFetch, send, type CallState, type FetchLike, type PolicyConfig, type RequestOptions } from './core.js';
 import { APIError, FloraError, IdempotencyDuplicateError, InputValidationError, RateLimitError, ResponseValidationError } from './errors.js';
 import { createLogger, parseLogLevel, redact, type Logger, type LogLevel } from './log.js';
 import { Runs } from './resources/runs.js';
@@ -22,7 +22,10 @@ export interface ClientOptions {
   apiKey?: string | undefined;
   /** Defaults to `process.env.FLORA_BASE_URL`, else `https://app.flora.ai/api/v1`. */
   baseUrl?: string | undefined;
-  /** A fetch implementation (tests, proxies, instrumentation). Defaults to `globalThis.fetch`. */
+  /**
+   * A fetch implementation (tests, proxies, instrumentation), called with a `Request`, as openapi-fetch
+   * does. Defaults to `globalThis.fetch` (called as `fetch(url, init)`, which skips building a Request).
+   */
   fetch?: ((request: Request) => Promise<Response>) | undefined;
   /** Per-attempt timeout in ms. Default 60 000. */
   timeout?: number | undefined;
@@ -42,16 +45,24 @@ export interface ClientOptions {
 
 export type { RequestOptions };
 
-/** The operations, with what a success answer must match. */
+/**
+ * The operations: method, path (checked against the generated `paths`, so a path the spec does not have
+ * fails to compile), and the schema a success answer must match.
+ */
 export const OPERATIONS = {
-  createTechniqueRun: { label: 'POST /techniques/{techniqueId}/runs', success: 'TechniqueRun' },
-  getTechniqueRun: { label: 'GET /techniques/{techniqueId}/runs/{runId}', success: 'TechniqueRun' },
-  startTechniqueRun: { label: 'POST /runs/technique', success: 'RunStartedResponse' },
-} as const satisfies Record<string, { label: string; success: SchemaName }>;
+  createTechniqueRun: { method: 'POST', path: '/techniques/{techniqueId}/runs', label: 'POST /techniques/{techniqueId}/runs', success: 'TechniqueRun' },
+  getTechniqueRun: { method: 'GET', path: '/techniques/{techniqueId}/runs/{runId}', label: 'GET /techniques/{techniqueId}/runs/{runId}', success: 'TechniqueRun' },
+  startTechniqueRun: { method: 'POST', path: '/runs/technique', label: 'POST /runs/technique', success: 'RunStartedResponse' },
+} as const satisfies Record<string, { method: 'GET' | 'POST'; path: keyof paths; label: string; success: SchemaName }>;
 export type OperationId = keyof typeof OPERATIONS;
 
-/** What a resource hands `call`: how to send, given the per-call fetch. */
-export type Send = (fetch: (request: Request) => Promise<Response>) => Promise<{ response: Response }>;
+/** What a resource asks `call` to send: path parameters (encoded here) and a JSON body; or an absolute URL. */
+export interface Target {
+  params?: Record<string, string>;
+  body?: unknown;
+  /** An absolute URL under the base URL (a run's `poll_url`), instead of the operation's path. */
+  url?: string;
+}
 
 const env = (name: string): string | undefined => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
 
@@ -117,6 +128,7 @@ export class Flora {
   readonly #validateRequests: boolean;
   readonly #validateResponses: boolean;
   readonly #policy: PolicyConfig;
+  readonly #headers: Record<string, string>;
 
   constructor(options: ClientOptions = {}) {
     const apiKey = options.apiKey ?? env('FLORA_API_KEY');
@@ -141,8 +153,10 @@ export class Flora {
     this.#validateRequests = typeof v === 'boolean' ? v : (v.requests ?? true);
     this.#validateResponses = typeof v === 'boolean' ? v : (v.responses ?? true);
     this.logger = createLogger(options.logger ?? console, options.logLevel ?? parseLogLevel(env('FLORA_LOG')), [apiKey]);
-    const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+    const custom = options.fetch;
+    const fetchImpl: FetchLike = custom ? (input, init) => custom(new Request(input, init)) : (input, init) => globalThis.fetch(input, init);
     this.#policy = { fetch: fetchImpl, apiKey, timeout: this.timeout, maxRetries: this.maxRetries, logger: this.logger };
+    this.#headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.raw = createClient<paths>({
       baseUrl: this.baseUrl,
       headers: options.headers,
@@ -167,7 +181,7 @@ export class Flora {
    * @internal
    */
   getRunAt(url: string, options: RequestOptions = {}): APIPromise<TechniqueRun> {
-    return this.call('getTechniqueRun', options, async (fetch) => ({ response: await fetch(new Request(url)) }));
+    return this.call('getTechniqueRun', options, { url });
   }
 
   /**
@@ -193,23 +207,29 @@ export class Flora {
    * never a synchronous throw, so `.catch()` sees them all.
    * @internal
    */
-  call<T>(operation: OperationId, options: RequestOptions | undefined, send: Send, problems?: () => FieldError[]): APIPromise<T> {
+  call<T>(operation: OperationId, options: RequestOptions | undefined, target: Target, problems?: () => FieldError[]): APIPromise<T> {
     return new APIPromise(
       (async () => {
         this.checkRequest(problems);
-        return this.#call<T>(operation, options ?? {}, send);
+        return this.#call<T>(operation, options ?? {}, target);
       })(),
     );
   }
 
-  async #call<T>(operation: OperationId, options: RequestOptions, send: Send): Promise<WithResponse<T>> {
+  async #call<T>(operation: OperationId, options: RequestOptions, target: Target): Promise<WithResponse<T>> {
+    const op = OPERATIONS[operation];
+    const url = target.url ?? this.baseUrl + op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(target.params![name]!));
+    const headers = { ...this.#headers };
+    let body: string | undefined;
+    if (target.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(target.body);
+    }
     const state: CallState = { attempts: 0, idempotencyKey: undefined, mayHaveBeenProcessed: false };
-    const { response } = await send(policyFetch(this.#policy, options, state));
+    const { response, text: raw } = await send(this.#policy, op.method, url, headers, body, options, state);
     // A server (or proxy) that echoes the key back must not get it into an error or the data: redact it.
-    const raw = state.body ?? '';
     const text = raw.includes(this.#policy.apiKey) ? redact(raw, [this.#policy.apiKey]) : raw;
     const requestId = requestIdOf(response.headers);
-    const op = OPERATIONS[operation];
     if (response.ok) return { data: this.#parseSuccess<T>(op, response.status, text, requestId), response, requestId };
     throw this.#toError(response, text, requestId, state);
   }

@@ -2,12 +2,12 @@
  * The fetch that openapi-fetch calls: one logical call, several attempts. Each attempt gets its own
  * timeout (openapi-fetch's client-level signal would be shared by all of them), reads the whole body
  * inside that timeout (a body cut off mid-way is a connection error, retried like one), and retries
- * connection errors, timeouts, 408, 429 and 5xx after the longer of jittered backoff and Retry-After.
+ * connection errors, timeouts, 408, 429 and 5xx with jittered backoff, or after Retry-After plus a jitter.
  * Every POST carries one Idempotency-Key for all its attempts, so a retry can never start a second run.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from './errors.js';
 import { redact, type Logger } from './log.js';
-import { backoffMs, isRetryableStatus, retryAfterMs, sleep } from './retry.js';
+import { backoffMs, isRetryableStatus, retryAfterMs, retryJitterMs, sleep } from './retry.js';
 
 /** Options every call accepts, overriding the client's. */
 export interface RequestOptions {
@@ -34,8 +34,11 @@ export interface CallState {
   body?: string | undefined;
 }
 
+/** The fetch signature the client calls: the standard one. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
 export interface PolicyConfig {
-  fetch: (request: Request) => Promise<Response>;
+  fetch: FetchLike;
   apiKey: string;
   timeout: number;
   maxRetries: number;
@@ -78,7 +81,7 @@ async function attempt(
   init: RequestInit,
   timeoutMs: number,
   userSignal: AbortSignal | undefined,
-): Promise<{ response: Response; text: string }> {
+): Promise<Answer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
   const onUserAbort = () => controller.abort(userSignal!.reason);
@@ -86,7 +89,7 @@ async function attempt(
   try {
     return await race(
       (async () => {
-        const response = await config.fetch(new Request(url, { ...init, signal: controller.signal }));
+        const response = await config.fetch(url, { ...init, signal: controller.signal });
         return { response, text: await response.text() };
       })(),
       controller.signal,
@@ -108,70 +111,92 @@ async function attempt(
   }
 }
 
-/** A fetch for one logical call: auth, idempotency, per-attempt timeouts and retries. */
-export function policyFetch(
+/** A response whose body has been read (within the attempt's timeout). */
+export interface Answer {
+  response: Response;
+  text: string;
+}
+
+/**
+ * One logical call: sends `method url` with auth and, for a POST, one Idempotency-Key for all attempts;
+ * retries as described above; resolves with the final answer, its body read. `headers` are lower-cased.
+ */
+export async function send(
   config: PolicyConfig,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string | undefined,
   options: RequestOptions = {},
   state: CallState = { attempts: 0, idempotencyKey: undefined, mayHaveBeenProcessed: false },
-): (request: Request) => Promise<Response> {
+): Promise<Answer> {
   const timeout = options.timeout ?? config.timeout;
   const maxRetries = Math.max(0, options.maxRetries ?? config.maxRetries);
   const log = config.logger;
+  for (const [k, v] of Object.entries(options.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+  headers.authorization = `Bearer ${config.apiKey}`;
+  if (method !== 'GET' && method !== 'HEAD') {
+    state.idempotencyKey = options.idempotencyKey ?? headers['idempotency-key'] ?? crypto.randomUUID();
+    headers['idempotency-key'] = state.idempotencyKey;
+  }
+  const init: RequestInit = { method, headers, body };
+  const label = `${method} ${url}`;
 
-  return async (request) => {
-    const { method, url } = request;
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await request.text();
-    const headers = new Headers(request.headers);
-    for (const [k, v] of Object.entries(options.headers ?? {})) if (v !== undefined) headers.set(k, v);
-    headers.set('Authorization', `Bearer ${config.apiKey}`);
-    if (method !== 'GET' && method !== 'HEAD') {
-      state.idempotencyKey = options.idempotencyKey ?? headers.get('Idempotency-Key') ?? crypto.randomUUID();
-      headers.set('Idempotency-Key', state.idempotencyKey);
+  for (let retry = 0; ; retry++) {
+    if (options.signal?.aborted) throw new APIUserAbortError(undefined, { cause: options.signal.reason });
+    state.attempts = retry + 1;
+    const started = Date.now();
+    log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, state.idempotencyKey ? `Idempotency-Key ${state.idempotencyKey}` : '');
+    let outcome: Answer | undefined;
+    let failure: APIConnectionError | undefined;
+    try {
+      outcome = await attempt(config, url, init, timeout, options.signal);
+    } catch (err) {
+      if (!(err instanceof APIConnectionError)) throw err;
+      failure = err;
     }
-    const init: RequestInit = { method, headers, body, redirect: request.redirect };
-    const label = `${method} ${url}`;
+    const status = outcome?.response.status;
+    log.debug(`← ${label}: ${failure ? failure.message : status} in ${Date.now() - started} ms`);
+    if (failure || status! >= 500) state.mayHaveBeenProcessed = true;
 
-    for (let retry = 0; ; retry++) {
-      if (options.signal?.aborted) throw new APIUserAbortError(undefined, { cause: options.signal.reason });
-      state.attempts = retry + 1;
-      const started = Date.now();
-      log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, state.idempotencyKey ? `Idempotency-Key ${state.idempotencyKey}` : '');
-      let outcome: { response: Response; text: string } | undefined;
-      let failure: APIConnectionError | undefined;
+    if ((failure || isRetryableStatus(status!)) && retry < maxRetries) {
+      const asked = outcome ? retryAfterMs(outcome.response.headers) : undefined;
+      // Never sooner than the server asked. A Retry-After is usually the time to the next free slot, and
+      // every client told the same slot would retry at the same instant: spread them with a jitter of up to
+      // a quarter of the backoff (0-125 ms on the first retry), small enough not to leave slots unused.
+      const wait = asked === undefined ? backoffMs(retry, config.random) : asked + retryJitterMs(retry, config.random);
+      const why = asked === undefined ? '' : ` (Retry-After ${Math.round(asked)} ms + jitter)`;
+      log.info(`${label} ${failure ? failure.message : `answered ${status}`}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${why}`);
       try {
-        outcome = await attempt(config, url, init, timeout, options.signal);
-      } catch (err) {
-        if (!(err instanceof APIConnectionError)) throw err;
-        failure = err;
+        await sleep(wait, options.signal);
+      } catch {
+        throw new APIUserAbortError(undefined, { cause: options.signal?.reason });
       }
-      const status = outcome?.response.status;
-      log.debug(`← ${label}: ${failure ? failure.message : status} in ${Date.now() - started} ms`);
-      if (failure || status! >= 500) state.mayHaveBeenProcessed = true;
-
-      if ((failure || isRetryableStatus(status!)) && retry < maxRetries) {
-        const asked = outcome ? retryAfterMs(outcome.response.headers) : undefined;
-        // Never sooner than the server asked, nor than our jittered backoff: a Retry-After is usually
-        // the time to the next free slot, and every client that got it would otherwise retry together.
-        const wait = Math.max(asked ?? 0, backoffMs(retry, config.random));
-        log.info(`${label} ${failure ? failure.message : `answered ${status}`}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${asked !== undefined && wait === asked ? ' (Retry-After)' : asked !== undefined ? ` (Retry-After asked ${Math.round(asked)} ms)` : ''}`);
-        try {
-          await sleep(wait, options.signal);
-        } catch {
-          throw new APIUserAbortError(undefined, { cause: options.signal?.reason });
-        }
-        continue;
-      }
-      if (failure) {
-        if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${failure.message}`);
-        throw failure;
-      }
-      const { response, text } = outcome!;
-      state.body = text;
-      return new Response(NULL_BODY_STATUS.has(response.status) ? null : text, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
+      continue;
     }
+    if (failure) {
+      if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${failure.message}`);
+      throw failure;
+    }
+    state.body = outcome!.text;
+    return outcome!;
+  }
+}
+
+/**
+ * The same policy as a fetch taking a `Request`, for openapi-fetch (the `raw` client): the answer comes
+ * back as a new `Response` holding the body already read.
+ */
+export function policyFetch(config: PolicyConfig, options: RequestOptions = {}, state?: CallState): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((v, k) => (headers[k] = v));
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+    const { response, text } = await send(config, request.method, request.url, headers, body, options, state);
+    return new Response(NULL_BODY_STATUS.has(response.status) ? null : text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }

@@ -39,7 +39,7 @@ describe('log levels', () => {
     const { logger, lines } = capture();
     const { fetch } = scriptedFetch(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'retry-after-ms': '5' }), json(RUN));
     await new Flora({ apiKey: TEST_KEY, fetch, logger, logLevel: 'info' }).techniques.runs.retrieve('r', { techniqueId: 't' });
-    expect(lines).toEqual([expect.stringMatching(/^info GET .* answered 429; retry 1 of 2 in \d+ ms \(Retry-After asked 5 ms\)$/)]);
+    expect(lines).toEqual([expect.stringMatching(/^info GET .* answered 429; retry 1 of 2 in \d+ ms \(Retry-After 5 ms \+ jitter\)$/)]);
   });
 });
 

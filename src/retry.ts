@@ -29,6 +29,11 @@ export function backoffMs(retry: number, random: () => number = Math.random): nu
   return Math.min(500 * 2 ** retry, 8000) * (1 - random() * 0.25);
 }
 
+/** A jitter added to a server's Retry-After: up to a quarter of the backoff for this retry. */
+export function retryJitterMs(retry: number, random: () => number = Math.random): number {
+  return random() * 0.25 * Math.min(500 * 2 ** retry, 8000);
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

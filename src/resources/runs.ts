@@ -19,7 +19,7 @@ export class Runs {
     return this.client.call(
       'startTechniqueRun',
       options,
-      (fetch) => this.client.raw.POST('/runs/technique', { body, parseAs: 'stream', fetch }),
+      { body },
       () => [...validate('StartTechniqueRunRequest', body), ...checkIdempotencyKey(options.idempotencyKey)],
     );
   }

@@ -28,13 +28,7 @@ export class TechniqueRuns {
     return this.client.call(
       'createTechniqueRun',
       { ...options, idempotencyKey: key },
-      (fetch) =>
-        this.client.raw.POST('/techniques/{techniqueId}/runs', {
-          params: { path: { techniqueId } },
-          body: sent,
-          parseAs: 'stream',
-          fetch,
-        }),
+      { params: { techniqueId }, body: sent },
       () => [
         ...requireId('techniqueId', techniqueId),
         ...validateRunCreateBody(body, { allowLoopbackHttpCallback: this.client.isLocal }),
@@ -53,12 +47,7 @@ export class TechniqueRuns {
     return this.client.call(
       'getTechniqueRun',
       options,
-      (fetch) =>
-        this.client.raw.GET('/techniques/{techniqueId}/runs/{runId}', {
-          params: { path: { techniqueId, runId } },
-          parseAs: 'stream',
-          fetch,
-        }),
+      { params: { techniqueId, runId } },
       () => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)],
     );
   }
