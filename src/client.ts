@@ -8,7 +8,7 @@ import type { FieldError, paths, TechniqueRun } from '../generated/openapi.js';
 import { APIPromise, type WithResponse } from './api-promise.js';
 import { policyFetch, send, type CallState, type FetchLike, type PolicyConfig, type RequestOptions } from './core.js';
 import { APIError, FloraError, IdempotencyDuplicateError, InputValidationError, RateLimitError, ResponseValidationError } from './errors.js';
-import { createLogger, parseLogLevel, redact, type Logger, type LogLevel } from './log.js';
+import { createLogger, parseLogLevel, redact, type LevelLogger, type Logger, type LogLevel } from './log.js';
 import { Runs } from './resources/runs.js';
 import { Techniques } from './resources/techniques.js';
 import { retryAfterMs } from './retry.js';
@@ -124,7 +124,7 @@ export class Flora {
    */
   readonly raw: Client<paths>;
   /** @internal */
-  readonly logger: Logger;
+  readonly logger: LevelLogger;
   readonly #validateRequests: boolean;
   readonly #validateResponses: boolean;
   readonly #policy: PolicyConfig;
@@ -155,7 +155,7 @@ export class Flora {
     this.logger = createLogger(options.logger ?? console, options.logLevel ?? parseLogLevel(env('FLORA_LOG')), [apiKey]);
     const custom = options.fetch;
     const fetchImpl: FetchLike = custom ? (input, init) => custom(new Request(input, init)) : (input, init) => globalThis.fetch(input, init);
-    this.#policy = { fetch: fetchImpl, apiKey, timeout: this.timeout, maxRetries: this.maxRetries, logger: this.logger };
+    this.#policy = { fetch: fetchImpl, customFetch: custom !== undefined, apiKey, timeout: this.timeout, maxRetries: this.maxRetries, logger: this.logger };
     this.#headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.raw = createClient<paths>({
       baseUrl: this.baseUrl,

@@ -6,7 +6,7 @@
  * Every POST carries one Idempotency-Key for all its attempts, so a retry can never start a second run.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from './errors.js';
-import { redact, type Logger } from './log.js';
+import { redact, type LevelLogger } from './log.js';
 import { backoffMs, isRetryableStatus, retryAfterMs, retryJitterMs, sleep } from './retry.js';
 
 /** Options every call accepts, overriding the client's. */
@@ -42,8 +42,10 @@ export interface PolicyConfig {
   apiKey: string;
   timeout: number;
   maxRetries: number;
-  logger: Logger;
+  logger: LevelLogger;
   random?: () => number;
+  /** True when `fetch` is the caller's: it may ignore the abort signal, so attempts also race it. */
+  customFetch?: boolean;
 }
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
@@ -87,13 +89,12 @@ async function attempt(
   const onUserAbort = () => controller.abort(userSignal!.reason);
   userSignal?.addEventListener('abort', onUserAbort, { once: true });
   try {
-    return await race(
-      (async () => {
-        const response = await config.fetch(url, { ...init, signal: controller.signal });
-        return { response, text: await response.text() };
-      })(),
-      controller.signal,
-    );
+    const work = (async () => {
+      const response = await config.fetch(url, { ...init, signal: controller.signal });
+      return { response, text: await response.text() };
+    })();
+    // The platform fetch stops (body reading included) when the signal aborts; a caller's may not.
+    return await (config.customFetch ? race(work, controller.signal) : work);
   } catch (err) {
     if (userSignal?.aborted) throw new APIUserAbortError(undefined, { cause: userSignal.reason });
     if (controller.signal.reason === TIMEOUT) {
@@ -141,12 +142,14 @@ export async function send(
   }
   const init: RequestInit = { method, headers, body };
   const label = `${method} ${url}`;
+  // Debug lines are built only when someone reads them: this loop is the per-call hot path.
+  const debug = log.enabled('debug');
 
   for (let retry = 0; ; retry++) {
     if (options.signal?.aborted) throw new APIUserAbortError(undefined, { cause: options.signal.reason });
     state.attempts = retry + 1;
-    const started = Date.now();
-    log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, state.idempotencyKey ? `Idempotency-Key ${state.idempotencyKey}` : '');
+    const started = debug ? Date.now() : 0;
+    if (debug) log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, state.idempotencyKey ? `Idempotency-Key ${state.idempotencyKey}` : '');
     let outcome: Answer | undefined;
     let failure: APIConnectionError | undefined;
     try {
@@ -156,7 +159,7 @@ export async function send(
       failure = err;
     }
     const status = outcome?.response.status;
-    log.debug(`← ${label}: ${failure ? failure.message : status} in ${Date.now() - started} ms`);
+    if (debug) log.debug(`← ${label}: ${failure ? failure.message : status} in ${Date.now() - started} ms`);
     if (failure || status! >= 500) state.mayHaveBeenProcessed = true;
 
     if ((failure || isRetryableStatus(status!)) && retry < maxRetries) {

@@ -39,12 +39,17 @@ function stringify(value: unknown): string {
   }
 }
 
+/** A logger that knows which levels it keeps, so callers can skip building lines nobody reads. */
+export interface LevelLogger extends Logger {
+  enabled(level: Exclude<LogLevel, 'off'>): boolean;
+}
+
 /** A logger that drops lines below `level` and redacts `secrets` from the rest. */
-export function createLogger(target: Logger, level: LogLevel, secrets: readonly string[]): Logger {
+export function createLogger(target: Logger, level: LogLevel, secrets: readonly string[]): LevelLogger {
+  const enabled = (l: Exclude<LogLevel, 'off'>) => RANK[l] >= RANK[level];
   const at = (l: Exclude<LogLevel, 'off'>) =>
-    RANK[l] < RANK[level]
-      ? () => {}
-      : (message: string, ...args: unknown[]) =>
-          target[l](redact([message, ...args.map(stringify)].join(' '), secrets));
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    enabled(l)
+      ? (message: string, ...args: unknown[]) => target[l](redact([message, ...args.map(stringify)].join(' '), secrets))
+      : () => {};
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), enabled };
 }
