@@ -105,7 +105,13 @@ export class RunStore {
   remember(apiKey: string, key: string, now: number): void {
     let keys = this.idempotency.get(apiKey);
     if (!keys) this.idempotency.set(apiKey, (keys = new Map()));
-    for (const [k, at] of keys) if (now - at >= IDEMPOTENCY_WINDOW_SECONDS) keys.delete(k);
+    // Entries are in the order they were remembered and simulated time never goes back, so the expired
+    // ones are at the front: stop at the first live one instead of scanning every key on every request.
+    for (const [k, at] of keys) {
+      if (now - at < IDEMPOTENCY_WINDOW_SECONDS) break;
+      keys.delete(k);
+    }
+    keys.delete(key); // re-inserted at the end, where its new time belongs
     keys.set(key, now);
   }
 }
