@@ -259,7 +259,12 @@ describe('npm run spec:diff in a git repository', () => {
     return r.stdout;
   };
   const specDiff = (...args: string[]) =>
-    spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'scripts', 'spec-diff.ts'), ...args], { cwd: dir, encoding: 'utf8' });
+    // Without the caller's SPEC_DIFF_BASE (CI sets one for the real repository): this scratch repo has its own history.
+    spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'scripts', 'spec-diff.ts'), ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, SPEC_DIFF_BASE: undefined },
+    });
   const write = (doc: OpenAPIDoc) => writeFileSync(join(dir, 'spec', 'openapi.yaml'), stringify(doc));
 
   it('passes when identical, fails on an unannounced breaking change, passes once it is announced, and uses the merge-base on a branch', () => {
