@@ -6,8 +6,8 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { FieldError, paths, TechniqueRun } from '../generated/openapi.js';
 import { APIPromise, type WithResponse } from './api-promise.js';
-import { policyFetch, send, type CallState, type FetchLike, type PolicyConfig, type RequestOptions } from './core.js';
-import { APIError, FloraError, IdempotencyDuplicateError, InputValidationError, RateLimitError, ResponseValidationError } from './errors.js';
+import { policyFetch, redactHeaders, send, type CallState, type FetchLike, type PolicyConfig, type RequestOptions } from './core.js';
+import { APIConnectionError, APIError, FloraError, IdempotencyDuplicateError, InputValidationError, RateLimitError, ResponseValidationError } from './errors.js';
 import { createLogger, parseLogLevel, redact, type LevelLogger, type Logger, type LogLevel } from './log.js';
 import { Runs } from './resources/runs.js';
 import { Techniques } from './resources/techniques.js';
@@ -83,15 +83,14 @@ function readErrorBody(text: string): { body: unknown; code?: string; message?: 
     // A proxy's HTML page or a truncated body: keep the text.
   }
   const error = (body as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
-  if (error && typeof error.message === 'string') {
-    return {
-      body,
-      ...(typeof error.code === 'string' ? { code: error.code } : {}),
-      message: error.message,
-      ...(Array.isArray(error.fields) ? { fields: error.fields as FieldError[] } : {}),
-    };
-  }
-  return { body };
+  if (!error || typeof error !== 'object') return { body };
+  // Each part on its own: an envelope missing its message still says which error it is.
+  return {
+    body,
+    ...(typeof error.code === 'string' ? { code: error.code } : {}),
+    ...(typeof error.message === 'string' ? { message: error.message } : {}),
+    ...(Array.isArray(error.fields) ? { fields: error.fields as FieldError[] } : {}),
+  };
 }
 
 function excerpt(text: string): string {
@@ -226,25 +225,23 @@ export class Flora {
       body = JSON.stringify(target.body);
     }
     const state: CallState = { attempts: 0, idempotencyKey: undefined, mayHaveBeenProcessed: false };
-    const { response, text: raw } = await send(this.#policy, op.method, url, headers, body, options, state);
+    let answer;
+    try {
+      answer = await send(this.#policy, op.method, url, headers, body, options, state);
+    } catch (err) {
+      // Say which key the attempts carried: retrying with it cannot start a second run.
+      if (err instanceof APIConnectionError && state.idempotencyKey !== undefined) {
+        err.idempotencyKey = state.idempotencyKey;
+        err.mayHaveBeenProcessed = state.mayHaveBeenProcessed;
+      }
+      throw err;
+    }
+    const { response, text: raw } = answer;
     // A server (or proxy) that echoes the key back must not get it into an error or the data: redact it.
     const text = raw.includes(this.#policy.apiKey) ? redact(raw, [this.#policy.apiKey]) : raw;
     const requestId = requestIdOf(response.headers);
     if (response.ok) return { data: this.#parseSuccess<T>(op, response.status, text, requestId), response, requestId };
     throw this.#toError(response, text, requestId, state);
-  }
-
-  /** The headers, with any value that echoes the key redacted (a copy only when needed). */
-  #redactHeaders(headers: Headers): Headers {
-    const key = this.#policy.apiKey;
-    let leaks = false;
-    headers.forEach((v) => {
-      leaks ||= v.includes(key);
-    });
-    if (!leaks) return headers;
-    const clean = new Headers();
-    headers.forEach((v, k) => clean.append(k, redact(v, [key])));
-    return clean;
   }
 
   #parseSuccess<T>(op: (typeof OPERATIONS)[OperationId], status: number, text: string, requestId: string | undefined): T {
@@ -272,25 +269,37 @@ export class Flora {
 
   #toError(response: Response, text: string, requestId: string | undefined, state: CallState): APIError {
     const { status } = response;
-    const headers = this.#redactHeaders(response.headers);
+    const headers = redactHeaders(response.headers, this.#policy.apiKey);
     const parsed = readErrorBody(text);
     const reqId = requestId ? ` [request id ${requestId}]` : '';
-    const described = parsed.message !== undefined
-      ? `${status} ${parsed.code ?? 'error'}: ${parsed.message}${formatFields(parsed.fields)}`
-      : `${status} ${response.statusText || 'error'}: ${excerpt(text)}`;
-    const init = { status, code: parsed.code, fields: parsed.fields, headers, requestId, body: parsed.body, message: described + reqId };
+    const described = redact(
+      parsed.message !== undefined || parsed.code !== undefined
+        ? `${status} ${parsed.code ?? 'error'}: ${parsed.message ?? '(no message)'}${formatFields(parsed.fields)}`
+        : `${status} ${response.statusText || 'error'}: ${excerpt(text)}`,
+      [this.#policy.apiKey],
+    );
+    const init = {
+      status,
+      code: parsed.code,
+      fields: parsed.fields,
+      headers,
+      requestId,
+      body: parsed.body,
+      message: described + reqId,
+      idempotencyKey: state.idempotencyKey,
+      mayHaveBeenProcessed: state.mayHaveBeenProcessed,
+    };
     if (status === 409 && parsed.code === 'idempotency_duplicate' && state.attempts > 1 && state.mayHaveBeenProcessed) {
       return new IdempotencyDuplicateError({
         ...init,
         acceptedEarlier: true,
-        idempotencyKey: state.idempotencyKey,
         message:
           `${described}: an earlier attempt of this same call (Idempotency-Key ${state.idempotencyKey}) was accepted but its answer was lost, ` +
           `so the run was started once and not charged twice. Do not retry; find the run instead.${reqId}`,
       });
     }
     if (status === 409 && parsed.code === 'idempotency_duplicate') {
-      return new IdempotencyDuplicateError({ ...init, idempotencyKey: state.idempotencyKey });
+      return new IdempotencyDuplicateError(init);
     }
     if (status === 429) {
       const ms = retryAfterMs(headers, Infinity);

@@ -316,3 +316,49 @@ describe('idempotency', () => {
     expect(requests).toHaveLength(1);
   });
 });
+
+describe('review fixes', () => {
+  it('the raw client honours a per-request signal', async () => {
+    const { fetch } = scriptedFetch(hang);
+    const client = testClient(fetch);
+    const started = Date.now();
+    const call = client.raw.GET('/techniques/{techniqueId}/runs/{runId}', {
+      params: { path: { techniqueId: 't', runId: 'r' } },
+      signal: AbortSignal.timeout(50),
+    });
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('an infinite or very long timeout is no timeout, not a 1 ms one; a NaN timeout is refused', async () => {
+    const { fetch } = scriptedFetch(async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return json(RUN);
+    });
+    for (const timeout of [Infinity, 30 * 24 * 3600 * 1000]) {
+      await expect(testClient(fetch, { timeout, maxRetries: 0 }).techniques.runs.retrieve('r', { techniqueId: 't' })).resolves.toEqual(RUN);
+    }
+    await expect(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { timeout: Number.NaN })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('a POST that ends without an answer says which Idempotency-Key to retry with', async () => {
+    const { fetch, requests } = scriptedFetch(reset());
+    const error = await testClient(fetch, { maxRetries: 1, timeout: 1_000 })
+      .runs.startTechnique(TOP_BODY)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect((error as APIConnectionError).idempotencyKey).toBe(requests[0]!.headers.get('idempotency-key'));
+    expect((error as APIConnectionError).mayHaveBeenProcessed).toBe(true);
+    const server = await testClient(scriptedFetch(fail500()).fetch, { maxRetries: 0 }).runs.startTechnique(TOP_BODY).catch((e: unknown) => e);
+    expect((server as InternalServerError).idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect((server as InternalServerError).mayHaveBeenProcessed).toBe(true);
+  });
+
+  it('an envelope without a message keeps its code (a lost-answer 409 is still recognised)', async () => {
+    const { fetch } = scriptedFetch(reset(), json({ error: { code: 'idempotency_duplicate' } }, 409));
+    const error = await testClient(fetch, { timeout: 1_000 }).techniques.runs.create('t', NESTED_BODY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyDuplicateError);
+    expect((error as IdempotencyDuplicateError).acceptedEarlier).toBe(true);
+    expect((error as Error).message).toContain('409 idempotency_duplicate: (no message)');
+  });
+});

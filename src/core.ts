@@ -7,7 +7,7 @@
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from './errors.js';
 import { redact, type LevelLogger } from './log.js';
-import { backoffMs, isRetryableStatus, retryAfterMs, retryJitterMs, sleep } from './retry.js';
+import { backoffMs, checkTimeout, deadlineTimer, isRetryableStatus, retryAfterMs, retryJitterMs, sleep } from './retry.js';
 
 /** Options every call accepts, overriding the client's. */
 export interface RequestOptions {
@@ -85,7 +85,7 @@ async function attempt(
   userSignal: AbortSignal | undefined,
 ): Promise<Answer> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+  const timer = deadlineTimer(timeoutMs, () => controller.abort(TIMEOUT));
   const onUserAbort = () => controller.abort(userSignal!.reason);
   userSignal?.addEventListener('abort', onUserAbort, { once: true });
   try {
@@ -102,7 +102,10 @@ async function attempt(
     }
     const described = describeCause(err);
     // Keep the original cause for debugging, unless it quotes the key (a fetch wrapper echoing headers).
-    const leaks = `${described} ${(err as Error)?.stack ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`.includes(config.apiKey);
+    // A caller's fetch may keep the Request (and its Authorization header) on its error: never keep that.
+    const leaks =
+      config.customFetch ||
+      `${described} ${(err as Error)?.stack ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`.includes(config.apiKey);
     throw new APIConnectionError(`Connection error: ${redact(described, [config.apiKey])}`, {
       cause: leaks ? new Error(redact(described, [config.apiKey])) : err,
     });
@@ -110,6 +113,27 @@ async function attempt(
     clearTimeout(timer);
     userSignal?.removeEventListener('abort', onUserAbort);
   }
+}
+
+/** A copy of `headers` with any value that echoes `secret` redacted; the same object when none does. */
+export function redactHeaders(headers: Headers, secret: string): Headers {
+  let leaks = false;
+  headers.forEach((v) => {
+    leaks ||= v.includes(secret);
+  });
+  if (!leaks) return headers;
+  const clean = new Headers();
+  headers.forEach((v, k) => clean.append(k, redact(v, [secret])));
+  return clean;
+}
+
+/** The answer with the key redacted from its body and headers, when it appears there. */
+function redactAnswer(answer: Answer, secret: string): { response: { status: number; statusText: string; headers: Headers }; text: string } {
+  const { response, text } = answer;
+  return {
+    response: { status: response.status, statusText: redact(response.statusText, [secret]), headers: redactHeaders(response.headers, secret) },
+    text: text.includes(secret) ? redact(text, [secret]) : text,
+  };
 }
 
 /** A response whose body has been read (within the attempt's timeout). */
@@ -131,8 +155,8 @@ export async function send(
   options: RequestOptions = {},
   state: CallState = { attempts: 0, idempotencyKey: undefined, mayHaveBeenProcessed: false },
 ): Promise<Answer> {
-  const timeout = options.timeout ?? config.timeout;
-  const maxRetries = Math.max(0, options.maxRetries ?? config.maxRetries);
+  const timeout = checkTimeout('timeout', options.timeout ?? config.timeout);
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
   const log = config.logger;
   for (const [k, v] of Object.entries(options.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
   headers.authorization = `Bearer ${config.apiKey}`;
@@ -195,7 +219,11 @@ export function policyFetch(config: PolicyConfig, options: RequestOptions = {}, 
     const headers: Record<string, string> = {};
     request.headers.forEach((v, k) => (headers[k] = v));
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
-    const { response, text } = await send(config, request.method, request.url, headers, body, options, state);
+    // openapi-fetch puts the caller's per-request `signal` on the Request: honour it like ours.
+    const withSignal = options.signal === undefined && request.signal ? { ...options, signal: request.signal } : options;
+    const answer = await send(config, request.method, request.url, headers, body, withSignal, state);
+    // The raw client hands bodies and headers back as they are: redact a key echoed in them here too.
+    const { response, text } = redactAnswer(answer, config.apiKey);
     return new Response(NULL_BODY_STATUS.has(response.status) ? null : text, {
       status: response.status,
       statusText: response.statusText,

@@ -24,6 +24,10 @@ export interface APIErrorInit {
   /** The parsed error body, or the raw text when it was not JSON. */
   body?: unknown;
   cause?: unknown;
+  /** For a POST: the Idempotency-Key its attempts carried. */
+  idempotencyKey?: string | undefined;
+  /** For a POST: whether an attempt ended without a definite answer (no answer, 5xx), so it may have run. */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /**
@@ -44,9 +48,18 @@ export class APIError extends FloraError {
   readonly requestId: string | undefined;
   /** The error body as received: the parsed envelope, or text when it was not JSON. */
   readonly body: unknown;
+  /**
+   * For a POST: the Idempotency-Key every attempt carried (generated when you gave none). When
+   * `mayHaveBeenProcessed` is true the run may have started: retry with this key, never without one.
+   */
+  readonly idempotencyKey: string | undefined;
+  /** For a POST: true when an attempt ended without a definite answer (no answer or a 5xx). */
+  readonly mayHaveBeenProcessed: boolean;
 
   constructor(init: APIErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.idempotencyKey = init.idempotencyKey;
+    this.mayHaveBeenProcessed = init.mayHaveBeenProcessed ?? false;
     this.status = init.status;
     this.code = init.code;
     this.fields = init.fields;
@@ -123,12 +136,9 @@ export class IdempotencyDuplicateError extends ConflictError {
   override name = 'IdempotencyDuplicateError';
   /** True when an earlier attempt of this same call, with this same key, was accepted. */
   readonly acceptedEarlier: boolean;
-  /** The Idempotency-Key that was repeated (not a secret). */
-  readonly idempotencyKey: string | undefined;
-  constructor(init: APIErrorInit & { acceptedEarlier?: boolean; idempotencyKey?: string }) {
+  constructor(init: APIErrorInit & { acceptedEarlier?: boolean }) {
     super(init);
     this.acceptedEarlier = init.acceptedEarlier ?? false;
-    this.idempotencyKey = init.idempotencyKey;
   }
 }
 
@@ -155,6 +165,13 @@ export class InternalServerError extends APIError {
 /** No answer: DNS, refused or reset connection, TLS failure, a body cut off mid-way. Retried automatically. */
 export class APIConnectionError extends FloraError {
   override name = 'APIConnectionError';
+  /**
+   * For a POST: the Idempotency-Key every attempt carried. The run may have started (the answer was
+   * lost): retry with this key, never without one.
+   */
+  idempotencyKey: string | undefined;
+  /** For a POST: true when an attempt may have reached the server. */
+  mayHaveBeenProcessed = false;
   constructor(message = 'Connection error.', options?: { cause?: unknown }) {
     super(message, options);
   }

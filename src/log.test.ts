@@ -65,3 +65,23 @@ describe('redaction', () => {
     expect(Object.keys(error as object)).not.toContain('request');
   });
 });
+
+describe('redaction of what a server or a fetch wrapper echoes', () => {
+  it('a status text quoting the key, and a custom fetch error holding the Request, never reach the error', async () => {
+    const statusEcho = scriptedFetch(new Response('bad gateway', { status: 502, statusText: `Bad ${TEST_KEY}` }));
+    const e1 = await new Flora({ apiKey: TEST_KEY, fetch: statusEcho.fetch, logLevel: 'off', maxRetries: 0 }).techniques.runs
+      .retrieve('r', { techniqueId: 't' })
+      .catch((e: unknown) => e);
+    expect((e1 as Error).message).toContain('502');
+    expect(inspect(e1, { depth: 8 })).not.toContain(TEST_KEY);
+
+    const holdsRequest = async (request: Request) => {
+      throw Object.assign(new TypeError('fetch failed'), { request });
+    };
+    const e2 = await new Flora({ apiKey: TEST_KEY, fetch: holdsRequest, logLevel: 'off', maxRetries: 0 }).techniques.runs
+      .retrieve('r', { techniqueId: 't' })
+      .catch((e: unknown) => e);
+    expect(String(((e2 as Error).cause as { request?: Request })?.request?.headers.get('authorization'))).not.toContain(TEST_KEY);
+    expect(inspect(e2, { depth: 8 })).not.toContain(TEST_KEY);
+  });
+});

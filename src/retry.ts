@@ -34,6 +34,20 @@ export function retryJitterMs(retry: number, random: () => number = Math.random)
   return random() * 0.25 * Math.min(500 * 2 ** retry, 8000);
 }
 
+/** setTimeout's longest delay; a longer (or infinite) one would fire after 1 ms instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `setTimeout` for a deadline: `Infinity` means none (undefined is returned), longer ones are clamped. */
+export function deadlineTimer(ms: number, fire: () => void): ReturnType<typeof setTimeout> | undefined {
+  return ms === Infinity ? undefined : setTimeout(fire, Math.min(ms, MAX_TIMER_MS));
+}
+
+/** Checks a timeout option: a positive number of ms, or `Infinity` for none. */
+export function checkTimeout(name: string, ms: number): number {
+  if (typeof ms !== 'number' || !(ms > 0)) throw new RangeError(`${name} must be a positive number of milliseconds (or Infinity), got ${String(ms)}.`);
+  return ms;
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -45,7 +59,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -54,6 +54,7 @@ describe('request validation', () => {
     ['an empty technique id', (c: ReturnType<typeof testClient>) => c.techniques.runs.create('', NESTED_BODY), 'techniqueId'],
     ['an empty run id', (c: ReturnType<typeof testClient>) => c.techniques.runs.retrieve(' ', { techniqueId: 't' }), 'runId'],
     ['a missing techniqueId param', (c: ReturnType<typeof testClient>) => c.techniques.runs.retrieve('r', {} as never), 'techniqueId'],
+    ['a technique id of ..', (c: ReturnType<typeof testClient>) => c.techniques.runs.create('..', NESTED_BODY), 'techniqueId'],
     ['a body that is not an object', (c: ReturnType<typeof testClient>) => c.techniques.runs.create('t', null as never), '(body)'],
   ])('refuses %s', async (_what, run, field) => {
     const { error, requests } = await refused(run);

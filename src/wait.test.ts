@@ -131,6 +131,21 @@ describe('waiting', () => {
     expect(requests.length).toBe(count);
   });
 
+  it('stops at once when the signal was already aborted, sending nothing', async () => {
+    const { fetch, requests } = scriptedFetch(linearRun(600_000));
+    const started = Date.now();
+    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { signal: AbortSignal.abort(), timeout: 60_000 }));
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(Date.now() - started).toBe(0);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('takes a timeout longer than setTimeout allows without firing early', async () => {
+    const { fetch } = scriptedFetch(linearRun(5_000));
+    const { result } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { timeout: 40 * 24 * 3600 * 1000 }));
+    expect(result?.status).toBe('completed');
+  });
+
   it('waits out transient errors but throws the others', async () => {
     let n = 0;
     const flaky = linearRun(3_000);

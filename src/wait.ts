@@ -11,7 +11,7 @@
  */
 import type { TechniqueRun } from '../generated/openapi.js';
 import { APIConnectionError, APIUserAbortError, InternalServerError, RateLimitError, RunFailedError, RunTimeoutError } from './errors.js';
-import { sleep } from './retry.js';
+import { checkTimeout, deadlineTimer, sleep } from './retry.js';
 
 /** Options of `wait`, `createAndWait` and `startTechniqueAndWait`. */
 export interface WaitOptions {
@@ -75,12 +75,14 @@ export async function pollUntilDone(
   fetchRun: (signal: AbortSignal) => Promise<TechniqueRun>,
   options: WaitOptions & { initial?: TechniqueRun | undefined } = {},
 ): Promise<TechniqueRun> {
-  const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
+  const timeout = checkTimeout('timeout', options.timeout ?? DEFAULT_WAIT_TIMEOUT);
   const startedAt = Date.now();
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeout);
+  const timer = deadlineTimer(timeout, () => deadline.abort());
   const onAbort = () => deadline.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  // A signal aborted before we start never fires 'abort' again: check it now, or we would poll to the deadline.
+  if (options.signal?.aborted) deadline.abort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
   const observations: Observation[] = [];
   let run = options.initial;
   const seen = (r: TechniqueRun) => {

@@ -189,6 +189,8 @@ describe.concurrent('errors and exit codes', () => {
     ['a missing required flag', ['techniques:runs', 'retrieve', '--technique-id', 'x'], /required option '--run-id <id>' not specified/],
     ['a technique_id without tech_', ['runs', 'start-technique', '--technique-id', 'abcd', '--workspace-id', 'ws_abc123', '--input', 'a=b'], /technique_id: must start with tech_/],
     ['an unknown command', ['techniques:runs', 'delete'], /unknown command/],
+    ['a base URL that is not a URL', ['--base-url', 'notaurl', 'techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], /Invalid baseUrl/],
+    ['a fractional --max-retries', ['--max-retries', '1.5', 'techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], /--max-retries must be a whole number/],
     ['a key=value without =', ['runs', 'start-technique', '--technique-id', 'tech_abcd1234', '--workspace-id', 'ws_abc123', '--input', 'oops'], /must be key=value/],
   ])('%s exits 2 with one clear line', async (_what, args, message) => {
     const r = await flora(args, fastEnv());
@@ -216,6 +218,15 @@ describe.concurrent('errors and exit codes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/401 unauthorized: Invalid API key\./);
     expect(r.stdout + r.stderr).not.toContain(wrong);
+  });
+
+  it('a start whose answer was lost says which --idempotency-key retries it safely', async () => {
+    const r = await flora(['--timeout', '0.2', '--max-retries', '0', 'techniques:runs', 'create', '--technique-id', 'x', '--input', INPUT, '--mode', 'async'], {
+      FLORA_BASE_URL: `http://127.0.0.1:${blackhole.port}/api/v1`,
+      FLORA_API_KEY: SECRET,
+    });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/the run may have started: to retry without starting a second one, run the same command with --idempotency-key [0-9a-f-]{36}/);
   });
 
   it('a request timeout exits 4', async () => {

@@ -11,6 +11,7 @@ import {
   APIError,
   APIUserAbortError,
   FloraError,
+  IdempotencyDuplicateError,
   InputValidationError,
   RunFailedError,
   RunTimeoutError,
@@ -43,7 +44,12 @@ interface Globals {
 
 const positiveNumber = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number >= 0.`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0.`);
+  return n;
+};
+const count = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0.`);
   return n;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -79,7 +85,7 @@ export function buildProgram(io: Io, version: string): Command {
     .option('--api-key <key>', 'FLORA API key (default: $FLORA_API_KEY)')
     .option('--base-url <url>', 'API base URL (default: $FLORA_BASE_URL or https://app.flora.ai/api/v1)')
     .option('--timeout <seconds>', 'per-attempt request timeout in seconds (default 60)', positiveNumber('--timeout'))
-    .option('--max-retries <n>', 'retries after the first attempt (default 2)', positiveNumber('--max-retries'))
+    .option('--max-retries <n>', 'retries after the first attempt (default 2)', count('--max-retries'))
     .addOption(new Option('--output <format>', 'json, yaml or pretty (default: pretty on a terminal, json otherwise)').choices(['json', 'yaml', 'pretty']))
     .option('-q, --quiet', 'no progress output')
     .showHelpAfterError('(run with --help for usage)')
@@ -92,7 +98,15 @@ export function buildProgram(io: Io, version: string): Command {
   };
   const client = (g: Globals) => {
     if (!g.apiKey && !process.env.FLORA_API_KEY) throw new UsageError('no API key: pass --api-key or set FLORA_API_KEY.');
-    return new Flora({
+    try {
+      return makeClient(g);
+    } catch (err) {
+      // A bad --base-url (or FLORA_BASE_URL) is a usage error, exit 2 as --help says.
+      throw err instanceof FloraError ? new UsageError(err.message) : err;
+    }
+  };
+  const makeClient = (g: Globals) =>
+    new Flora({
       apiKey: g.apiKey,
       baseUrl: g.baseUrl,
       timeout: g.timeout === undefined ? undefined : g.timeout * 1000,
@@ -100,7 +114,6 @@ export function buildProgram(io: Io, version: string): Command {
       // Logs go to stderr: stdout holds only the result, so it can be piped.
       logger: { debug: logLine, info: logLine, warn: logLine, error: logLine },
     });
-  };
   const print = (g: Globals, value: object): void => {
     io.stdout.write(`${format(value as Record<string, unknown>, g.output ?? (io.stdout.isTTY ? 'pretty' : 'json'))}\n`);
   };
@@ -221,6 +234,10 @@ export async function main(argv: string[], io: Io, version: string): Promise<num
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     io.stderr.write(`${describeError(err)}\n`);
+    const key = (err as { idempotencyKey?: string; mayHaveBeenProcessed?: boolean }).idempotencyKey;
+    if (key && (err as { mayHaveBeenProcessed?: boolean }).mayHaveBeenProcessed && !(err instanceof IdempotencyDuplicateError)) {
+      io.stderr.write(`the run may have started: to retry without starting a second one, run the same command with --idempotency-key ${key}\n`);
+    }
     return exitCodeFor(err);
   }
 }
