@@ -207,15 +207,12 @@ export class Flora {
    * @internal
    */
   call<T>(operation: OperationId, options: RequestOptions | undefined, target: Target, problems?: () => FieldError[]): APIPromise<T> {
-    return new APIPromise(
-      (async () => {
-        this.checkRequest(problems);
-        return this.#call<T>(operation, options ?? {}, target);
-      })(),
-    );
+    return new APIPromise(this.#call<T>(operation, options ?? {}, target, problems));
   }
 
-  async #call<T>(operation: OperationId, options: RequestOptions, target: Target): Promise<WithResponse<T>> {
+  async #call<T>(operation: OperationId, options: RequestOptions, target: Target, problems?: () => FieldError[]): Promise<WithResponse<T>> {
+    // Inside the async function: a refused request becomes a rejection, never a synchronous throw.
+    this.checkRequest(problems);
     const op = OPERATIONS[operation];
     const url = target.url ?? this.baseUrl + op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(target.params![name]!));
     const headers = { ...this.#headers };

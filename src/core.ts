@@ -90,7 +90,8 @@ async function attempt(
   userSignal?.addEventListener('abort', onUserAbort, { once: true });
   try {
     const work = (async () => {
-      const response = await config.fetch(url, { ...init, signal: controller.signal });
+      init.signal = controller.signal; // each attempt its own; `init` is this call's alone
+      const response = await config.fetch(url, init);
       return { response, text: await response.text() };
     })();
     // The platform fetch stops (body reading included) when the signal aborts; a caller's may not.
@@ -158,7 +159,7 @@ export async function send(
   const timeout = checkTimeout('timeout', options.timeout ?? config.timeout);
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
   const log = config.logger;
-  for (const [k, v] of Object.entries(options.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+  if (options.headers) for (const [k, v] of Object.entries(options.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
   headers.authorization = `Bearer ${config.apiKey}`;
   if (method !== 'GET' && method !== 'HEAD') {
     state.idempotencyKey = options.idempotencyKey ?? headers['idempotency-key'] ?? crypto.randomUUID();
