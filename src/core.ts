@@ -30,8 +30,6 @@ export interface CallState {
   idempotencyKey: string | undefined;
   /** True once an attempt ended in a way that leaves open whether the server acted on it (no answer, 5xx). */
   mayHaveBeenProcessed: boolean;
-  /** The final answer's body text, read once here so nobody has to read the stream again. */
-  body?: string | undefined;
 }
 
 /** The fetch signature the client calls: the standard one. */
@@ -206,7 +204,6 @@ export async function send(
       if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${failure.message}`);
       throw failure;
     }
-    state.body = outcome!.text;
     return outcome!;
   }
 }
