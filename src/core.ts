@@ -1,6 +1,7 @@
 /**
- * The fetch that openapi-fetch calls: one logical call, several attempts. Each attempt gets its own
- * timeout (openapi-fetch's client-level signal would be shared by all of them), reads the whole body
+ * One logical call, several attempts (`send`; `policyFetch` wraps it for the openapi-fetch `raw` client).
+ * Each attempt gets its own timeout (openapi-fetch's client-level signal would be shared by all of
+ * them), reads the whole body
  * inside that timeout (a body cut off mid-way is a connection error, retried like one), and retries
  * connection errors, timeouts, 408, 429 and 5xx with jittered backoff, or after Retry-After plus a jitter.
  * Every POST carries one Idempotency-Key for all its attempts, so a retry can never start a second run.
