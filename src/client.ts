@@ -1,7 +1,8 @@
 /**
- * The client: options, the openapi-fetch client underneath, and `call`, which turns one operation's
- * answer into validated data or a typed error. Resources (`client.techniques.runs`, `client.runs`)
- * only say which path to call with what.
+ * The client: options, `call`, which sends one operation (its path checked against the generated
+ * `paths`) and turns the answer into validated data or a typed error, and the openapi-fetch `raw`
+ * client beside it for `{ data, error }` users. Resources (`client.techniques.runs`, `client.runs`) only
+ * say which operation to call with what.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { FieldError, paths, TechniqueRun } from '../generated/openapi.js';
