@@ -8,11 +8,10 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { FieldError, paths, TechniqueRun } from '../generated/openapi.js';
 import { APIPromise, type WithResponse } from './api-promise.js';
 import { policyFetch, redactHeaders, send, type CallState, type FetchLike, type PolicyConfig, type RequestOptions } from './core.js';
-import { APIConnectionError, APIError, FloraError, IdempotencyDuplicateError, InputValidationError, RateLimitError, ResponseValidationError } from './errors.js';
+import { APIConnectionError, APIError, describeFields, FloraError, IdempotencyDuplicateError, InputValidationError, ResponseValidationError } from './errors.js';
 import { createLogger, parseLogLevel, redact, type LevelLogger, type Logger, type LogLevel } from './log.js';
 import { Runs } from './resources/runs.js';
 import { Techniques } from './resources/techniques.js';
-import { retryAfterMs } from './retry.js';
 import { isLoopback, validate, type SchemaName } from './validation.js';
 
 export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
@@ -72,7 +71,7 @@ function requestIdOf(headers: Headers): string | undefined {
 }
 
 function formatFields(fields: FieldError[] | undefined): string {
-  return fields?.length ? ` (${fields.map((f) => `${f.field}: ${f.message}`).join('; ')})` : '';
+  return fields?.length ? ` (${describeFields(fields)})` : '';
 }
 
 /** The API's error envelope, when the body is one; a short text excerpt otherwise. */
@@ -196,7 +195,7 @@ export class Flora {
     if (fields.length === 0) return;
     throw new InputValidationError({
       status: undefined,
-      message: `Invalid request, not sent: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+      message: `Invalid request, not sent: ${describeFields(fields)}`,
       fields,
     });
   }
@@ -295,13 +294,6 @@ export class Flora {
           `${described}: an earlier attempt of this same call (Idempotency-Key ${state.idempotencyKey}) was accepted but its answer was lost, ` +
           `so the run was started once and not charged twice. Do not retry; find the run instead.${reqId}`,
       });
-    }
-    if (status === 409 && parsed.code === 'idempotency_duplicate') {
-      return new IdempotencyDuplicateError(init);
-    }
-    if (status === 429) {
-      const ms = retryAfterMs(headers, Infinity);
-      return new RateLimitError({ ...init, retryAfter: ms === undefined ? undefined : ms / 1000 });
     }
     return APIError.generate(init);
   }

@@ -5,8 +5,14 @@
  * `ResponseValidationError`s. No error carries the API key: requests' headers are never attached.
  */
 import type { ErrorCode, FieldError } from '../generated/openapi.js';
+import { retryAfterMs } from './retry.js';
 
 export type { ErrorCode, FieldError };
+
+/** `inputs[0].type: must be one of ...; mode: Required`: how every message here lists bad fields. */
+export function describeFields(fields: readonly FieldError[]): string {
+  return fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+}
 
 /** Base class of everything this package throws. */
 export class FloraError extends Error {
@@ -153,7 +159,9 @@ export class RateLimitError extends APIError {
   readonly retryAfter: number | undefined;
   constructor(init: APIErrorInit & { retryAfter?: number | undefined }) {
     super(init);
-    this.retryAfter = init.retryAfter;
+    // Whatever the server asked, even past the cap our own retries use: the caller decides.
+    const ms = init.headers ? retryAfterMs(init.headers, Infinity) : undefined;
+    this.retryAfter = init.retryAfter ?? (ms === undefined ? undefined : ms / 1000);
   }
 }
 
@@ -205,8 +213,7 @@ export class ResponseValidationError extends FloraError {
   readonly requestId: string | undefined;
   readonly body: unknown;
   constructor(init: { operation: string; status: number; fields: FieldError[]; requestId?: string | undefined; body: unknown }) {
-    const detail = init.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-    super(`${init.operation} answered ${init.status} with a body the spec does not allow: ${detail}`);
+    super(`${init.operation} answered ${init.status} with a body the spec does not allow: ${describeFields(init.fields)}`);
     this.operation = init.operation;
     this.status = init.status;
     this.fields = init.fields;
