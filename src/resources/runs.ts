@@ -4,7 +4,7 @@ import type { APIPromise } from '../api-promise.js';
 import type { Flora, RequestOptions } from '../client.js';
 import { validate } from '../validation.js';
 import { checkIdempotencyKey } from './ids.js';
-import type { RunWaitOptions } from './techniques.js';
+import { splitWaitOptions, type RunWaitOptions } from './techniques.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
 
@@ -29,12 +29,12 @@ export class Runs {
    * and resolves with the completed run. Errors as in `techniques.runs.wait`.
    */
   async startTechniqueAndWait(body: RunStartTechniqueParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
-    const { signal, timeout, requestTimeout, maxRetries, idempotencyKey, headers, ...wait } = options;
-    const started = await this.startTechnique(body, { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers });
+    const { start, wait } = splitWaitOptions(options);
+    const started = await this.startTechnique(body, start);
     return this.client.techniques.runs.wait(
       started.run_id,
       { techniqueId: started.technique?.technique_id ?? body.technique_id },
-      { estimatedSeconds: started.estimated_seconds, ...wait, signal, timeout, requestTimeout, maxRetries },
+      { estimatedSeconds: started.estimated_seconds, ...wait },
       { pollUrl: started.poll_url },
     );
   }

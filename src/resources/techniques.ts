@@ -14,6 +14,18 @@ export interface RunRetrieveParams {
 /** Options of the waiting methods: the wait's own, plus `requestTimeout` and `maxRetries` for each GET. */
 export type RunWaitOptions = WaitOptions & { requestTimeout?: number; maxRetries?: number };
 
+/**
+ * Splits the options of `createAndWait` / `startTechniqueAndWait` into the start request's (whose timeout
+ * is `requestTimeout`) and the wait's (whose `timeout` is the overall one).
+ */
+export function splitWaitOptions(options: RequestOptions & RunWaitOptions): { start: RequestOptions; wait: RunWaitOptions } {
+  const { signal, timeout, requestTimeout, maxRetries, idempotencyKey, headers, ...wait } = options;
+  return {
+    start: { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers },
+    wait: { ...wait, signal, timeout, requestTimeout, maxRetries },
+  };
+}
+
 export class TechniqueRuns {
   constructor(protected readonly client: Flora) {}
 
@@ -83,9 +95,9 @@ export class TechniqueRuns {
 
   /** `create`, then `wait`: resolves with the completed run. */
   async createAndWait(techniqueId: string, body: RunCreateParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
-    const { signal, timeout, requestTimeout, maxRetries, idempotencyKey, headers, ...wait } = options;
-    const run = await this.create(techniqueId, body, { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers });
-    return this.wait(run.run_id, { techniqueId }, { ...wait, signal, timeout, requestTimeout, maxRetries }, { run });
+    const { start, wait } = splitWaitOptions(options);
+    const run = await this.create(techniqueId, body, start);
+    return this.wait(run.run_id, { techniqueId }, wait, { run });
   }
 }
 
