@@ -53,6 +53,8 @@ const count = (name: string) => (value: string) => {
   return n;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** Flags take seconds; the client takes milliseconds. */
+const toMs = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
 
 /** One line for stderr: what went wrong, with code, request id and fields, never the key. */
 export function describeError(err: unknown): string {
@@ -109,7 +111,7 @@ export function buildProgram(io: Io, version: string): Command {
     new Flora({
       apiKey: g.apiKey,
       baseUrl: g.baseUrl,
-      timeout: g.timeout === undefined ? undefined : g.timeout * 1000,
+      timeout: toMs(g.timeout),
       maxRetries: g.maxRetries,
       // Logs go to stderr: stdout holds only the result, so it can be piped.
       logger: { debug: logLine, info: logLine, warn: logLine, error: logLine },
@@ -171,7 +173,7 @@ export function buildProgram(io: Io, version: string): Command {
       const resume = () => `flora techniques:runs retrieve --technique-id ${opts.techniqueId} --run-id ${run.run_id}`;
       if (!g.quiet && !io.stderr.isTTY) io.stderr.write(`started ${run.run_id}\n`);
       await waitFor(g, (signal, onProgress, maxInterval) =>
-        flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, { signal, onProgress, maxInterval, timeout: opts.waitTimeout === undefined ? undefined : opts.waitTimeout * 1000 }, { run }),
+        flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, { signal, onProgress, maxInterval, timeout: toMs(opts.waitTimeout) }, { run }),
       resume);
     });
 
@@ -212,7 +214,7 @@ export function buildProgram(io: Io, version: string): Command {
         flora.techniques.runs.wait(
           started.run_id,
           { techniqueId },
-          { signal, onProgress, maxInterval, estimatedSeconds: started.estimated_seconds, timeout: opts.waitTimeout === undefined ? undefined : opts.waitTimeout * 1000 },
+          { signal, onProgress, maxInterval, estimatedSeconds: started.estimated_seconds, timeout: toMs(opts.waitTimeout) },
           { pollUrl: started.poll_url },
         ),
       () => `flora techniques:runs retrieve --technique-id ${techniqueId} --run-id ${started.run_id}`);
