@@ -1,21 +1,16 @@
 /**
  * `npm run build`: ESM (`dist/*.js`) and CommonJS (`dist/*.cjs`) builds with their declarations
  * (`.d.ts` / `.d.cts`) for the package's entries:
- *   - `.`        src/index.ts           the client
- *   - `./types`  generated/openapi.ts   the spec's types alone: declarations plus an empty module
- *   - `./testing` src/testing/index.ts  the local simulator
+ *   - `.`          src/index.ts          the client
+ *   - `./types`    generated/openapi.ts  the spec's types alone: declarations plus an empty module
+ *   - `./testing`  src/testing/index.ts  the local simulator
  *   - `dist/cli.js` (ESM, with a shebang; `bin.flora`) from src/cli/index.ts, when it exists
  *
- * Dependencies stay external. The precompiled ajv validators (`generated/validators.cjs`, CommonJS that
- * `require`s `ajv/dist/runtime/ucs2length` and `ajv-formats/dist/formats`) are not bundled: bundled into
- * ESM, esbuild would turn those external `require`s into a `__require` shim that throws ("Dynamic require
- * ... is not supported"). The file is copied to `dist/validators.cjs` as is and both builds load it from
- * there (`import ... from './validators.cjs'` / `require('./validators.cjs')`): Node and bundlers load a
- * CommonJS file from either format.
+ * Dependencies stay external.
  *
  * The CommonJS build's default imports of packages are fixed up after the build (see `cjsDefaultImports`).
  */
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 const has = (path: string) => existsSync(new URL(path, import.meta.url));
@@ -23,14 +18,6 @@ const has = (path: string) => existsSync(new URL(path, import.meta.url));
 const entries: Record<string, string> = { index: 'src/index.ts' };
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
 const cli = has('src/cli/index.ts');
-
-/** Keeps `../generated/validators.cjs` (from any depth) as an external `./validators.cjs` beside the output. */
-const validatorsBesideOutput: NonNullable<Options['esbuildPlugins']>[number] = {
-  name: 'validators-beside-output',
-  setup(build) {
-    build.onResolve({ filter: /(^|\/)generated\/validators\.cjs$/ }, () => ({ path: './validators.cjs', external: true }));
-  },
-};
 
 const common: Options = {
   platform: 'node',
@@ -40,7 +27,6 @@ const common: Options = {
   sourcemap: false,
   // Keep `node:crypto` etc. as written: unambiguous for bundlers and other runtimes (tsup strips it by default).
   removeNodeProtocol: false,
-  esbuildPlugins: [validatorsBesideOutput],
 };
 
 /**
@@ -50,11 +36,11 @@ const common: Options = {
  * condition picks a CommonJS build with `__esModule` and `exports.default` (openapi-fetch:
  * `import createClient from 'openapi-fetch'` became the exports object, "is not a function"). Without the
  * flag, `__toESM` takes `exports.default` when `__esModule` is set and `module.exports` otherwise, which is
- * what the ESM build gets for every dependency we have. Relative requires (`./validators.cjs`) keep it.
+ * what the ESM build gets for every dependency we have.
  */
 function cjsDefaultImports(): void {
   for (const file of readdirSync('dist')) {
-    if (!file.endsWith('.cjs') || file === 'validators.cjs') continue;
+    if (!file.endsWith('.cjs')) continue;
     const path = `dist/${file}`;
     const code = readFileSync(path, 'utf8');
     const fixed = code.replace(/__toESM\(require\(("[^".][^"]*")\), 1\)/g, '__toESM(require($1))');
@@ -64,7 +50,6 @@ function cjsDefaultImports(): void {
 
 function afterBuild(): void {
   cjsDefaultImports();
-  copyFileSync('generated/validators.cjs', 'dist/validators.cjs');
   // `./types` ships declarations only; these empty modules make a runtime import of it harmless.
   writeFileSync('dist/types.js', 'export {};\n');
   writeFileSync('dist/types.cjs', "'use strict';\n");

@@ -276,7 +276,6 @@ describe('the packed package, installed by a consumer project', () => {
     for (const entry of ['index', 'types', 'testing']) {
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
     }
-    expect(packedFiles).toContain('dist/validators.cjs');
     expect(packedFiles).toContain('spec/openapi.yaml');
     expect(packedFiles).toContain('package.json');
     expect(packedFiles.filter((f) => /^(src|generated|scripts|contract-tests|bench)\//.test(f) || /\.test\./.test(f))).toEqual([]);

@@ -26,7 +26,7 @@ describe('check:generated', () => {
     expect(run.stderr).toContain('generated/ is out of date with spec/openapi.yaml');
     expect(run.stderr).toContain('generated/openapi.ts');
     expect(run.stderr).toContain('generated/constants.ts');
-    expect(run.stderr).toContain('generated/validators.cjs');
+    expect(run.stderr).toContain('generated/schemas.ts');
     expect(run.stderr).toContain('npm run generate');
   });
 });

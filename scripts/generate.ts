@@ -2,8 +2,8 @@
  * Turns spec/openapi.yaml into everything under generated/:
  *   - openapi.ts        the types (openapi-typescript), with named root types
  *   - constants.ts      runtime arrays of every enum's values (ACTION_IDS, RUN_STATUSES, ...)
- *   - validators.cjs    precompiled ajv validators (standalone), so the client compiles nothing at start-up
- *   - validators.d.cts  their declarations
+ *   - schemas.ts        the schemas the client checks at run time, reduced to the keywords src/validation.ts
+ *                       checks; a keyword it does not check fails the generation instead of going unchecked
  *
  * `tsx scripts/generate.ts` writes the files; `tsx scripts/generate.ts --check` writes nothing and
  * fails, naming each file, when what is on disk differs from what the spec produces.
@@ -12,8 +12,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import standalone from 'ajv/dist/standalone/index.js';
-import { createSpecAjv, loadSpec, schemaRef, type OpenAPISpec } from './spec-schema.js';
+import { loadSpec, type OpenAPISpec } from './spec-schema.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const HEADER =
@@ -63,24 +62,93 @@ function constantsFile(spec: OpenAPISpec): string {
   return lines.join('\n');
 }
 
-function validatorsFiles(spec: OpenAPISpec): { js: string; dts: string } {
-  const ajv = createSpecAjv(spec, { code: { source: true, esm: false, lines: true } });
-  const refs = Object.fromEntries(VALIDATED_SCHEMAS.map((n) => [n, schemaRef(n)]));
-  const js = `${HEADER}${standalone.default(ajv, refs)}\n`;
-  const dts = [
+/** Keywords src/validation.ts checks, with the shape each value must have. */
+const CHECKED: Record<string, (v: unknown) => boolean> = {
+  type: (v) => typeof v === 'string' && ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'].includes(v),
+  enum: (v) => Array.isArray(v) && v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x)),
+  required: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  properties: (v) => typeof v === 'object' && v !== null,
+  additionalProperties: (v) => typeof v === 'boolean' || (typeof v === 'object' && v !== null),
+  items: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  pattern: (v) => typeof v === 'string',
+  format: (v) => v === 'uri',
+  minLength: Number.isInteger,
+  maxLength: Number.isInteger,
+  minimum: (v) => typeof v === 'number',
+  $ref: (v) => typeof v === 'string' && v.startsWith('#/components/schemas/'),
+};
+/** Annotations: they say nothing about validity, so they are left out. */
+const ANNOTATIONS = new Set(['description', 'example', 'examples', 'title', 'default', 'deprecated', 'readOnly', 'writeOnly']);
+
+/**
+ * `schema` with annotations dropped and `$ref`s shortened to the component's name; collects the names it
+ * refers to. Throws, naming the place, on a keyword (or keyword value) the run-time check does not handle:
+ * a spec change must never make the client silently accept what the spec forbids.
+ */
+function reduce(schema: Record<string, unknown>, at: string, refs: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(k) || k.startsWith('x-')) continue;
+    if (!CHECKED[k]?.(v)) {
+      throw new Error(
+        `${at}: ${CHECKED[k] ? `unsupported value for ${k}: ${JSON.stringify(v)}` : `keyword "${k}"`} is not checked by src/validation.ts. ` +
+          'Teach it there (and its test against ajv), then add it to CHECKED in scripts/generate.ts.',
+      );
+    }
+    if (k === '$ref') {
+      const name = (v as string).slice('#/components/schemas/'.length);
+      refs.add(name);
+      out[k] = name;
+    } else if (k === 'properties') {
+      out[k] = Object.fromEntries(Object.entries(v as Record<string, Record<string, unknown>>).map(([p, s]) => [p, reduce(s, `${at}.properties.${p}`, refs)]));
+    } else if ((k === 'items' || k === 'additionalProperties') && typeof v === 'object') {
+      out[k] = reduce(v as Record<string, unknown>, `${at}.${k}`, refs);
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The \`uri\` format exactly as ajv-formats (full mode) checks it, which is what the contract tests and
+ * Prism apply: its RFC 3986 regular expression, read from the installed (pinned) package, so the
+ * run-time check neither needs ajv-formats nor drifts from it.
+ */
+function uriFormat(): string {
+  const source = readFileSync(root + 'node_modules/ajv-formats/dist/formats.js', 'utf8');
+  const found = /^const URI = (\/\^.+\/i);$/m.exec(source);
+  const fn = /^function uri\(str\) \{[^}]*return NOT_URI_FRAGMENT\.test\(str\) && URI\.test\(str\);\s*\}/m.test(source);
+  const fragment = /^const NOT_URI_FRAGMENT = \/\\\/\|:\/;$/m.test(source);
+  if (!found || !fn || !fragment) throw new Error('ajv-formats changed how it checks "uri": update uriFormat() in scripts/generate.ts');
+  return found[1]!;
+}
+
+function schemasFile(spec: OpenAPISpec): string {
+  const all = spec.components.schemas as Record<string, Record<string, unknown>>;
+  const reduced: Record<string, unknown> = {};
+  const queue: string[] = [...VALIDATED_SCHEMAS];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (name in reduced) continue;
+    if (!all[name]) throw new Error(`components.schemas.${name} is referenced but not defined`);
+    const refs = new Set<string>();
+    reduced[name] = reduce(all[name], `components.schemas.${name}`, refs);
+    queue.push(...refs);
+  }
+  return [
     HEADER,
-    "import type { ErrorObject } from 'ajv';",
+    '/** The schemas the client checks at run time (request bodies, success bodies, the error envelope, the webhook event). */',
+    `export type ValidatedSchema = ${VALIDATED_SCHEMAS.map((n) => `'${n}'`).join(' | ')};`,
     '',
-    '/** A precompiled validator: returns whether `data` matches, and leaves the reasons in `errors`. */',
-    'export interface Validator {',
-    '  (data: unknown): boolean;',
-    '  errors?: ErrorObject[] | null;',
-    '}',
+    '/**',
+    ' * Those schemas and the ones they refer to, reduced to the keywords src/validation.ts checks: annotations',
+    ' * dropped, `$ref` holding the bare component name.',
+    ' */',
+    `export const SCHEMAS: Record<string, object> = ${JSON.stringify(reduced, null, 2)};`,
     '',
-    ...VALIDATED_SCHEMAS.map((n) => `export declare const ${n}: Validator;`),
+    "/** RFC 3986 URI: ajv-formats' full-mode `uri` (MIT). Its other test, for a `/` or `:`, always holds when this matches. */",
+    `export const URI_FORMAT = ${uriFormat()};`,
     '',
   ].join('\n');
-  return { js, dts };
 }
 
 async function main(): Promise<void> {
@@ -88,12 +156,10 @@ async function main(): Promise<void> {
   const check = args.includes('--check');
   const specAt = args.indexOf('--spec');
   const spec = specAt >= 0 && args[specAt + 1] ? loadSpec(args[specAt + 1]) : loadSpec();
-  const validators = validatorsFiles(spec);
   const files: Record<string, string> = {
     'generated/openapi.ts': await typesFile(spec),
     'generated/constants.ts': constantsFile(spec),
-    'generated/validators.cjs': validators.js,
-    'generated/validators.d.cts': validators.dts,
+    'generated/schemas.ts': schemasFile(spec),
   };
   if (check) {
     const stale = Object.entries(files).filter(([path, text]) => {

@@ -1,7 +1,7 @@
 /**
  * Loads spec/openapi.yaml and gives an ajv (JSON Schema 2020-12, with formats) that knows the whole
  * spec under one id, so any schema in it can be reached as `${SPEC_ID}#/$defs/Name`.
- * Used by the generator (precompiled validators) and by the tests (the spec's own examples, the
+ * Used by the tests (the spec's own examples, the
  * responses of Prism and the simulator), so both read the schemas the same way.
  */
 import { readFileSync } from 'node:fs';
