@@ -2,6 +2,7 @@
  * `npm run build`: ESM (`dist/*.js`) and CommonJS (`dist/*.cjs`) builds with their declarations
  * (`.d.ts` / `.d.cts`) for the package's entries:
  *   - `.`          src/index.ts          the client
+ *   - `./webhooks` src/webhooks.ts       webhook signature checks (node:crypto, kept out of the root entry)
  *   - `./types`    generated/openapi.ts  the spec's types alone: declarations plus an empty module
  *   - `./testing`  src/testing/index.ts  the local simulator
  *   - `dist/cli.js` (ESM, with a shebang; `bin.flora`) from src/cli/index.ts, when it exists
@@ -15,7 +16,7 @@ import { defineConfig, type Options } from 'tsup';
 
 const has = (path: string) => existsSync(new URL(path, import.meta.url));
 
-const entries: Record<string, string> = { index: 'src/index.ts' };
+const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts' };
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
 const cli = has('src/cli/index.ts');
 

@@ -94,12 +94,15 @@ function header(c: Case): string {
       `import Flora, { ${values}, ${TYPE_NAMES.map((t) => `type ${t}`).join(', ')} } from '${pkg.name}';`,
       `import type { paths, TechniqueRun as TechniqueRunFromTypes } from '${pkg.name}/types';`,
       `import { startSimulator, DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID } from '${pkg.name}/testing';`,
+      `import { signWebhook, verifyWebhook, SIGNATURE_HEADER } from '${pkg.name}/webhooks';`,
     ].join('\n');
   }
   return [
     `import flora = require('${pkg.name}');`,
     `import testing = require('${pkg.name}/testing');`,
     `import typesOnly = require('${pkg.name}/types');`,
+    `import webhooks = require('${pkg.name}/webhooks');`,
+    `const { signWebhook, verifyWebhook, SIGNATURE_HEADER } = webhooks;`,
     `type paths = typesOnly.paths;`,
     `type TechniqueRunFromTypes = typesOnly.TechniqueRun;`,
     `const Flora = flora.default;`,
@@ -143,7 +146,10 @@ async function main(): Promise<void> {
       if (!(e instanceof APIError)) throw e;
       missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code };
     }
+    const delivery = JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: 'v1', created_at: 1767225645, data: { run_id: created.run_id, run_type: 'technique', workspace_id: DEFAULT_WORKSPACE_ID, status: 'completed' } });
+    const event = verifyWebhook(delivery, { [SIGNATURE_HEADER]: signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
     console.log(JSON.stringify({
+      webhookRunId: event.data.run_id,
       format: typeof require === 'function' ? 'cjs' : 'esm',
       loadedFrom: loadedFrom(),
       created,
@@ -173,7 +179,7 @@ const CONTROL = [
 
 function controlFile(c: Case): string {
   // The header's value bindings are unused here: keep it to its imports' types, which is what is checked.
-  return `${header(c)}\n${CONTROL.join('\n')}\nvoid Flora; void createFloraClient; void APIError; void NotFoundError; void RUN_STATUSES; void OUTPUT_TYPES; void DEFAULT_API_KEY; void DEFAULT_WORKSPACE_ID;\n`;
+  return `${header(c)}\n${CONTROL.join('\n')}\nvoid Flora; void signWebhook; void verifyWebhook; void SIGNATURE_HEADER; void createFloraClient; void APIError; void NotFoundError; void RUN_STATUSES; void OUTPUT_TYPES; void DEFAULT_API_KEY; void DEFAULT_WORKSPACE_ID;\n`;
 }
 
 interface Outcome {
@@ -273,7 +279,7 @@ afterAll(() => {
 
 describe('the packed package, installed by a consumer project', () => {
   it('holds the builds, their declarations and the spec, and no sources or tests', () => {
-    for (const entry of ['index', 'types', 'testing']) {
+    for (const entry of ['index', 'types', 'webhooks', 'testing']) {
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
     }
     expect(packedFiles).toContain('spec/openapi.yaml');
@@ -321,6 +327,7 @@ describe('the packed package, installed by a consumer project', () => {
       expect(out.retrieved).toMatchObject({ run_id: out.created.run_id, created_at: out.created.created_at });
       expect(['pending', 'running', 'completed']).toContain(out.retrieved.status);
       expect(out.started).toMatchObject({ run_id: expect.any(String) });
+      expect(out.webhookRunId).toBe(out.created.run_id);
       expect(out.started.run_id).not.toBe(out.created.run_id);
       expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found' });
       expect(out.constants).toEqual({

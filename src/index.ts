@@ -1,6 +1,9 @@
 /**
  * FLORA technique-runs client. `import Flora from '...'` works like the official `@flora-ai/flora`:
  * `new Flora().techniques.runs.create(...)`, `.retrieve(...)`, `.runs.startTechnique(...)`.
+ *
+ * Webhook verification lives in `flora-runs-client/webhooks` (it needs `node:crypto`, which would keep this
+ * entry out of browser and edge bundles); the local simulator in `flora-runs-client/testing`.
  */
 export { Flora, Flora as default, createFloraClient, DEFAULT_BASE_URL, type ClientOptions, type RequestOptions } from './client.js';
 export { APIPromise, type WithResponse } from './api-promise.js';
@@ -9,16 +12,5 @@ export type { Logger, LogLevel } from './log.js';
 export type { RunCreateParams, RunRetrieveParams, RunWaitOptions } from './resources/techniques.js';
 export { nextPollDelay, type WaitOptions } from './wait.js';
 export type { RunStartTechniqueParams } from './resources/runs.js';
-export {
-  verifyWebhook,
-  signWebhook,
-  WebhookVerificationError,
-  SIGNATURE_HEADER,
-  WEBHOOK_ID_HEADER,
-  EVENT_HEADER,
-  type VerifyWebhookOptions,
-  type WebhookHeaders,
-  type WebhookVerificationReason,
-} from './webhooks.js';
 export type * from '../generated/openapi.js';
 export * from '../generated/constants.js';

@@ -6,7 +6,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Flora, verifyWebhook, WebhookVerificationError } from './index.js';
+import { Flora } from './index.js';
+import { verifyWebhook, WebhookVerificationError } from './webhooks.js';
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from './testing/index.js';
 
 let sim: Simulator;
