@@ -13,6 +13,7 @@ import { SCHEMAS, URI_FORMAT, type ValidatedSchema } from '../generated/schemas.
 
 export type SchemaName = ValidatedSchema;
 
+/** A schema as generated (see `CHECKED` in scripts/generate.ts). */
 interface Schema {
   $ref?: string;
   type?: string;
@@ -28,8 +29,53 @@ interface Schema {
   minimum?: number;
 }
 
+/** A schema made ready once for checking: references resolved, patterns compiled, property lists made. */
+interface Node {
+  type?: string | undefined;
+  enum?: Set<unknown> | undefined;
+  enumText?: string;
+  required?: string[] | undefined;
+  properties: [string, Node][];
+  known: Set<string>;
+  /** `false`: no other properties; a node: what the others must match; undefined: anything goes. */
+  extra?: false | Node | undefined;
+  items?: Node | undefined;
+  pattern?: RegExp | undefined;
+  patternText?: string;
+  uri: boolean;
+  minLength?: number | undefined;
+  maxLength?: number | undefined;
+  minimum?: number | undefined;
+}
+
 const schemas = SCHEMAS as Record<string, Schema>;
-const patterns = new Map<string, RegExp>();
+const named = new Map<string, Node>();
+
+function prepare(s: Schema): Node {
+  if (s.$ref !== undefined) {
+    // The spec's schemas have no cycles (a cycle would need a lazy reference here).
+    let node = named.get(s.$ref);
+    if (!node) named.set(s.$ref, (node = prepare(schemas[s.$ref]!)));
+    return node;
+  }
+  const props = Object.entries(s.properties ?? {});
+  return {
+    type: s.type,
+    enum: s.enum && new Set(s.enum),
+    enumText: s.enum && `must be one of: ${s.enum.join(', ')}`,
+    required: s.required,
+    properties: props.map(([k, p]) => [k, prepare(p)]),
+    known: new Set(props.map(([k]) => k)),
+    extra: s.additionalProperties === false ? false : s.additionalProperties === true || s.additionalProperties === undefined ? undefined : prepare(s.additionalProperties),
+    items: s.items && prepare(s.items),
+    pattern: s.pattern === undefined ? undefined : new RegExp(s.pattern, 'u'),
+    patternText: s.pattern === undefined ? '' : patternMessage(s.pattern),
+    uri: s.format === 'uri',
+    minLength: s.minLength,
+    maxLength: s.maxLength,
+    minimum: s.minimum,
+  };
+}
 
 function typeOk(type: string, v: unknown): boolean {
   switch (type) {
@@ -56,59 +102,52 @@ function patternMessage(pattern: string): string {
   return prefix ? `must start with ${prefix}` : `must match ${pattern}`;
 }
 
+/** Records a problem when collecting them; false, for `ok = problem(...)`. */
+function problem(out: [string, string][] | undefined, field: string, message: string): false {
+  out?.push([field, message]);
+  return false;
+}
+
 /**
  * Whether `v` matches `s`. Without `out` it stops at the first problem and builds no paths (the hot path:
  * every answer is checked); with `out` it records every problem, in ajv's order, with its path.
  */
-function check(s: Schema, v: unknown, out?: [string, string][], at = ''): boolean {
-  if (s.$ref !== undefined) return check(schemas[s.$ref]!, v, out, at);
-  const fail = (field: string, message: string) => (out?.push([field, message]), false);
-  if (s.type !== undefined && !typeOk(s.type, v)) return fail(at, `must be ${s.type}`);
+function check(s: Node, v: unknown, out?: [string, string][], at = ''): boolean {
+  if (s.type !== undefined && !typeOk(s.type, v)) return problem(out, at, `must be ${s.type}`);
   let ok = true;
-  if (typeof v === 'number' && s.minimum !== undefined && !(v >= s.minimum)) ok = fail(at, `must be >= ${s.minimum}`);
-  if (typeof v === 'string') {
+  if (typeof v === 'number') {
+    if (s.minimum !== undefined && !(v >= s.minimum)) ok = problem(out, at, `must be >= ${s.minimum}`);
+  } else if (typeof v === 'string') {
     const length = s.maxLength !== undefined || s.minLength !== undefined ? [...v].length : 0;
-    if (s.maxLength !== undefined && length > s.maxLength) ok = fail(at, `must NOT have more than ${s.maxLength} characters`);
-    if (s.minLength !== undefined && length < s.minLength) ok = fail(at, `must NOT have fewer than ${s.minLength} characters`);
-    if (s.pattern !== undefined) {
-      let re = patterns.get(s.pattern);
-      if (!re) patterns.set(s.pattern, (re = new RegExp(s.pattern, 'u')));
-      if (!re.test(v)) ok = fail(at, patternMessage(s.pattern));
-    }
-    if (s.format === 'uri' && !URI_FORMAT.test(v)) ok = fail(at, 'must match format "uri"');
-  }
-  if (!ok && !out) return false;
-  if (Array.isArray(v)) {
-    for (let i = 0; s.items && i < v.length; i++) {
-      if (!check(s.items, v[i], out, out && child(at, i))) ok = false;
-      if (!ok && !out) return false;
-    }
+    if (s.maxLength !== undefined && length > s.maxLength) ok = problem(out, at, `must NOT have more than ${s.maxLength} characters`);
+    if (s.minLength !== undefined && length < s.minLength) ok = problem(out, at, `must NOT have fewer than ${s.minLength} characters`);
+    if (s.pattern && !s.pattern.test(v)) ok = problem(out, at, s.patternText!);
+    if (s.uri && !URI_FORMAT.test(v)) ok = problem(out, at, 'must match format "uri"');
+  } else if (Array.isArray(v)) {
+    for (let i = 0; s.items && i < v.length && (ok || out); i++) if (!check(s.items, v[i], out, out && child(at, i))) ok = false;
   } else if (typeof v === 'object' && v !== null) {
     const o = v as Record<string, unknown>;
-    if (s.required) for (const k of s.required) if (o[k] === undefined) ok = fail(child(at, k), 'Required');
-    const extra = s.additionalProperties;
-    if (extra !== undefined && extra !== true) {
+    if (s.required) for (const k of s.required) if (o[k] === undefined) ok = problem(out, child(at, k), 'Required');
+    if (s.extra !== undefined) {
       for (const k in o) {
-        if (s.properties && Object.hasOwn(s.properties, k)) continue;
-        if (extra === false) ok = fail(child(at, k), 'Unknown field');
-        else if (!check(extra, o[k], out, out && child(at, k))) ok = false;
         if (!ok && !out) return false;
+        if (s.known.has(k)) continue;
+        if (s.extra === false) ok = problem(out, child(at, k), 'Unknown field');
+        else if (!check(s.extra, o[k], out, out && child(at, k))) ok = false;
       }
     }
-    if (s.properties) {
-      for (const k in s.properties) {
-        if (o[k] !== undefined && !check(s.properties[k]!, o[k], out, out && child(at, k))) ok = false;
-        if (!ok && !out) return false;
-      }
+    for (let i = 0; i < s.properties.length && (ok || out); i++) {
+      const [k, p] = s.properties[i]!;
+      if (o[k] !== undefined && !check(p, o[k], out, out && child(at, k))) ok = false;
     }
   }
-  if (s.enum !== undefined && !s.enum.includes(v)) ok = fail(at, `must be one of: ${s.enum.join(', ')}`);
+  if (s.enum !== undefined && !s.enum.has(v)) ok = problem(out, at, s.enumText!);
   return ok;
 }
 
 /** The problems of `data` against schema `name`, one per field (empty when valid). */
 export function validate(name: SchemaName, data: unknown): FieldError[] {
-  const schema = schemas[name]!;
+  const schema = prepare({ $ref: name });
   if (check(schema, data)) return [];
   const found: [string, string][] = [];
   check(schema, data, found);
