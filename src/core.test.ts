@@ -9,6 +9,8 @@ import {
   InternalServerError,
   RateLimitError,
 } from './errors.js';
+import { send } from './core.js';
+import { createLogger } from './log.js';
 import { backoffMs, retryAfterMs } from './retry.js';
 import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from './test-utils.js';
 
@@ -360,5 +362,40 @@ describe('review fixes', () => {
     expect(error).toBeInstanceOf(IdempotencyDuplicateError);
     expect((error as IdempotencyDuplicateError).acceptedEarlier).toBe(true);
     expect((error as Error).message).toContain('409 idempotency_duplicate: (no message)');
+  });
+});
+
+describe('abort signals', () => {
+  /** `send` over a fetch that records the signal each attempt got. */
+  async function signalsSeen(timeout: number, signal?: AbortSignal): Promise<(AbortSignal | null | undefined)[]> {
+    const seen: (AbortSignal | null | undefined)[] = [];
+    const config = {
+      fetch: async (_url: string, init: RequestInit) => {
+        seen.push(init.signal);
+        return json(RUN);
+      },
+      apiKey: 'k',
+      timeout,
+      maxRetries: 0,
+      logger: createLogger(console, 'off', ['k']),
+    };
+    await send(config, 'GET', 'http://127.0.0.1/x', {}, undefined, signal ? { signal } : {});
+    return seen;
+  }
+
+  it('gives fetch a signal only when something can abort the attempt: a deadline or the caller', async () => {
+    expect(await signalsSeen(Infinity)).toEqual([undefined]);
+    const [withDeadline] = await signalsSeen(60_000);
+    expect(withDeadline).toBeInstanceOf(AbortSignal);
+    const caller = new AbortController();
+    const [withCaller] = await signalsSeen(Infinity, caller.signal);
+    expect(withCaller).toBeInstanceOf(AbortSignal);
+  });
+
+  it('with no deadline, the caller can still stop a hanging attempt', async () => {
+    const caller = new AbortController();
+    const call = testClient(scriptedFetch(hang).fetch, { timeout: Infinity }).techniques.runs.retrieve('r', { techniqueId: 't' }, { signal: caller.signal });
+    setTimeout(() => caller.abort(), 20);
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
   });
 });
