@@ -5,7 +5,7 @@
  *
  *   node --expose-gc --import tsx bench/memory.ts
  */
-import { Flora } from '../src/index.js';
+import { Flora } from './client.js';
 import { startFixedServer } from './servers.js';
 import { isMain, machine, table } from './stats.js';
 

@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/throughput.ts
  */
-import { Flora } from '../src/index.js';
+import { Flora } from './client.js';
 import { DEFAULT_API_KEY } from '../src/testing/index.js';
 import { startSimulatorProcess } from './servers.js';
 import { isMain, machine, median, table } from './stats.js';
