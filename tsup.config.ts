@@ -68,6 +68,9 @@ export default defineConfig([
     entry: entries,
     // One declaration build for both formats: `.d.ts` beside the ESM files, `.d.cts` beside the CommonJS ones.
     format: ['esm', 'cjs'],
+    // Shared chunks for CommonJS too (ESM has them by default): otherwise each entry gets its own copy of
+    // the error classes, and a WebhookVerificationError from ./webhooks is not a FloraError from `.`.
+    splitting: true,
     dts: { entry: { ...entries, types: 'generated/openapi.ts' } },
     onSuccess: async () => afterBuild(),
   },

@@ -88,7 +88,7 @@ const TYPE_NAMES = [
 
 /** The program's imports, in the case's syntax. Both forms bind the same names for the body below. */
 function header(c: Case): string {
-  const values = 'createFloraClient, APIError, NotFoundError, ACTION_IDS, RUN_STATUSES, OUTPUT_TYPES';
+  const values = 'createFloraClient, APIError, FloraError, NotFoundError, ACTION_IDS, RUN_STATUSES, OUTPUT_TYPES';
   if (c.syntax === 'import') {
     return [
       `import Flora, { ${values}, ${TYPE_NAMES.map((t) => `type ${t}`).join(', ')} } from '${pkg.name}';`,
@@ -148,8 +148,16 @@ async function main(): Promise<void> {
     }
     const delivery = JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: 'v1', created_at: 1767225645, data: { run_id: created.run_id, run_type: 'technique', workspace_id: DEFAULT_WORKSPACE_ID, status: 'completed' } });
     const event = verifyWebhook(delivery, { [SIGNATURE_HEADER]: signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
+    let forged: unknown;
+    try {
+      verifyWebhook(delivery, { [SIGNATURE_HEADER]: 't=1,v1=00' }, 'whsec_consumer');
+    } catch (e) {
+      forged = e;
+    }
     console.log(JSON.stringify({
       webhookRunId: event.data.run_id,
+      // One class hierarchy across entries: an error from ./webhooks is a FloraError from the root.
+      forgedIsFloraError: forged instanceof FloraError,
       format: typeof require === 'function' ? 'cjs' : 'esm',
       loadedFrom: loadedFrom(),
       created,
@@ -179,7 +187,7 @@ const CONTROL = [
 
 function controlFile(c: Case): string {
   // The header's value bindings are unused here: keep it to its imports' types, which is what is checked.
-  return `${header(c)}\n${CONTROL.join('\n')}\nvoid Flora; void signWebhook; void verifyWebhook; void SIGNATURE_HEADER; void createFloraClient; void APIError; void NotFoundError; void RUN_STATUSES; void OUTPUT_TYPES; void DEFAULT_API_KEY; void DEFAULT_WORKSPACE_ID;\n`;
+  return `${header(c)}\n${CONTROL.join('\n')}\nvoid Flora; void FloraError; void signWebhook; void verifyWebhook; void SIGNATURE_HEADER; void createFloraClient; void APIError; void NotFoundError; void RUN_STATUSES; void OUTPUT_TYPES; void DEFAULT_API_KEY; void DEFAULT_WORKSPACE_ID;\n`;
 }
 
 interface Outcome {
@@ -328,6 +336,7 @@ describe('the packed package, installed by a consumer project', () => {
       expect(['pending', 'running', 'completed']).toContain(out.retrieved.status);
       expect(out.started).toMatchObject({ run_id: expect.any(String) });
       expect(out.webhookRunId).toBe(out.created.run_id);
+      expect(out.forgedIsFloraError).toBe(true);
       expect(out.started.run_id).not.toBe(out.created.run_id);
       expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found' });
       expect(out.constants).toEqual({
