@@ -30,3 +30,24 @@ describe('check:generated', () => {
     expect(run.stderr).toContain('npm run generate');
   });
 });
+
+describe('generate refuses what the run-time check cannot check', () => {
+  /** Runs the generator (writing nothing) on the spec with one schema edited. */
+  function generateWith(edit: (text: string) => string) {
+    const dir = mkdtempSync(join(tmpdir(), 'flora-spec-'));
+    const edited = edit(readFileSync(SPEC_PATH, 'utf8'));
+    expect(edited).not.toEqual(readFileSync(SPEC_PATH, 'utf8'));
+    writeFileSync(join(dir, 'openapi.yaml'), edited);
+    return spawnSync(tsx, ['scripts/generate.ts', '--check', '--spec', join(dir, 'openapi.yaml')], { encoding: 'utf8' });
+  }
+
+  it.each([
+    ['a keyword it does not know', (t: string) => t.replace("          pattern: '^tech_'", "          pattern: '^tech_'\n          maxItems: 3"), /keyword "maxItems" is not checked/],
+    ['keywords beside a $ref', (t: string) => t.replace("        mode:\n          $ref: '#/components/schemas/RunMode'", "        mode:\n          $ref: '#/components/schemas/RunMode'\n          minLength: 2"), /keywords beside \$ref \(minLength\)/],
+    ['a recursive schema', (t: string) => t.replace("        output_id:\n          type: string\n          description: Run output identifier", "        output_id:\n          type: string\n          description: Run output identifier\n        parent:\n          $ref: '#/components/schemas/RunOutput'"), /Recursive schemas are not supported by src\/validation.ts: .*RunOutput -> RunOutput/],
+  ])('fails on %s, saying what', (_what, edit, message) => {
+    const run = generateWith(edit);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+  });
+});

@@ -87,6 +87,12 @@ const ANNOTATIONS = new Set(['description', 'example', 'examples', 'title', 'def
  */
 function reduce(schema: Record<string, unknown>, at: string, refs: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const siblings = Object.keys(schema).filter((k) => k !== '$ref' && !ANNOTATIONS.has(k) && !k.startsWith('x-'));
+  if ('$ref' in schema && siblings.length > 0) {
+    throw new Error(`${at}: keywords beside $ref (${siblings.join(', ')}) are not checked by src/validation.ts; wrap them in the referenced schema.`);
+  }
+  const names = Object.keys((schema.properties ?? {}) as object);
+  if (names.includes('__proto__')) throw new Error(`${at}: a property named __proto__ cannot be generated safely.`);
   for (const [k, v] of Object.entries(schema)) {
     if (ANNOTATIONS.has(k) || k.startsWith('x-')) continue;
     if (!CHECKED[k]?.(v)) {
@@ -134,6 +140,18 @@ function schemasFile(spec: OpenAPISpec): string {
     reduced[name] = reduce(all[name], `components.schemas.${name}`, refs);
     queue.push(...refs);
   }
+  // src/validation.ts resolves references once, eagerly: a recursive schema would never finish.
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const visit = (name: string, path: string[]): void => {
+    if (done.has(name)) return;
+    if (visiting.has(name)) throw new Error(`Recursive schemas are not supported by src/validation.ts: ${[...path, name].join(' -> ')}`);
+    visiting.add(name);
+    for (const ref of JSON.stringify(reduced[name]).matchAll(/"\$ref":"(\w+)"/g)) visit(ref[1]!, [...path, name]);
+    visiting.delete(name);
+    done.add(name);
+  };
+  for (const name of VALIDATED_SCHEMAS) visit(name, []);
   return [
     HEADER,
     '/** The schemas the client checks at run time (request bodies, success bodies, the error envelope, the webhook event). */',

@@ -114,8 +114,13 @@ function problem(out: [string, string][] | undefined, field: string, message: st
  */
 function check(s: Node, v: unknown, out?: [string, string][], at = ''): boolean {
   if (s.type !== undefined && !typeOk(s.type, v)) return problem(out, at, `must be ${s.type}`);
+  // ajv's order: type, then the keywords for any type (enum), then those for the value's own type.
   let ok = true;
-  if (typeof v === 'number') {
+  if (s.enum !== undefined && !s.enum.has(v)) {
+    ok = problem(out, at, s.enumText!);
+    if (!out) return false;
+  }
+  if (typeof v === 'number' && isFinite(v)) {
     if (s.minimum !== undefined && !(v >= s.minimum)) ok = problem(out, at, `must be >= ${s.minimum}`);
   } else if (typeof v === 'string') {
     const length = s.maxLength !== undefined || s.minLength !== undefined ? [...v].length : 0;
@@ -141,7 +146,6 @@ function check(s: Node, v: unknown, out?: [string, string][], at = ''): boolean 
       if (o[k] !== undefined && !check(p, o[k], out, out && child(at, k))) ok = false;
     }
   }
-  if (s.enum !== undefined && !s.enum.has(v)) ok = problem(out, at, s.enumText!);
   return ok;
 }
 
