@@ -51,10 +51,7 @@ const fastEnv = on(() => fast);
 const INPUT = '{id: prompt, type: text, value: "a red fox"}';
 
 beforeAll(async () => {
-  await build({ entryPoints: ['src/cli/index.ts'], outfile: BUNDLE, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error',
-    // The precompiled validators are CommonJS and require their ajv runtime: give the ESM bundle a require.
-    banner: { js: "import { createRequire as __flora_cr } from 'node:module'; const require = __flora_cr(import.meta.url);" },
-  });
+  await build({ entryPoints: ['src/cli/index.ts'], outfile: BUNDLE, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
   [fast, failing, slow] = await Promise.all([
     startSimulator({ timeScale: 40, seed: 7 }),
     startSimulator({ timeScale: 40, failureRate: 1, seed: 8 }),
