@@ -88,18 +88,17 @@ async function attempt(
   timeoutMs: number,
   userSignal: AbortSignal | undefined,
 ): Promise<Answer> {
-  // A signal costs fetch (undici) 10-20% of a local round trip; with no deadline and no caller's signal
-  // there is nothing to abort, so none is made.
+  // A signal costs fetch measurably (about 5 µs to make one in Node 20, then undici registers on it); with
+  // no deadline and no caller's signal there is nothing to abort, so none is made.
   const controller = timeoutMs === Infinity && !userSignal ? undefined : new AbortController();
   const timer = controller && deadlineTimer(timeoutMs, () => controller.abort(TIMEOUT));
   const onUserAbort = () => controller!.abort(userSignal!.reason);
   userSignal?.addEventListener('abort', onUserAbort, { once: true });
   try {
     init.signal = controller?.signal; // each attempt its own; `init` is this call's alone
+    const work = fetchAndRead(config.fetch, url, init);
     // The platform fetch stops (body reading included) when the signal aborts; a caller's may not.
-    if (config.customFetch && controller) return await race(fetchAndRead(config.fetch, url, init), controller.signal);
-    const response = await config.fetch(url, init);
-    return { response, text: await response.text() };
+    return await (config.customFetch && controller ? race(work, controller.signal) : work);
   } catch (err) {
     if (userSignal?.aborted) throw new APIUserAbortError(undefined, { cause: userSignal.reason });
     if (controller?.signal.reason === TIMEOUT) {
@@ -119,7 +118,6 @@ async function attempt(
     userSignal?.removeEventListener('abort', onUserAbort);
   }
 }
-
 
 /** A copy of `headers` with any value that echoes `secret` redacted; the same object when none does. */
 export function redactHeaders(headers: Headers, secret: string): Headers {
