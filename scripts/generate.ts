@@ -77,8 +77,9 @@ const CHECKED: Record<string, (v: unknown) => boolean> = {
   minimum: (v) => typeof v === 'number',
   $ref: (v) => typeof v === 'string' && v.startsWith('#/components/schemas/'),
 };
-/** Annotations: they say nothing about validity, so they are left out. */
+/** Annotations say nothing about validity, so they are left out. */
 const ANNOTATIONS = new Set(['description', 'example', 'examples', 'title', 'default', 'deprecated', 'readOnly', 'writeOnly']);
+const isAnnotation = (keyword: string) => ANNOTATIONS.has(keyword) || keyword.startsWith('x-');
 
 /**
  * `schema` with annotations dropped and `$ref`s shortened to the component's name; collects the names it
@@ -87,14 +88,14 @@ const ANNOTATIONS = new Set(['description', 'example', 'examples', 'title', 'def
  */
 function reduce(schema: Record<string, unknown>, at: string, refs: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const siblings = Object.keys(schema).filter((k) => k !== '$ref' && !ANNOTATIONS.has(k) && !k.startsWith('x-'));
+  const siblings = Object.keys(schema).filter((k) => k !== '$ref' && !isAnnotation(k));
   if ('$ref' in schema && siblings.length > 0) {
     throw new Error(`${at}: keywords beside $ref (${siblings.join(', ')}) are not checked by src/validation.ts; wrap them in the referenced schema.`);
   }
   const names = Object.keys((schema.properties ?? {}) as object);
   if (names.includes('__proto__')) throw new Error(`${at}: a property named __proto__ cannot be generated safely.`);
   for (const [k, v] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(k) || k.startsWith('x-')) continue;
+    if (isAnnotation(k)) continue;
     if (!CHECKED[k]?.(v)) {
       throw new Error(
         `${at}: ${CHECKED[k] ? `unsupported value for ${k}: ${JSON.stringify(v)}` : `keyword "${k}"`} is not checked by src/validation.ts. ` +
@@ -115,7 +116,7 @@ function reduce(schema: Record<string, unknown>, at: string, refs: Set<string>):
 }
 
 /**
- * The \`uri\` format exactly as ajv-formats (full mode) checks it, which is what the contract tests and
+ * The `uri` format exactly as ajv-formats (full mode) checks it, which is what the contract tests and
  * Prism apply: its RFC 3986 regular expression, read from the installed (pinned) package, so the
  * run-time check neither needs ajv-formats nor drifts from it.
  */
@@ -131,6 +132,7 @@ function uriFormat(): string {
 function schemasFile(spec: OpenAPISpec): string {
   const all = spec.components.schemas as Record<string, Record<string, unknown>>;
   const reduced: Record<string, unknown> = {};
+  const refsOf = new Map<string, Set<string>>();
   const queue: string[] = [...VALIDATED_SCHEMAS];
   while (queue.length > 0) {
     const name = queue.shift()!;
@@ -138,6 +140,7 @@ function schemasFile(spec: OpenAPISpec): string {
     if (!all[name]) throw new Error(`components.schemas.${name} is referenced but not defined`);
     const refs = new Set<string>();
     reduced[name] = reduce(all[name], `components.schemas.${name}`, refs);
+    refsOf.set(name, refs);
     queue.push(...refs);
   }
   // src/validation.ts resolves references once, eagerly: a recursive schema would never finish.
@@ -147,7 +150,7 @@ function schemasFile(spec: OpenAPISpec): string {
     if (done.has(name)) return;
     if (visiting.has(name)) throw new Error(`Recursive schemas are not supported by src/validation.ts: ${[...path, name].join(' -> ')}`);
     visiting.add(name);
-    for (const ref of JSON.stringify(reduced[name]).matchAll(/"\$ref":"(\w+)"/g)) visit(ref[1]!, [...path, name]);
+    for (const ref of refsOf.get(name)!) visit(ref, [...path, name]);
     visiting.delete(name);
     done.add(name);
   };

@@ -53,7 +53,7 @@ const named = new Map<string, Node>();
 
 function prepare(s: Schema): Node {
   if (s.$ref !== undefined) {
-    // The spec's schemas have no cycles (a cycle would need a lazy reference here).
+    // Eager: scripts/generate.ts refuses recursive schemas, which would never finish here.
     let node = named.get(s.$ref);
     if (!node) named.set(s.$ref, (node = prepare(schemas[s.$ref]!)));
     return node;
@@ -151,7 +151,7 @@ function check(s: Node, v: unknown, out?: [string, string][], at = ''): boolean 
 
 /** The problems of `data` against schema `name`, one per field (empty when valid). */
 export function validate(name: SchemaName, data: unknown): FieldError[] {
-  const schema = prepare({ $ref: name });
+  const schema = named.get(name) ?? prepare({ $ref: name });
   if (check(schema, data)) return [];
   const found: [string, string][] = [];
   check(schema, data, found);
