@@ -158,8 +158,9 @@ export function operationSetsDiffer(): string | undefined {
   const specIds = [...operations.keys()].sort();
   const clientIds = [...OPERATION_IDS].sort();
   if (JSON.stringify(specIds) === JSON.stringify(clientIds)) {
-    const wrong = clientIds.filter((id) => OPERATIONS[id].label !== specOperation(id).label);
-    return wrong.length ? `labels differ: ${wrong.map((id) => `${id}: client ${OPERATIONS[id].label} vs spec ${specOperation(id).label}`).join('; ')}` : undefined;
+    const clientLabel = (id: (typeof clientIds)[number]) => `${OPERATIONS[id].method} ${OPERATIONS[id].path}`;
+    const wrong = clientIds.filter((id) => clientLabel(id) !== specOperation(id).label);
+    return wrong.length ? `labels differ: ${wrong.map((id) => `${id}: client ${clientLabel(id)} vs spec ${specOperation(id).label}`).join('; ')}` : undefined;
   }
   return `spec operations [${specIds.join(', ')}] vs client operations [${clientIds.join(', ')}]`;
 }

@@ -50,11 +50,17 @@ export type { RequestOptions };
  * fails to compile), and the schema a success answer must match.
  */
 export const OPERATIONS = {
-  createTechniqueRun: { method: 'POST', path: '/techniques/{techniqueId}/runs', label: 'POST /techniques/{techniqueId}/runs', success: 'TechniqueRun' },
-  getTechniqueRun: { method: 'GET', path: '/techniques/{techniqueId}/runs/{runId}', label: 'GET /techniques/{techniqueId}/runs/{runId}', success: 'TechniqueRun' },
-  startTechniqueRun: { method: 'POST', path: '/runs/technique', label: 'POST /runs/technique', success: 'RunStartedResponse' },
-} as const satisfies Record<string, { method: 'GET' | 'POST'; path: keyof paths; label: string; success: SchemaName }>;
+  createTechniqueRun: { method: 'POST', path: '/techniques/{techniqueId}/runs', success: 'TechniqueRun' },
+  getTechniqueRun: { method: 'GET', path: '/techniques/{techniqueId}/runs/{runId}', success: 'TechniqueRun' },
+  startTechniqueRun: { method: 'POST', path: '/runs/technique', success: 'RunStartedResponse' },
+} as const satisfies Record<string, { method: 'GET' | 'POST'; path: keyof paths; success: SchemaName }>;
 export type OperationId = keyof typeof OPERATIONS;
+type Operation = (typeof OPERATIONS)[OperationId];
+
+/** A success answer that is not what the spec says: which operation, and what was wrong. */
+function invalidAnswer(op: Operation, status: number, requestId: string | undefined, fields: FieldError[], body: unknown): ResponseValidationError {
+  return new ResponseValidationError({ operation: `${op.method} ${op.path}`, status, fields, requestId, body });
+}
 
 /** What a resource asks `call` to send: path parameters (encoded here) and a JSON body; or an absolute URL. */
 export interface Target {
@@ -241,25 +247,19 @@ export class Flora {
     throw this.#toError(response, text, requestId, state);
   }
 
-  #parseSuccess<T>(op: (typeof OPERATIONS)[OperationId], status: number, text: string, requestId: string | undefined): T {
+  #parseSuccess<T>(op: Operation, status: number, text: string, requestId: string | undefined): T {
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch {
-      throw new ResponseValidationError({
-        operation: op.label,
-        status,
-        fields: [{ field: '(body)', message: text ? `is not JSON: ${excerpt(text)}` : 'is empty' }],
-        requestId,
-        body: text,
-      });
+      throw invalidAnswer(op, status, requestId, [{ field: '(body)', message: text ? `is not JSON: ${excerpt(text)}` : 'is empty' }], text);
     }
     if (this.#validateResponses) {
       const fields = validate(op.success, data);
-      if (fields.length > 0) throw new ResponseValidationError({ operation: op.label, status, fields, requestId, body: data });
+      if (fields.length > 0) throw invalidAnswer(op, status, requestId, fields, data);
     } else if (data === null || typeof data !== 'object') {
       // Even unvalidated, a success must be an object: never hand back undefined or a bare string as data.
-      throw new ResponseValidationError({ operation: op.label, status, fields: [{ field: '(body)', message: 'must be object' }], requestId, body: data });
+      throw invalidAnswer(op, status, requestId, [{ field: '(body)', message: 'must be object' }], data);
     }
     return data as T;
   }
