@@ -26,6 +26,9 @@ export function splitWaitOptions(options: RequestOptions & RunWaitOptions): { st
   };
 }
 
+/** What is wrong with the ids that address one run (retrieve and wait). */
+const runProblems = (runId: unknown, techniqueId: unknown) => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)];
+
 export class TechniqueRuns {
   constructor(protected readonly client: Flora) {}
 
@@ -60,7 +63,7 @@ export class TechniqueRuns {
       'getTechniqueRun',
       options,
       { params: { techniqueId, runId } },
-      () => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)],
+      () => runProblems(runId, techniqueId),
     );
   }
 
@@ -76,7 +79,7 @@ export class TechniqueRuns {
     known: { run?: TechniqueRun | undefined; pollUrl?: string | undefined } = {},
   ): Promise<TechniqueRun> {
     const techniqueId = params?.techniqueId;
-    this.client.checkRequest(() => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)]);
+    this.client.checkRequest(() => runProblems(runId, techniqueId));
     const initial = known.run;
     let pollUrl = initial?.poll_url ?? known.pollUrl;
     const perRequest = { timeout: options.requestTimeout, maxRetries: options.maxRetries };
