@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { median } from './stats.js';
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const OFFICIAL = '@flora-ai/flora@0.11.0';
@@ -150,11 +151,6 @@ function sample(childFile: string, t: Target, url: string): Promise<Sample> {
   });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}` : '–');

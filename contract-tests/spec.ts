@@ -129,13 +129,17 @@ export function responseExamples(operationId: string, status: number): { name: s
   return out;
 }
 
-/** The value at a JSON pointer, for messages. */
-function at(data: unknown, pointer: string): unknown {
+/** The keys of a JSON pointer (`/inputs/0/type` -> `inputs`, `0`, `type`), unescaped. */
+export function pointerKeys(pointer: string): string[] {
   return pointer
     .split('/')
     .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<any>((n, k) => (n == null ? undefined : n[k]), data);
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value at a JSON pointer, for messages. */
+function at(data: unknown, pointer: string): unknown {
+  return pointerKeys(pointer).reduce<any>((n, k) => (n == null ? undefined : n[k]), data);
 }
 
 function show(value: unknown): string {

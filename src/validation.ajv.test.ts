@@ -9,16 +9,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldError } from '../generated/openapi.js';
 import { SCHEMAS } from '../generated/schemas.js';
-import { createSpecAjv, loadSpec, schemaRef } from '../scripts/spec-schema.js';
+import { ajv, pointerKeys } from '../contract-tests/spec.js';
+import { schemaRef } from '../scripts/spec-schema.js';
 import { validate, type SchemaName } from './validation.js';
 
-const spec = loadSpec();
-const ajv = createSpecAjv(spec);
 
 /** ajv's errors in the client's words: the mapping the client used when it ran ajv's validators itself. */
 function fromAjv(errors: ErrorObject[]): FieldError[] {
   const path = (pointer: string, extra?: string) => {
-    const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = pointerKeys(pointer);
     if (extra !== undefined) parts.push(extra);
     return parts.reduce((at, p) => (/^\d+$/.test(p) ? `${at}[${p}]` : at ? `${at}.${p}` : p), '');
   };
