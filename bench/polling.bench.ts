@@ -6,7 +6,7 @@
  */
 import { expect, it, vi } from 'vitest';
 import type { TechniqueRun } from '../generated/openapi.js';
-import { sleep } from '../src/retry.js';
+import { sleep } from '../src/core/timers.js';
 import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded } from '../src/test-utils.js';
 
 const DURATIONS = [2, 10, 30, 120];

@@ -2,7 +2,7 @@
  * Request-side differential test: for thousands of seeded bodies (./arbitraries.ts, valid and invalid),
  * the client's own validation and Prism's request validation must reach the same verdict.
  *
- * - nested route: `validateRunCreateBody(body)` (default options) vs `POST /techniques/{id}/runs`;
+ * - nested route: `bodyProblems('TechniqueRunCreateRequest', body)` (default options) vs `POST /techniques/{id}/runs`;
  * - top-level route: `validate('StartTechniqueRunRequest', body)` vs `POST /runs/technique`.
  *
  * Prism's verdict: 2xx = accepted; 400/422 carrying request violations in `sl-violations` = rejected (the
@@ -12,8 +12,8 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, inject } from 'vitest';
-import { validate, validateRunCreateBody } from '../src/validation.js';
-import type { FieldError } from '../src/errors.js';
+import { bodyProblems, validate } from '../src/core/validation.js';
+import type { FieldError } from '../src/core/errors.js';
 import { nestedCase, topCase, type Case } from './arbitraries.js';
 import { mapConcurrent, parameterExample, parseViolations, requestViolations, type Violation } from './harness.js';
 import { requestSchemaName, requestSchemaProblems } from './spec.js';
@@ -51,7 +51,7 @@ const ROUTES: Route[] = [
     arbitrary: nestedCase,
     runs: RUNS ?? 2000,
     seed: SEED,
-    client: (body) => validateRunCreateBody(body),
+    client: (body) => bodyProblems('TechniqueRunCreateRequest', body),
   },
   {
     name: 'POST /runs/technique',

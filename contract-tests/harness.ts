@@ -3,13 +3,15 @@
  * (`sl-violations`), one function per operation to call it, a bounded-concurrency map, and the spec's own
  * request examples as the bodies to send.
  */
-import { Flora, OPERATIONS, type ClientOptions, type OperationId, type RequestOptions } from '../src/client.js';
-import type { APIPromise } from '../src/api-promise.js';
+import { OPERATIONS, type OperationId, type SuccessBody } from '../generated/operations.js';
+import { Flora, type ClientOptions, type RequestOptions } from '../src/client.js';
+import type { APIPromise } from '../src/core/api-promise.js';
 import type { RunStartTechniqueParams } from '../src/resources/runs.js';
 import type { RunCreateParams } from '../src/resources/techniques.js';
 import { deref, operations, specOperation, spec } from './spec.js';
 
 export { OPERATIONS, type OperationId };
+/** Every operation, from the generated table. */
 export const OPERATION_IDS = Object.keys(OPERATIONS) as OperationId[];
 
 /** One entry of Prism's `sl-violations` header. */
@@ -72,16 +74,16 @@ export interface CallParams {
   startBody: RunStartTechniqueParams;
 }
 
+/** How each operation is called through the client's public resource methods: a new operation fails to compile until it has one. */
+const CALLS: { [K in OperationId]: (client: Flora, p: CallParams, options: RequestOptions) => APIPromise<SuccessBody<K>> } = {
+  createTechniqueRun: (client, p, options) => client.techniques.runs.create(p.techniqueId, p.createBody, options),
+  getTechniqueRun: (client, p, options) => client.techniques.runs.retrieve(p.runId, { techniqueId: p.techniqueId }, options),
+  startTechniqueRun: (client, p, options) => client.runs.startTechnique(p.startBody, options),
+};
+
 /** Calls one operation through the client's public resource methods. */
 export function callOperation(client: Flora, operationId: OperationId, params: CallParams, options: RequestOptions = {}): APIPromise<unknown> {
-  switch (operationId) {
-    case 'createTechniqueRun':
-      return client.techniques.runs.create(params.techniqueId, params.createBody, options);
-    case 'getTechniqueRun':
-      return client.techniques.runs.retrieve(params.runId, { techniqueId: params.techniqueId }, options);
-    case 'startTechniqueRun':
-      return client.runs.startTechnique(params.startBody, options);
-  }
+  return CALLS[operationId](client, params, options);
 }
 
 /**
@@ -153,14 +155,12 @@ export function defaultCallParams(): CallParams {
   return { techniqueId: parameterExample('techniqueId'), runId: parameterExample('runId'), createBody, startBody };
 }
 
-/** The spec's operations and the client's must be the same set: a new spec operation needs a client method. */
+/** The generated table and the spec, read at run time, must name the same operations with the same methods and paths. */
 export function operationSetsDiffer(): string | undefined {
   const specIds = [...operations.keys()].sort();
-  const clientIds = [...OPERATION_IDS].sort();
-  if (JSON.stringify(specIds) === JSON.stringify(clientIds)) {
-    const clientLabel = (id: (typeof clientIds)[number]) => `${OPERATIONS[id].method} ${OPERATIONS[id].path}`;
-    const wrong = clientIds.filter((id) => clientLabel(id) !== specOperation(id).label);
-    return wrong.length ? `labels differ: ${wrong.map((id) => `${id}: client ${clientLabel(id)} vs spec ${specOperation(id).label}`).join('; ')}` : undefined;
-  }
-  return `spec operations [${specIds.join(', ')}] vs client operations [${clientIds.join(', ')}]`;
+  const tableIds = [...OPERATION_IDS].sort();
+  if (JSON.stringify(specIds) !== JSON.stringify(tableIds)) return `spec operations [${specIds.join(', ')}] vs table [${tableIds.join(', ')}]`;
+  const label = (id: OperationId) => `${OPERATIONS[id].method} ${OPERATIONS[id].path}`;
+  const wrong = tableIds.filter((id) => label(id) !== specOperation(id).label);
+  return wrong.length ? `labels differ: ${wrong.map((id) => `${id}: table ${label(id)} vs spec ${specOperation(id).label}`).join('; ')}` : undefined;
 }

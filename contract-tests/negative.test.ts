@@ -5,7 +5,7 @@
  * whose message names the operation and status; and ajv, reading the spec, must reject the same body.
  */
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { ResponseValidationError } from '../src/errors.js';
+import { ResponseValidationError } from '../src/core/errors.js';
 import { callOperation, defaultCallParams, OPERATION_IDS, recordingClient, withRequestCheck, type OperationId } from './harness.js';
 import { REWRITE_HEADER, REWRITES, startRewriteProxy, type RewriteProxy } from './rewrite-proxy.js';
 import { responseProblems, specOperation } from './spec.js';

@@ -22,7 +22,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
-} from '../src/errors.js';
+} from '../src/core/errors.js';
 import {
   callOperation,
   defaultCallParams,

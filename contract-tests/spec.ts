@@ -6,7 +6,7 @@
  * Break the spec and these break with it.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createSpecAjv, loadSpec, schemaRef, SPEC_ID } from '../scripts/spec-schema.js';
+import { createSpecAjv, loadSpec, pointerKeys, schemaRef, SPEC_ID } from '../spec/spec.js';
 
 export const spec = loadSpec();
 export const ajv = createSpecAjv(spec);
@@ -127,14 +127,6 @@ export function responseExamples(operationId: string, status: number): { name: s
   for (const [name, example] of Object.entries<any>(media.examples ?? {})) out.push({ name, value: deref(example).value });
   if ('example' in media) out.push({ name: '(example)', value: media.example });
   return out;
-}
-
-/** The keys of a JSON pointer (`/inputs/0/type` -> `inputs`, `0`, `type`), unescaped. */
-export function pointerKeys(pointer: string): string[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** The value at a JSON pointer, for messages. */

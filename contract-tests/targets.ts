@@ -3,9 +3,7 @@
  * to get a base URL and API key, what it can do, and which ids to use. Adding a server is one entry here.
  *
  * - `prism`: the Prism mock from the global setup. Stateless: any id answers 200 with an example.
- * - `simulator`: the local stateful simulator (`src/testing/index.ts`, `startSimulator()` + `DEFAULT_API_KEY`),
- *   picked up automatically when that module exists and exports `startSimulator`; otherwise the target is
- *   reported as skipped with the reason.
+ * - `simulator`: the local stateful simulator (`src/testing/index.ts`, `startSimulator()` + `DEFAULT_API_KEY`).
  * - the real FLORA API: see ./real-api.test.ts (`realApiTarget()`), only when `FLORA_API_KEY` is set.
  *
  * `CONTRACT_TARGETS=prism,simulator` (comma-separated names) limits the local targets.
@@ -27,8 +25,6 @@ export interface Target {
   name: string;
   /** Why this target cannot run here; the checks are then reported as skipped with this reason. */
   skip?: string | undefined;
-  /** Why this target is broken (e.g. its module failed to load); reported as a failing test. */
-  broken?: string | undefined;
   start(): Promise<TargetInstance>;
   /** The server keeps runs: a started run can be read back by its id, and an unknown id answers 404. */
   stateful: boolean;
@@ -62,9 +58,7 @@ export const prismTarget: Target = {
   runId: defaults.runId,
 };
 
-// ---------------------------------------------------------------------------------------------------------
-// The local simulator target (src/testing/).
-// ---------------------------------------------------------------------------------------------------------
+/** The local simulator. */
 export const simulatorTarget: Target = {
   name: 'simulator',
   start: async () => {

@@ -27,7 +27,7 @@ import {
   ResponseValidationError,
   UnprocessableEntityError,
 } from '../src/index.js';
-import { validate } from '../src/validation.js';
+import { validate } from '../generated/validators.js';
 import { className, table } from './harness.js';
 import { pick, SCALE_NAME } from './scale.js';
 

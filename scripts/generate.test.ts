@@ -1,12 +1,28 @@
-/** The drift check: a spec edited without regenerating fails `npm run check:generated`, naming the files. */
+/**
+ * `npm run generate` and its drift check: a spec edited without regenerating fails `check:generated`,
+ * naming the files; an operation added to the spec appears in the operation table; the validators refuse
+ * what they cannot check and handle what they can, recursion included.
+ */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SPEC_PATH } from './spec-schema.js';
+import { SPEC_PATH } from '../spec/spec.js';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const SPEC = readFileSync(SPEC_PATH, 'utf8');
+
+/** Runs the generator on the spec with `edit` applied; `--out` writes there, else `--check` against generated/. */
+function generateWith(edit: (text: string) => string, mode: 'check' | 'out' = 'check') {
+  const dir = mkdtempSync(join(tmpdir(), 'flora-spec-'));
+  const edited = edit(SPEC);
+  expect(edited).not.toEqual(SPEC);
+  writeFileSync(join(dir, 'openapi.yaml'), edited);
+  const args = mode === 'check' ? ['--check'] : ['--out', join(dir, 'generated')];
+  return { dir, run: spawnSync(tsx, ['scripts/generate.ts', ...args, '--spec', join(dir, 'openapi.yaml')], { encoding: 'utf8' }) };
+}
 
 describe('check:generated', () => {
   it('passes on the committed spec', () => {
@@ -15,39 +31,83 @@ describe('check:generated', () => {
   });
 
   it('fails, naming the stale files, when one enum value changes without regenerating', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flora-spec-'));
-    const edited = readFileSync(SPEC_PATH, 'utf8').replace('- merge-audio-into-video', '- merge-audio-into-clip');
-    expect(edited).not.toEqual(readFileSync(SPEC_PATH, 'utf8'));
-    writeFileSync(join(dir, 'openapi.yaml'), edited);
-    const run = spawnSync(tsx, ['scripts/generate.ts', '--check', '--spec', join(dir, 'openapi.yaml')], {
-      encoding: 'utf8',
-    });
+    const { run } = generateWith((t) => t.replace('- merge-audio-into-video', '- merge-audio-into-clip'));
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('generated/ is out of date with spec/openapi.yaml');
-    expect(run.stderr).toContain('generated/openapi.ts');
-    expect(run.stderr).toContain('generated/constants.ts');
-    expect(run.stderr).toContain('generated/schemas.ts');
+    for (const file of ['generated/openapi.ts', 'generated/constants.ts', 'generated/validators.ts']) expect(run.stderr).toContain(file);
+    expect(run.stderr).not.toContain('generated/operations.ts');
     expect(run.stderr).toContain('npm run generate');
   });
 });
 
-describe('generate refuses what the run-time check cannot check', () => {
-  /** Runs the generator (writing nothing) on the spec with one schema edited. */
-  function generateWith(edit: (text: string) => string) {
-    const dir = mkdtempSync(join(tmpdir(), 'flora-spec-'));
-    const edited = edit(readFileSync(SPEC_PATH, 'utf8'));
-    expect(edited).not.toEqual(readFileSync(SPEC_PATH, 'utf8'));
-    writeFileSync(join(dir, 'openapi.yaml'), edited);
-    return spawnSync(tsx, ['scripts/generate.ts', '--check', '--spec', join(dir, 'openapi.yaml')], { encoding: 'utf8' });
-  }
+describe('the operation table', () => {
+  it('lists an operation added to the spec, with its method, path, parameters and schemas', async () => {
+    const added = `
+  /techniques/{techniqueId}/runs/{runId}/cancel:
+    post:
+      operationId: cancelTechniqueRun
+      tags: [Techniques]
+      summary: Cancel a run
+      description: Cancels a run that has not ended yet, for a scratch copy of the spec.
+      parameters:
+        - $ref: '#/components/parameters/TechniqueId'
+        - $ref: '#/components/parameters/RunId'
+        - $ref: '#/components/parameters/IdempotencyKey'
+        - name: reason
+          in: query
+          schema: { type: string }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/StartTechniqueRunRequest'
+      responses:
+        '202':
+          $ref: '#/components/responses/TechniqueRun'
+        '404':
+          $ref: '#/components/responses/NotFound'
+webhooks:`;
+    const { dir, run } = generateWith((t) => t.replace('\nwebhooks:', added), 'out');
+    expect(run.stderr).toBe('');
+    const { OPERATIONS } = (await import(pathToFileURL(join(dir, 'generated', 'operations.ts')).href)) as { OPERATIONS: Record<string, unknown> };
+    expect(OPERATIONS.cancelTechniqueRun).toEqual({
+      method: 'POST',
+      path: '/techniques/{techniqueId}/runs/{runId}/cancel',
+      pathParams: ['techniqueId', 'runId'],
+      queryParams: ['reason'],
+      idempotencyKey: { header: 'Idempotency-Key' },
+      requestBody: 'StartTechniqueRunRequest',
+      success: { status: 202, schema: 'TechniqueRun' },
+      responses: { 202: 'TechniqueRun', 404: 'ErrorEnvelope' },
+    });
+    expect(Object.keys(OPERATIONS)).toEqual(['createTechniqueRun', 'getTechniqueRun', 'startTechniqueRun', 'cancelTechniqueRun']);
+  });
+});
 
+describe('the validators', () => {
   it.each([
     ['a keyword it does not know', (t: string) => t.replace("          pattern: '^tech_'", "          pattern: '^tech_'\n          maxItems: 3"), /keyword "maxItems" is not checked/],
     ['keywords beside a $ref', (t: string) => t.replace("        mode:\n          $ref: '#/components/schemas/RunMode'", "        mode:\n          $ref: '#/components/schemas/RunMode'\n          minLength: 2"), /keywords beside \$ref \(minLength\)/],
-    ['a recursive schema', (t: string) => t.replace("        output_id:\n          type: string\n          description: Run output identifier", "        output_id:\n          type: string\n          description: Run output identifier\n        parent:\n          $ref: '#/components/schemas/RunOutput'"), /Recursive schemas are not supported by src\/validation.ts: .*RunOutput -> RunOutput/],
-  ])('fails on %s, saying what', (_what, edit, message) => {
-    const run = generateWith(edit);
+    ['a property named __proto__', (t: string) => t.replace("        output_id:\n          type: string", "        __proto__:\n          type: string\n        output_id:\n          type: string"), /a property named __proto__ cannot be generated safely/],
+  ])('refuse %s, saying what', (_what, edit, message) => {
+    const { run } = generateWith(edit);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(message);
+  });
+
+  it('check a recursive schema at every depth', async () => {
+    const { dir, run } = generateWith(
+      (t) => t.replace("        output_id:\n          type: string\n          description: Run output identifier", "        output_id:\n          type: string\n          description: Run output identifier\n        parent:\n          $ref: '#/components/schemas/RunOutput'"),
+      'out',
+    );
+    expect(run.stderr).toBe('');
+    const { validate } = (await import(pathToFileURL(join(dir, 'generated', 'validators.ts')).href)) as { validate: (n: string, d: unknown) => unknown[] };
+    const output = (parent?: unknown) => ({ output_id: 'o', type: 'text', url: 'u', ...(parent ? { parent } : {}) });
+    const run1 = { created_at: 0, progress: 0, run_id: 'r', status: 'pending' };
+    expect(validate('TechniqueRun', { ...run1, outputs: [output(output(output()))] })).toEqual([]);
+    expect(validate('TechniqueRun', { ...run1, outputs: [output(output({ ...output(), type: 'gif' }))] })).toEqual([
+      { field: 'outputs[0].parent.parent.type', message: 'must be one of: imageUrl, videoUrl, audioUrl, text, documentUrl' },
+    ]);
   });
 });

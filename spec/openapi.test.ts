@@ -3,7 +3,7 @@
  * every example validates against its schema, and an instance that breaks each constraint is rejected.
  */
 import { describe, expect, it } from 'vitest';
-import { createSpecAjv, loadSpec, schemaRef } from '../scripts/spec-schema.js';
+import { createSpecAjv, loadSpec, schemaRef } from './spec.js';
 
 const spec = loadSpec();
 const ajv = createSpecAjv(spec);

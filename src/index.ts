@@ -6,11 +6,11 @@
  * entry out of browser and edge bundles); the local simulator in `flora-runs-client/testing`.
  */
 export { Flora, Flora as default, createFloraClient, DEFAULT_BASE_URL, type ClientOptions, type RequestOptions } from './client.js';
-export { APIPromise, type WithResponse } from './api-promise.js';
-export * from './errors.js';
-export type { Logger, LogLevel } from './log.js';
-export type { RunCreateParams, RunRetrieveParams, RunWaitOptions } from './resources/techniques.js';
-export { nextPollDelay, type WaitOptions } from './wait.js';
-export type { RunStartTechniqueParams } from './resources/runs.js';
+export { APIPromise, type WithResponse } from './core/api-promise.js';
+export * from './core/errors.js';
+export type { Logger, LogLevel } from './core/log.js';
+export type { RunCreateParams, RunRetrieveParams, RunWaitOptions, TechniqueRuns, Techniques } from './resources/techniques.js';
+export { nextPollDelay, type WaitOptions } from './core/wait.js';
+export type { RunStartTechniqueParams, Runs } from './resources/runs.js';
 export type * from '../generated/openapi.js';
 export * from '../generated/constants.js';

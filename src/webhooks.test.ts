@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RunWebhookEvent } from '../generated/openapi.js';
-import { FloraError } from './errors.js';
+import { FloraError } from './core/errors.js';
 import { signWebhook, verifyWebhook, WebhookVerificationError, type WebhookVerificationReason } from './webhooks.js';
 
 const SECRET = 'whsec_test_5f3c9a1e7b2d4c6f8a0e1b3d5f7a9c1e';

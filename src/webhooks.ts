@@ -7,8 +7,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FieldError, RunWebhookEvent } from '../generated/openapi.js';
-import { FloraError } from './errors.js';
-import { validate } from './validation.js';
+import { FloraError } from './core/errors.js';
+import { validate } from '../generated/validators.js';
 
 /** Name of the header that carries the timestamp and signatures. */
 export const SIGNATURE_HEADER = 'Flora-Signature';

@@ -15,7 +15,7 @@ import {
   InputValidationError,
   RunFailedError,
   RunTimeoutError,
-} from '../errors.js';
+} from '../core/errors.js';
 import { parseMapping, parsePairs, UsageError } from './input.js';
 import { format, type OutputFormat } from './output.js';
 import { progressView } from './progress.js';

@@ -1,27 +1,28 @@
 /** `client.runs`: the top-level run resource. */
 import type { RunStartedResponse, StartTechniqueRunRequest, TechniqueRun } from '../../generated/openapi.js';
-import type { APIPromise } from '../api-promise.js';
-import type { Flora, RequestOptions } from '../client.js';
-import { validate } from '../validation.js';
-import { checkIdempotencyKey } from './ids.js';
-import { splitWaitOptions, type RunWaitOptions } from './techniques.js';
+import type { APIPromise } from '../core/api-promise.js';
+import type { Requester } from '../core/requester.js';
+import type { RequestOptions } from '../core/send.js';
+import { splitWaitOptions, type RunWaitOptions, type TechniqueRuns } from './techniques.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
 
 export class Runs {
-  constructor(protected readonly client: Flora) {}
+  readonly #requester: Requester;
+  readonly #techniqueRuns: TechniqueRuns;
+
+  /** @internal */
+  constructor(requester: Requester, techniqueRuns: TechniqueRuns) {
+    this.#requester = requester;
+    this.#techniqueRuns = techniqueRuns;
+  }
 
   /**
    * Starts a run of a technique by its `tech_` id in a `ws_` workspace. Carries an Idempotency-Key (yours,
    * or one generated for this call and reused on every retry).
    */
   startTechnique(body: RunStartTechniqueParams, options: RequestOptions = {}): APIPromise<RunStartedResponse> {
-    return this.client.call(
-      'startTechniqueRun',
-      options,
-      { body },
-      () => [...validate('StartTechniqueRunRequest', body), ...checkIdempotencyKey(options.idempotencyKey)],
-    );
+    return this.#requester.call('startTechniqueRun', { body }, options);
   }
 
   /**
@@ -31,7 +32,7 @@ export class Runs {
   async startTechniqueAndWait(body: RunStartTechniqueParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
     const { start, wait } = splitWaitOptions(options);
     const started = await this.startTechnique(body, start);
-    return this.client.techniques.runs.wait(
+    return this.#techniqueRuns.wait(
       started.run_id,
       { techniqueId: started.technique?.technique_id ?? body.technique_id },
       { estimatedSeconds: started.estimated_seconds, ...wait },

@@ -1,10 +1,11 @@
 /** `client.techniques.runs`: the nested technique run routes, with the official SDK's call shapes. */
 import type { TechniqueRun, TechniqueRunCreateRequest } from '../../generated/openapi.js';
-import type { APIPromise } from '../api-promise.js';
-import type { Flora, RequestOptions } from '../client.js';
-import { validateRunCreateBody } from '../validation.js';
-import { pollUntilDone, type WaitOptions } from '../wait.js';
-import { checkIdempotencyKey, requireId } from './ids.js';
+import type { APIPromise } from '../core/api-promise.js';
+import type { Requester } from '../core/requester.js';
+import type { RequestOptions } from '../core/send.js';
+import { pathProblems } from '../core/url.js';
+import { OPERATIONS } from '../../generated/operations.js';
+import { pollUntilDone, type WaitOptions } from '../core/wait.js';
 
 export type RunCreateParams = TechniqueRunCreateRequest;
 export interface RunRetrieveParams {
@@ -26,11 +27,13 @@ export function splitWaitOptions(options: RequestOptions & RunWaitOptions): { st
   };
 }
 
-/** What is wrong with the ids that address one run (retrieve and wait). */
-const runProblems = (runId: unknown, techniqueId: unknown) => [...requireId('runId', runId), ...requireId('techniqueId', techniqueId)];
-
 export class TechniqueRuns {
-  constructor(protected readonly client: Flora) {}
+  readonly #requester: Requester;
+
+  /** @internal */
+  constructor(requester: Requester) {
+    this.#requester = requester;
+  }
 
   /**
    * Starts a run of `techniqueId` (an identifier or slug). The request carries an Idempotency-Key: yours
@@ -38,33 +41,12 @@ export class TechniqueRuns {
    * for this call and reused on every retry, so retries never start a second run.
    */
   create(techniqueId: string, body: RunCreateParams, options: RequestOptions = {}): APIPromise<TechniqueRun> {
-    const key = options.idempotencyKey ?? body?.idempotency_key;
-    const sent = key !== undefined && body?.idempotency_key === undefined ? { ...body, idempotency_key: key } : body;
-    return this.client.call(
-      'createTechniqueRun',
-      { ...options, idempotencyKey: key },
-      { params: { techniqueId }, body: sent },
-      () => [
-        ...requireId('techniqueId', techniqueId),
-        ...validateRunCreateBody(body, { allowLoopbackHttpCallback: this.client.isLocal }),
-        ...checkIdempotencyKey(options.idempotencyKey, 'idempotencyKey'),
-        ...checkIdempotencyKey(body?.idempotency_key, 'idempotency_key'),
-        ...(options.idempotencyKey !== undefined && body?.idempotency_key !== undefined && options.idempotencyKey !== body.idempotency_key
-          ? [{ field: 'idempotency_key', message: 'differs from the idempotencyKey option; give one key' }]
-          : []),
-      ],
-    );
+    return this.#requester.call('createTechniqueRun', { params: { techniqueId }, body }, options);
   }
 
   /** Status, progress, outputs and error details of a run visible to this key. */
   retrieve(runId: string, params: RunRetrieveParams, options: RequestOptions = {}): APIPromise<TechniqueRun> {
-    const techniqueId = params?.techniqueId;
-    return this.client.call(
-      'getTechniqueRun',
-      options,
-      { params: { techniqueId, runId } },
-      () => runProblems(runId, techniqueId),
-    );
+    return this.#requester.call('getTechniqueRun', { params: { techniqueId: params?.techniqueId, runId } }, options);
   }
 
   /**
@@ -79,20 +61,19 @@ export class TechniqueRuns {
     known: { run?: TechniqueRun | undefined; pollUrl?: string | undefined } = {},
   ): Promise<TechniqueRun> {
     const techniqueId = params?.techniqueId;
-    this.client.checkRequest(() => runProblems(runId, techniqueId));
-    const initial = known.run;
-    let pollUrl = initial?.poll_url ?? known.pollUrl;
+    this.#requester.check(() => pathProblems(OPERATIONS.getTechniqueRun, { techniqueId, runId }));
+    let pollUrl = known.run?.poll_url ?? known.pollUrl;
     const perRequest = { timeout: options.requestTimeout, maxRetries: options.maxRetries };
     return pollUntilDone(
       runId,
       async (signal) => {
-        const run = this.client.ownsUrl(pollUrl)
-          ? await this.client.getRunAt(pollUrl, { ...perRequest, signal })
+        const run = this.#requester.ownsUrl(pollUrl)
+          ? await this.#requester.call('getTechniqueRun', { url: pollUrl }, { ...perRequest, signal })
           : await this.retrieve(runId, { techniqueId }, { ...perRequest, signal });
         pollUrl = run.poll_url ?? pollUrl;
         return run;
       },
-      { ...options, initial },
+      { ...options, initial: known.run },
     );
   }
 
@@ -106,7 +87,8 @@ export class TechniqueRuns {
 
 export class Techniques {
   readonly runs: TechniqueRuns;
-  constructor(client: Flora) {
-    this.runs = new TechniqueRuns(client);
+  /** @internal */
+  constructor(requester: Requester) {
+    this.runs = new TechniqueRuns(requester);
   }
 }

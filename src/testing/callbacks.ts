@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { RunWebhookEvent } from '../../generated/openapi.js';
-import { EVENT_HEADER, SIGNATURE_HEADER, WEBHOOK_ID_HEADER, signWebhook } from '../webhooks.js';
+import { DELIVERY_HEADERS, signature } from './signing.js';
 import type { CallbackAttempt, SimulatorLogger } from './types.js';
 
 /** Settings of a {@link CallbackDispatcher}. */
@@ -71,9 +71,9 @@ export class CallbackDispatcher {
       // late retry must still fall inside its tolerance (simulated time may be hours ahead).
       const headers = {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(Date.now() / 1000)),
-        [WEBHOOK_ID_HEADER]: event.id,
-        [EVENT_HEADER]: event.type,
+        [DELIVERY_HEADERS.signature]: signature(body, secret, Math.floor(Date.now() / 1000)),
+        [DELIVERY_HEADERS.eventId]: event.id,
+        [DELIVERY_HEADERS.event]: event.type,
       };
       const at = Date.now();
       const result = await this.post(url, body, headers);

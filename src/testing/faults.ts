@@ -2,13 +2,15 @@
  * Seeded fault injection: the failures a client's retry logic must survive (lost answers, 500s, corrupt
  * bodies, slowness), replayable from a seed.
  */
+import type { OperationId } from '../../generated/operations.js';
+import { HANDLERS } from './operations.js';
 import type { Random } from './random.js';
 
-/** The simulator's three operations, by short name. */
-export type Route = 'create' | 'retrieve' | 'startTechnique';
+/** The simulator's operations, by the short name of their handler. */
+export type Route = (typeof HANDLERS)[OperationId]['route'];
 
-/** Every route, in a fixed order. */
-export const ROUTES: readonly Route[] = ['create', 'retrieve', 'startTechnique'];
+/** Every route, in the spec's order. */
+export const ROUTES: readonly Route[] = Object.values(HANDLERS).map((h) => h.route);
 
 /** A kind of injected fault. */
 export type FaultKind = 'serverError' | 'dropBeforeRecord' | 'dropAfterRecord' | 'malformed' | 'slow';
@@ -35,7 +37,7 @@ export interface FaultOptions {
   slowRate?: number;
   /** Delay of a slow answer, in real ms. Default 2000. */
   slowMs?: number;
-  /** The routes faults apply to. Default: all three. */
+  /** The routes faults apply to. Default: all of them. */
   routes?: Route[];
 }
 

@@ -1,29 +1,18 @@
 /**
- * The three operations of spec/openapi.yaml against in-memory state. Authentication, rate limiting and
- * faults happen before these are called (see simulator.ts); here only what each operation decides.
+ * What each operation of spec/openapi.yaml does against in-memory state, one handler per operationId
+ * (`HANDLERS`; a new operation in the spec fails to compile here until it has one). Routing,
+ * authentication, rate limiting and faults happen before these are called (see server.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RunStartedResponse, StartTechniqueRunRequest, TechniqueRunCreateRequest } from '../../generated/openapi.js';
-import { validate, validateRunCreateBody } from '../validation.js';
+import type { FieldError, RunStartedResponse, StartTechniqueRunRequest, TechniqueRunCreateRequest } from '../../generated/openapi.js';
+import type { OperationId } from '../../generated/operations.js';
+import { validate } from '../../generated/validators.js';
 import { findTechnique, findTechniqueById, type Technique } from './catalog.js';
 import type { SimClock } from './clock.js';
 import { ERRORS, parseJsonBody, validationReply, type Reply } from './http.js';
 import type { Random } from './random.js';
 import { runView, type RunStore, type StoredRun } from './runs.js';
-
-/** A key's settings with every default filled in. */
-export interface ResolvedKey {
-  workspaceId: string;
-  credits: boolean;
-  access: boolean;
-  webhookSecret: string;
-}
-
-/** The authenticated caller. */
-export interface Caller {
-  apiKey: string;
-  key: ResolvedKey;
-}
+import type { Caller } from './state.js';
 
 /** What the operations share. */
 export interface OperationContext {
@@ -91,13 +80,29 @@ function createStoredRun(
   return run;
 }
 
+/** Whether plain http to this URL stays on the machine. */
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** A nested run body's problems; a callback to loopback may be plain http, for a receiver in a local test. */
+function createBodyProblems(body: unknown): FieldError[] {
+  const cb = (body as { callback_url?: unknown } | null)?.callback_url;
+  const local = typeof cb === 'string' && cb.startsWith('http://') && isLoopbackUrl(cb);
+  return validate('TechniqueRunCreateRequest', local ? { ...(body as object), callback_url: `https://${cb.slice(7)}` } : body);
+}
+
 /** POST /techniques/{techniqueId}/runs: validates, then stores a pending run. */
-export function createRun(ctx: OperationContext, caller: Caller, techniqueId: string, rawBody: string, headers: IncomingHttpHeaders): Reply {
-  const technique = findTechnique(ctx.catalog, techniqueId);
+function createRun(ctx: OperationContext, caller: Caller, { techniqueId }: Record<string, string>, rawBody: string, headers: IncomingHttpHeaders): Reply {
+  const technique = findTechnique(ctx.catalog, techniqueId!);
   if (!technique) return ERRORS.notFound();
   const parsed = parseJsonBody(rawBody);
   if (!parsed.ok) return parsed.reply;
-  const fields = validateRunCreateBody(parsed.value, { allowLoopbackHttpCallback: true });
+  const fields = createBodyProblems(parsed.value);
   if (fields.length > 0) return validationReply(fields);
   const idem = idempotencyHeader(headers);
   if (!idem.ok) return idem.reply;
@@ -108,7 +113,7 @@ export function createRun(ctx: OperationContext, caller: Caller, techniqueId: st
   if (idempotencyKey !== undefined && ctx.store.isDuplicate(caller.apiKey, idempotencyKey, ctx.clock.now())) return ERRORS.duplicate();
   const run = createStoredRun(ctx, caller, technique, {
     startedVia: 'create',
-    pollTechniqueId: techniqueId,
+    pollTechniqueId: techniqueId!,
     inputs: body.inputs,
     callbackUrl: body.callback_url,
     idempotencyKey,
@@ -117,8 +122,8 @@ export function createRun(ctx: OperationContext, caller: Caller, techniqueId: st
 }
 
 /** GET /techniques/{techniqueId}/runs/{runId}: the run's state now, if the caller may see it. */
-export function retrieveRun(ctx: OperationContext, caller: Caller, techniqueId: string, runId: string): Reply {
-  const run = ctx.store.get(runId);
+function retrieveRun(ctx: OperationContext, caller: Caller, { techniqueId, runId }: Record<string, string>): Reply {
+  const run = ctx.store.get(runId!);
   // Another key's run is reported exactly like a missing one, so run ids cannot be probed.
   if (!run || run.apiKey !== caller.apiKey) return ERRORS.notFound();
   if (techniqueId !== run.technique.slug && techniqueId !== run.technique.id) return ERRORS.notFound();
@@ -126,7 +131,7 @@ export function retrieveRun(ctx: OperationContext, caller: Caller, techniqueId: 
 }
 
 /** POST /runs/technique: the top-level start, answered with a `RunStartedResponse`. */
-export function startTechnique(ctx: OperationContext, caller: Caller, rawBody: string, headers: IncomingHttpHeaders): Reply {
+function startTechnique(ctx: OperationContext, caller: Caller, _params: Record<string, string>, rawBody: string, headers: IncomingHttpHeaders): Reply {
   const parsed = parseJsonBody(rawBody);
   if (!parsed.ok) return parsed.reply;
   const fields = validate('StartTechniqueRunRequest', parsed.value);
@@ -159,3 +164,13 @@ export function startTechnique(ctx: OperationContext, caller: Caller, rawBody: s
   };
   return { status: 200, body: started };
 }
+
+/** What an operation's handler is given: the caller, the path parameters, the raw body and the headers. */
+export type Handler = (ctx: OperationContext, caller: Caller, params: Record<string, string>, body: string, headers: IncomingHttpHeaders) => Reply;
+
+/** Every operation's handler, and the short name its requests are counted and its faults are chosen by. */
+export const HANDLERS = {
+  createTechniqueRun: { route: 'create', handle: createRun },
+  getTechniqueRun: { route: 'retrieve', handle: retrieveRun },
+  startTechniqueRun: { route: 'startTechnique', handle: startTechnique },
+} as const satisfies Record<OperationId, { route: string; handle: Handler }>;

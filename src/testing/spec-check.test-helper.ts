@@ -4,28 +4,16 @@
  * Deliberately independent of the client under construction, so the simulator is judged by the spec alone.
  */
 import { expect } from 'vitest';
-import { createSpecAjv, loadSpec, schemaRef } from '../../scripts/spec-schema.js';
-import { DEFAULT_API_KEY } from './defaults.js';
+import { OPERATIONS, type OperationId } from '../../generated/operations.js';
+import { createSpecAjv, schemaRef } from '../../spec/spec.js';
+import { BASE_PATH, DEFAULT_API_KEY } from './defaults.js';
+import { matchRoute } from './router.js';
 
-const spec = loadSpec();
-const ajv = createSpecAjv(spec);
-
-/** The spec's operations, by operationId. */
-export type Operation = 'createTechniqueRun' | 'getTechniqueRun' | 'startTechniqueRun';
-
-const OPERATIONS: Record<Operation, { path: string; method: string; ok: string }> = {
-  createTechniqueRun: { path: '/techniques/{techniqueId}/runs', method: 'post', ok: 'TechniqueRun' },
-  getTechniqueRun: { path: '/techniques/{techniqueId}/runs/{runId}', method: 'get', ok: 'TechniqueRun' },
-  startTechniqueRun: { path: '/runs/technique', method: 'post', ok: 'RunStartedResponse' },
-};
+const ajv = createSpecAjv();
 
 /** The operation a method and API path (after `/api/v1`) name, if any. */
-export function operationOf(method: string, path: string): Operation | undefined {
-  const parts = path.split('?')[0]!.split('/').slice(1);
-  if (method === 'POST' && parts.length === 3 && parts[0] === 'techniques' && parts[2] === 'runs') return 'createTechniqueRun';
-  if (method === 'GET' && parts.length === 4 && parts[0] === 'techniques' && parts[2] === 'runs') return 'getTechniqueRun';
-  if (method === 'POST' && parts.length === 2 && parts[0] === 'runs' && parts[1] === 'technique') return 'startTechniqueRun';
-  return undefined;
+export function operationOf(method: string, path: string): OperationId | undefined {
+  return matchRoute(method, BASE_PATH + path.split('?')[0]).operationId;
 }
 
 /** Asserts `body` is valid against component schema `name`. */
@@ -38,15 +26,13 @@ export function expectSchema(name: string, body: unknown): void {
 
 /**
  * Asserts an answer is one the spec allows: for a known operation the status must be declared and the body
- * valid for it (`TechniqueRun`/`RunStartedResponse` on 200, `ErrorEnvelope` otherwise); unknown routes must
- * still answer the error envelope.
+ * valid for the schema the spec gives that status; unknown routes must still answer the error envelope.
  */
-export function expectSpecResponse(operation: Operation | undefined, status: number, body: unknown): void {
+export function expectSpecResponse(operation: OperationId | undefined, status: number, body: unknown): void {
   if (operation) {
-    const op = OPERATIONS[operation];
-    const declared = Object.keys(spec.paths[op.path]?.[op.method]?.responses ?? {});
-    expect(declared, `${operation} does not declare ${status}`).toContain(String(status));
-    expectSchema(status === 200 ? op.ok : 'ErrorEnvelope', body);
+    const responses: Record<number, string> = OPERATIONS[operation].responses;
+    expect(Object.keys(responses), `${operation} does not declare ${status}`).toContain(String(status));
+    expectSchema(responses[status]!, body);
   } else {
     expect(status).toBeGreaterThanOrEqual(400);
     expectSchema('ErrorEnvelope', body);

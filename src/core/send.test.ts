@@ -9,10 +9,11 @@ import {
   InternalServerError,
   RateLimitError,
 } from './errors.js';
-import { send } from './core.js';
+import { Redactor } from './redact.js';
+import { send } from './send.js';
 import { createLogger } from './log.js';
-import { backoffMs, retryAfterMs } from './retry.js';
-import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from './test-utils.js';
+import { retryAfterMs, retryDelayMs } from './retry.js';
+import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from '../test-utils.js';
 
 const fail500 = () => envelope('unknown_error', 'An unknown error occurred.', 500);
 const reset = () => new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
@@ -87,8 +88,8 @@ describe('retries', () => {
     await settle(testClient(fetch, { maxRetries: 6 }).techniques.runs.retrieve('r', { techniqueId: 't' }));
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(gaps).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
-    expect(backoffMs(0, () => 1)).toBe(375);
-    expect(backoffMs(10, () => 0.5)).toBe(7000);
+    expect(retryDelayMs(0, undefined, () => 1)).toBe(375);
+    expect(retryDelayMs(10, undefined, () => 0.5)).toBe(7000);
   });
 
   it('waits at least what Retry-After says, in seconds, as an HTTP date, or retry-after-ms', async () => {
@@ -374,12 +375,14 @@ describe('abort signals', () => {
         seen.push(init.signal);
         return json(RUN);
       },
+      custom: false,
+      redactor: new Redactor(['k']),
       apiKey: 'k',
       timeout,
       maxRetries: 0,
-      logger: createLogger(console, 'off', ['k']),
+      logger: createLogger(console, 'off', new Redactor(['k'])),
     };
-    await send(config, 'GET', 'http://127.0.0.1/x', {}, undefined, signal ? { signal } : {});
+    await send(config, { method: 'GET', url: 'http://127.0.0.1/x', headers: {} }, signal ? { signal } : {});
     return seen;
   }
 

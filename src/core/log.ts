@@ -1,7 +1,5 @@
-/**
- * Logging with levels, and redaction. Every line goes through `redact`, which removes the API key and
- * anything shaped like a bearer credential, so a secret cannot reach a log even by accident.
- */
+/** Logging with levels. Every line goes through the client's `Redactor`, so a secret cannot reach a log. */
+import type { Redactor } from './redact.js';
 
 /** Where log lines go. `console` fits; so do pino and winston loggers. */
 export interface Logger {
@@ -20,15 +18,6 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'w
   return v && v in RANK ? (v as LogLevel) : fallback;
 }
 
-const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
-
-/** Replaces every occurrence of each secret, and any bearer credential, with `[redacted]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text.replace(BEARER, '$1[redacted]');
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-  return out;
-}
-
 function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Error) return `${value.name}: ${value.message}`;
@@ -44,12 +33,10 @@ export interface LevelLogger extends Logger {
   enabled(level: Exclude<LogLevel, 'off'>): boolean;
 }
 
-/** A logger that drops lines below `level` and redacts `secrets` from the rest. */
-export function createLogger(target: Logger, level: LogLevel, secrets: readonly string[]): LevelLogger {
+/** A logger that drops lines below `level` and redacts the rest. */
+export function createLogger(target: Logger, level: LogLevel, redactor: Redactor): LevelLogger {
   const enabled = (l: Exclude<LogLevel, 'off'>) => RANK[l] >= RANK[level];
   const at = (l: Exclude<LogLevel, 'off'>) =>
-    enabled(l)
-      ? (message: string, ...args: unknown[]) => target[l](redact([message, ...args.map(stringify)].join(' '), secrets))
-      : () => {};
+    enabled(l) ? (message: string, ...args: unknown[]) => target[l](redactor.text([message, ...args.map(stringify)].join(' '))) : () => {};
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), enabled };
 }

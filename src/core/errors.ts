@@ -1,10 +1,13 @@
 /**
- * Every error the client throws is a `FloraError`. HTTP answers become an `APIError` subclass chosen by
- * status (the names match the Stainless SDKs, so `catch (e) { if (e instanceof RateLimitError) ... }` ports
- * over); failures to get an answer are `APIConnectionError`s; answers the spec does not allow are
- * `ResponseValidationError`s. No error carries the API key: requests' headers are never attached.
+ * Every error the client throws is a `FloraError`. Everything about a request is an `APIError`: an answer
+ * with an error status (a subclass chosen by status, with the Stainless SDKs' names, so `catch (e) { if (e
+ * instanceof RateLimitError) ... }` ports over), no answer at all (`APIConnectionError`, its timeout
+ * subclass, and `APIUserAbortError`, as in the Stainless SDKs), or a request refused before it was sent
+ * (`InputValidationError`). `APIError.generate` is where they are made. Answers the spec does not allow
+ * are `ResponseValidationError`s. Errors are built whole and never changed after: no request header (so
+ * no key) is ever attached.
  */
-import type { ErrorCode, FieldError } from '../generated/openapi.js';
+import type { ErrorCode, FieldError } from '../../generated/openapi.js';
 import { retryAfterMs } from './retry.js';
 
 export type { ErrorCode, FieldError };
@@ -21,6 +24,7 @@ export class FloraError extends Error {
 
 /** What an `APIError` is built from. */
 export interface APIErrorInit {
+  /** The answer's status; undefined when there was none. */
   status: number | undefined;
   code?: string | undefined;
   message: string;
@@ -34,23 +38,26 @@ export interface APIErrorInit {
   idempotencyKey?: string | undefined;
   /** For a POST: whether an attempt ended without a definite answer (no answer, 5xx), so it may have run. */
   mayHaveBeenProcessed?: boolean | undefined;
+  /** With no status: why there was no answer. */
+  failure?: 'connection' | 'timeout' | 'aborted' | undefined;
 }
 
 /**
- * The API answered with an error status (or, for `InputValidationError`, the client refused to send a
- * request the API would reject). Carries what the error envelope said and the response's headers.
+ * A request failed: the API answered with an error status, there was no answer, or the client refused
+ * to send it. Carries what the error envelope said, the response's headers (empty when there was no
+ * answer) and, for a POST, the idempotency key every attempt carried.
  */
 export class APIError extends FloraError {
   override name = 'APIError';
-  /** HTTP status; undefined only for errors raised before any response. */
+  /** HTTP status; undefined when there was no answer or nothing was sent. */
   readonly status: number | undefined;
   /** The envelope's `error.code` (e.g. `rate_limited`); undefined when the body was not an envelope. */
   readonly code: string | undefined;
   /** Per-field problems, from a 400 `input_validation_error` or from client-side validation. */
   readonly fields: FieldError[] | undefined;
-  /** The response's headers. */
-  readonly headers: Headers | undefined;
-  /** The `x-request-id` (or `request-id`) response header, to quote to FLORA support. */
+  /** The response's headers; empty when there was no answer. */
+  readonly headers: Headers;
+  /** The `x-request-id` (or `request-id`) response header, to quote to FLORA support; the message ends with it. */
   readonly requestId: string | undefined;
   /** The error body as received: the parsed envelope, or text when it was not JSON. */
   readonly body: unknown;
@@ -63,29 +70,43 @@ export class APIError extends FloraError {
   readonly mayHaveBeenProcessed: boolean;
 
   constructor(init: APIErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.idempotencyKey = init.idempotencyKey;
-    this.mayHaveBeenProcessed = init.mayHaveBeenProcessed ?? false;
+    const message = init.requestId ? `${init.message} [request id ${init.requestId}]` : init.message;
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.code = init.code;
     this.fields = init.fields;
-    this.headers = init.headers;
+    this.headers = init.headers ?? new Headers();
     this.requestId = init.requestId;
     this.body = init.body;
+    this.idempotencyKey = init.idempotencyKey;
+    this.mayHaveBeenProcessed = init.mayHaveBeenProcessed ?? false;
   }
 
-  /** The subclass for a status and code; unknown 4xx stay `APIError`. */
-  static generate(init: APIErrorInit): APIError {
+  /**
+   * The error for an answer's status and code, or for no answer (`failure`); unknown 4xx stay
+   * `APIError`. `retried` says the call had retried after an attempt that may have been processed, so
+   * a 409 `idempotency_duplicate` is that attempt's own key coming back.
+   */
+  static generate(init: APIErrorInit & { retried?: boolean }): APIError {
     const { status, code } = init;
+    if (status === undefined) {
+      if (init.failure === 'aborted') return new APIUserAbortError(init);
+      if (init.failure === 'timeout') return new APIConnectionTimeoutError(init);
+      if (init.failure === 'connection') return new APIConnectionError(init);
+      return new InputValidationError(init);
+    }
     if (status === 400) return code === 'input_validation_error' || init.fields ? new InputValidationError(init) : new BadRequestError(init);
     if (status === 401) return new AuthenticationError(init);
     if (status === 402) return new InsufficientCreditsError(init);
     if (status === 403) return new PermissionDeniedError(init);
     if (status === 404) return new NotFoundError(init);
-    if (status === 409) return code === 'idempotency_duplicate' ? new IdempotencyDuplicateError(init) : new ConflictError(init);
+    if (status === 409 && code === 'idempotency_duplicate') {
+      return new IdempotencyDuplicateError({ ...init, acceptedEarlier: init.retried === true && init.mayHaveBeenProcessed === true });
+    }
+    if (status === 409) return new ConflictError(init);
     if (status === 422) return new UnprocessableEntityError(init);
     if (status === 429) return new RateLimitError(init);
-    if (status !== undefined && status >= 500) return new InternalServerError(init);
+    if (status >= 500) return new InternalServerError(init);
     return new APIError(init);
   }
 }
@@ -97,7 +118,7 @@ export class BadRequestError extends APIError {
 
 /**
  * 400 `input_validation_error`: `fields` names each bad field. Also thrown before any request when the
- * client's own check of the body against the spec fails; then `status` is undefined and nothing was sent.
+ * client's own check of the request fails; then `status` is undefined and nothing was sent.
  */
 export class InputValidationError extends BadRequestError {
   override name = 'InputValidationError';
@@ -143,8 +164,18 @@ export class IdempotencyDuplicateError extends ConflictError {
   /** True when an earlier attempt of this same call, with this same key, was accepted. */
   readonly acceptedEarlier: boolean;
   constructor(init: APIErrorInit & { acceptedEarlier?: boolean }) {
-    super(init);
-    this.acceptedEarlier = init.acceptedEarlier ?? false;
+    const accepted = init.acceptedEarlier ?? false;
+    super(
+      accepted
+        ? {
+            ...init,
+            message:
+              `${init.message}: an earlier attempt of this same call (Idempotency-Key ${init.idempotencyKey}) was accepted but its answer was lost, ` +
+              'so the run was started once and not charged twice. Do not retry; find the run instead.',
+          }
+        : init,
+    );
+    this.acceptedEarlier = accepted;
   }
 }
 
@@ -157,11 +188,11 @@ export class UnprocessableEntityError extends APIError {
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
   readonly retryAfter: number | undefined;
-  constructor(init: APIErrorInit & { retryAfter?: number | undefined }) {
+  constructor(init: APIErrorInit) {
     super(init);
     // Whatever the server asked, even past the cap our own retries use: the caller decides.
-    const ms = init.headers ? retryAfterMs(init.headers, Infinity) : undefined;
-    this.retryAfter = init.retryAfter ?? (ms === undefined ? undefined : ms / 1000);
+    const ms = retryAfterMs(this.headers, Infinity);
+    this.retryAfter = ms === undefined ? undefined : ms / 1000;
   }
 }
 
@@ -170,40 +201,38 @@ export class InternalServerError extends APIError {
   override name = 'InternalServerError';
 }
 
-/** No answer: DNS, refused or reset connection, TLS failure, a body cut off mid-way. Retried automatically. */
-export class APIConnectionError extends FloraError {
+/**
+ * No answer: DNS, refused or reset connection, TLS failure, a body cut off mid-way. Retried
+ * automatically; `status` is undefined and `headers` empty. For a POST, `idempotencyKey` is the key
+ * every attempt carried: the run may have started (the answer was lost), so retry with it, never
+ * without one.
+ */
+export class APIConnectionError extends APIError {
   override name = 'APIConnectionError';
-  /**
-   * For a POST: the Idempotency-Key every attempt carried. The run may have started (the answer was
-   * lost): retry with this key, never without one.
-   */
-  idempotencyKey: string | undefined;
-  /** For a POST: true when an attempt may have reached the server. */
-  mayHaveBeenProcessed = false;
-  constructor(message = 'Connection error.', options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(init: Partial<APIErrorInit> = {}) {
+    super({ message: 'Connection error.', ...init, status: undefined });
   }
 }
 
 /** An attempt took longer than the per-attempt `timeout`. Retried automatically. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = 'APIConnectionTimeoutError';
-  constructor(message = 'Request timed out.', options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(init: Partial<APIErrorInit> = {}) {
+    super({ message: 'Request timed out.', ...init });
   }
 }
 
 /** The caller's `signal` aborted the call. Never retried. */
-export class APIUserAbortError extends FloraError {
+export class APIUserAbortError extends APIError {
   override name = 'APIUserAbortError';
-  constructor(message = 'Request was aborted.', options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(init: Partial<APIErrorInit> = {}) {
+    super({ message: 'Request was aborted.', ...init, status: undefined });
   }
 }
 
 /**
- * The server answered 2xx (or an error) with a body the spec does not allow. `fields` says which field
- * and why; `operation` and `status` say where.
+ * The server answered 2xx with a body the client cannot use (or, with `validate: 'strict'`, one the
+ * spec does not allow). `fields` says which field and why; `operation` and `status` say where.
  */
 export class ResponseValidationError extends FloraError {
   override name = 'ResponseValidationError';
@@ -227,8 +256,8 @@ interface RunLike {
   run_id: string;
   status: string;
   progress: number;
-  error_code?: string | undefined;
-  error_message?: string | undefined;
+  error_code?: string | null | undefined;
+  error_message?: string | null | undefined;
 }
 
 /** A run that was waited for ended `failed`. `run` is its final state, with `error_code`/`error_message`. */

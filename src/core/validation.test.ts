@@ -1,7 +1,7 @@
 /** Invalid requests are refused before anything is sent, with server-shaped field errors. */
 import { describe, expect, it } from 'vitest';
 import { InputValidationError } from './errors.js';
-import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from './test-utils.js';
+import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from '../test-utils.js';
 
 /** Runs a call whose request is invalid; the refusal must come as a rejection, never a synchronous throw. */
 async function refused(run: (client: ReturnType<typeof testClient>) => PromiseLike<unknown>, baseUrl?: string) {

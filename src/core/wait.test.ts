@@ -1,8 +1,8 @@
 /** Waiting for runs: adaptive delays, terminal states, timeouts, abort, poll_url, with fake timers. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TechniqueRun } from '../generated/openapi.js';
+import type { TechniqueRun } from '../../generated/openapi.js';
 import { APIUserAbortError, NotFoundError, RunFailedError, RunTimeoutError } from './errors.js';
-import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded } from './test-utils.js';
+import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded } from '../test-utils.js';
 import { nextPollDelay } from './wait.js';
 
 const BASE = 'https://app.flora.ai/api/v1';

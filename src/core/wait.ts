@@ -9,9 +9,9 @@
  *    `estimated_seconds`;
  * and the next poll is 90% of the way to the predicted end, but never sooner than `slack`.
  */
-import type { TechniqueRun } from '../generated/openapi.js';
+import type { TechniqueRun } from '../../generated/openapi.js';
 import { APIConnectionError, APIUserAbortError, InternalServerError, RateLimitError, RunFailedError, RunTimeoutError } from './errors.js';
-import { checkTimeout, deadlineTimer, sleep } from './retry.js';
+import { checkTimeout, deadline, sleep } from './timers.js';
 
 /** Options of `wait`, `createAndWait` and `startTechniqueAndWait`. */
 export interface WaitOptions {
@@ -72,17 +72,13 @@ const TRANSIENT = [RateLimitError, InternalServerError, APIConnectionError];
  */
 export async function pollUntilDone(
   runId: string,
-  fetchRun: (signal: AbortSignal) => Promise<TechniqueRun>,
+  fetchRun: (signal: AbortSignal | undefined) => Promise<TechniqueRun>,
   options: WaitOptions & { initial?: TechniqueRun | undefined } = {},
 ): Promise<TechniqueRun> {
   const timeout = checkTimeout('timeout', options.timeout ?? DEFAULT_WAIT_TIMEOUT);
   const startedAt = Date.now();
-  const deadline = new AbortController();
-  const timer = deadlineTimer(timeout, () => deadline.abort());
-  const onAbort = () => deadline.abort();
-  // A signal aborted before we start never fires 'abort' again: check it now, or we would poll to the deadline.
-  if (options.signal?.aborted) deadline.abort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const limit = deadline(timeout, options.signal);
+  const { signal } = limit;
   const observations: Observation[] = [];
   let run = options.initial;
   const seen = (r: TechniqueRun) => {
@@ -92,7 +88,7 @@ export async function pollUntilDone(
     options.onProgress?.(r);
   };
   const stop = () => {
-    if (options.signal?.aborted) return new APIUserAbortError('Stopped waiting: aborted.', { cause: options.signal.reason });
+    if (options.signal?.aborted) return new APIUserAbortError({ message: 'Stopped waiting: aborted.', cause: options.signal.reason });
     return new RunTimeoutError(runId, timeout, run);
   };
   try {
@@ -103,19 +99,18 @@ export async function pollUntilDone(
         return run;
       }
       const delay = nextPollDelay({ now: Date.now(), startedAt, observations, ...options });
-      await sleep(delay, deadline.signal).catch(() => {
+      await sleep(delay, signal).catch(() => {
         throw stop();
       });
       try {
-        seen(await fetchRun(deadline.signal));
+        seen(await fetchRun(signal));
       } catch (err) {
-        if (deadline.signal.aborted) throw stop();
+        if (signal?.aborted) throw stop();
         if (!TRANSIENT.some((T) => err instanceof T)) throw err;
         // Already retried by the client: the next poll is the next retry.
       }
     }
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    limit.clear();
   }
 }

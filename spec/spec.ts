@@ -1,8 +1,8 @@
 /**
- * Loads spec/openapi.yaml and gives an ajv (JSON Schema 2020-12, with formats) that knows the whole
- * spec under one id, so any schema in it can be reached as `${SPEC_ID}#/$defs/Name`.
- * Used by the tests (the spec's own examples, the
- * responses of Prism and the simulator), so both read the schemas the same way.
+ * Reading spec/openapi.yaml, for the generator and the tests: the parsed document, and an ajv (JSON
+ * Schema 2020-12, with formats) that knows its schemas under one id, `${SPEC_ID}#/$defs/Name`, so every
+ * test (the spec's own examples, answers of Prism and the simulator, the client's checker) judges the
+ * same way. Nothing shipped imports this.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { Ajv2020, type Options } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-export const SPEC_PATH = fileURLToPath(new URL('../spec/openapi.yaml', import.meta.url));
+export const SPEC_PATH = fileURLToPath(new URL('./openapi.yaml', import.meta.url));
 export const SPEC_ID = 'https://app.flora.ai/api/v1/openapi.json';
 
 export interface SchemaObject {
@@ -61,4 +61,12 @@ export function createSpecAjv(spec: OpenAPISpec = loadSpec(), options: Options =
   ajvFormats.default(ajv);
   ajv.addSchema({ $id: SPEC_ID, $defs: toDefs(spec.components.schemas) as Record<string, object> });
   return ajv;
+}
+
+/** The keys of a JSON pointer (`/inputs/0/type` -> `inputs`, `0`, `type`), unescaped. */
+export function pointerKeys(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }

@@ -15,7 +15,7 @@ import {
   ResponseValidationError,
   UnprocessableEntityError,
 } from './errors.js';
-import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from './test-utils.js';
+import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from '../test-utils.js';
 
 const noRetry = { maxRetries: 0 };
 

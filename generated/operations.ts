@@ -1,0 +1,74 @@
+// Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
+
+import type { operations, paths } from './openapi.js';
+import type { SchemaName } from './validators.js';
+
+/** What one operation is, as the spec says. */
+export interface OperationSpec {
+  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+  readonly path: keyof paths;
+  /** Names in the path template, in order. */
+  readonly pathParams: readonly string[];
+  readonly queryParams: readonly string[];
+  /** Where the operation takes an idempotency key: a header, a body field, or both. */
+  readonly idempotencyKey: { readonly header?: string; readonly body?: string } | undefined;
+  /** The JSON request body's schema. */
+  readonly requestBody: SchemaName | undefined;
+  /** The one 2xx answer. */
+  readonly success: { readonly status: number; readonly schema: SchemaName };
+  /** Every documented status and its body's schema. */
+  readonly responses: Readonly<Record<number, SchemaName>>;
+}
+
+/** Every operation under the spec's `paths`, by operationId. */
+export const OPERATIONS = {
+  createTechniqueRun: {
+    method: "POST",
+    path: "/techniques/{techniqueId}/runs",
+    pathParams: ["techniqueId"],
+    queryParams: [],
+    idempotencyKey: { header: "Idempotency-Key", body: "idempotency_key" },
+    requestBody: "TechniqueRunCreateRequest",
+    success: { status: 200, schema: "TechniqueRun" },
+    responses: { 200: "TechniqueRun", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  getTechniqueRun: {
+    method: "GET",
+    path: "/techniques/{techniqueId}/runs/{runId}",
+    pathParams: ["techniqueId","runId"],
+    queryParams: [],
+    idempotencyKey: undefined,
+    requestBody: undefined,
+    success: { status: 200, schema: "TechniqueRun" },
+    responses: { 200: "TechniqueRun", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  startTechniqueRun: {
+    method: "POST",
+    path: "/runs/technique",
+    pathParams: [],
+    queryParams: [],
+    idempotencyKey: { header: "Idempotency-Key" },
+    requestBody: "StartTechniqueRunRequest",
+    success: { status: 200, schema: "RunStartedResponse" },
+    responses: { 200: "RunStartedResponse", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+} as const satisfies { [K in keyof operations]?: OperationSpec };
+
+export type OperationId = keyof typeof OPERATIONS;
+
+/** The generated types of one operation. */
+type Op<K extends OperationId> = operations[K];
+/** Its path parameters, e.g. `{ techniqueId: string; runId: string }`. */
+export type PathParams<K extends OperationId> = Op<K>['parameters'] extends { path: infer P } ? P : never;
+/** Its query parameters. */
+export type QueryParams<K extends OperationId> = Op<K>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never;
+/** Its JSON request body. */
+export type RequestBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+/** Its success answer's JSON body. */
+export type SuccessBody<K extends OperationId> = Op<K>['responses'][(typeof OPERATIONS)[K]['success']['status']] extends { content: { 'application/json': infer B } } ? B : never;
+
+/** Compile-time proof that each entry's method and path name that operation in the generated `paths`. */
+export type OperationsMatchPaths = AllTrue<{
+  [K in OperationId]: paths[(typeof OPERATIONS)[K]['path']][Lowercase<(typeof OPERATIONS)[K]['method']>] extends Op<K> ? true : false;
+}>;
+type AllTrue<T extends Record<OperationId, true>> = T;

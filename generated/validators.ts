@@ -1,0 +1,364 @@
+// Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
+
+import type { FieldError } from './openapi.js';
+
+/** The schemas with a check: every request body, answer body and webhook body of the spec. */
+export type SchemaName = "TechniqueRunCreateRequest" | "TechniqueRun" | "ErrorEnvelope" | "StartTechniqueRunRequest" | "RunStartedResponse" | "RunWebhookEvent";
+
+/** One problem found: field path, message, and whether a tolerant reader may accept it. */
+type Found = [field: string, message: string, tolerable: boolean];
+
+/** A problem of a value against a schema. `tolerable`: an unknown enum value, a format, bound or unknown field, or `null` where the property is optional; not a missing required field or a wrong JSON type. */
+export interface SchemaProblem extends FieldError {
+  tolerable: boolean;
+}
+
+/** RFC 3986 URI: ajv-formats' full-mode `uri` (MIT). Its other test, for a `/` or `:`, always holds when this matches. */
+const URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+
+function P(o: Found[] | undefined, a: string, m: string, t: boolean): false {
+  o?.push([a, m, t]);
+  return false;
+}
+
+/** `inputs` + `0` -> `inputs[0]`, `inputs[0]` + `type` -> `inputs[0].type`. */
+const C = (a: string, k: string | number): string => (/^\d+$/.test(String(k)) ? `${a}[${k}]` : a ? `${a}.${k}` : String(k));
+
+const K0 = new Set(["inputs","mode","callback_url","idempotency_key"]);
+const K1 = new Set(["id","type","value"]);
+const K2 = new Set(["text","imageUrl","videoUrl"]);
+const K3 = new Set(["async","stream"]);
+const K4 = new RegExp("^https://", "u");
+const K5 = new Set(["pending","running","completed","failed"]);
+const K6 = new Set(["imageUrl","videoUrl","audioUrl","text","documentUrl"]);
+const K7 = new Set(["input_validation_error","unauthorized","insufficient_credits","forbidden","not_found","idempotency_duplicate","rate_limited","unknown_error"]);
+const K8 = new Set(["inputs","technique_id","workspace_id"]);
+const K9 = new RegExp("^tech_", "u");
+const K10 = new RegExp("^ws_", "u");
+const K11 = new Set(["generation","technique","action"]);
+const K12 = new Set(["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video"]);
+const K13 = new Set(["run.completed","run.failed"]);
+const K14 = new Set(["completed","failed"]);
+
+function f0(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  return ok;
+}
+function c_InputType(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K2.has(v)) { ok = P(o, a, "must be one of: text, imageUrl, videoUrl", true); if (!o) return false; }
+  return ok;
+}
+function c_TechniqueInput(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["id"] === undefined) ok = P(o, C(a, "id"), "Required", false);
+  if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
+  if (v["value"] === undefined) ok = P(o, C(a, "value"), "Required", false);
+  for (const k in v) { if (!ok && !o) return false; if (K1.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["id"] !== undefined && !(f0(v["id"], o, o && C(a, "id")))) ok = false;
+  if ((ok || o) && v["type"] !== undefined && !(c_InputType(v["type"], o, o && C(a, "type")))) ok = false;
+  if ((ok || o) && v["value"] !== undefined && !(f0(v["value"], o, o && C(a, "value")))) ok = false;
+  return ok;
+}
+function f1(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_TechniqueInput(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_RunMode(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K3.has(v)) { ok = P(o, a, "must be one of: async, stream", true); if (!o) return false; }
+  return ok;
+}
+function f2(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K4.test(v)) ok = P(o, a, "must start with https://", true);
+  if (!URI.test(v)) ok = P(o, a, 'must match format "uri"', true);
+  return ok;
+}
+function f3(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  const n = [...v].length;
+  if (n > 255) ok = P(o, a, "must NOT have more than 255 characters", true);
+  if (n < 1) ok = P(o, a, "must NOT have fewer than 1 characters", true);
+  return ok;
+}
+function c_TechniqueRunCreateRequest(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["inputs"] === undefined) ok = P(o, C(a, "inputs"), "Required", false);
+  if (v["mode"] === undefined) ok = P(o, C(a, "mode"), "Required", false);
+  for (const k in v) { if (!ok && !o) return false; if (K0.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["inputs"] !== undefined && !(f1(v["inputs"], o, o && C(a, "inputs")))) ok = false;
+  if ((ok || o) && v["mode"] !== undefined && !(c_RunMode(v["mode"], o, o && C(a, "mode")))) ok = false;
+  if ((ok || o) && v["callback_url"] !== undefined && !(v["callback_url"] === null ? P(o, C(a, "callback_url"), "must be string", true) : f2(v["callback_url"], o, o && C(a, "callback_url")))) ok = false;
+  if ((ok || o) && v["idempotency_key"] !== undefined && !(v["idempotency_key"] === null ? P(o, C(a, "idempotency_key"), "must be string", true) : f3(v["idempotency_key"], o, o && C(a, "idempotency_key")))) ok = false;
+  return ok;
+}
+function f4(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "number" && isFinite(v))) return P(o, a, "must be number", false);
+  let ok = true;
+  return ok;
+}
+function c_RunStatus(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K5.has(v)) { ok = P(o, a, "must be one of: pending, running, completed, failed", true); if (!o) return false; }
+  return ok;
+}
+function c_OutputType(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K6.has(v)) { ok = P(o, a, "must be one of: imageUrl, videoUrl, audioUrl, text, documentUrl", true); if (!o) return false; }
+  return ok;
+}
+function c_RunOutput(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["output_id"] === undefined) ok = P(o, C(a, "output_id"), "Required", false);
+  if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
+  if (v["url"] === undefined) ok = P(o, C(a, "url"), "Required", false);
+  if ((ok || o) && v["output_id"] !== undefined && !(f0(v["output_id"], o, o && C(a, "output_id")))) ok = false;
+  if ((ok || o) && v["type"] !== undefined && !(c_OutputType(v["type"], o, o && C(a, "type")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(f0(v["url"], o, o && C(a, "url")))) ok = false;
+  return ok;
+}
+function f5(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_RunOutput(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_TechniqueRun(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
+  if (v["progress"] === undefined) ok = P(o, C(a, "progress"), "Required", false);
+  if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["progress"] !== undefined && !(f4(v["progress"], o, o && C(a, "progress")))) ok = false;
+  if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_RunStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["charged_cost"] !== undefined && !(v["charged_cost"] === null ? P(o, C(a, "charged_cost"), "must be number", true) : f4(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
+  if ((ok || o) && v["completed_at"] !== undefined && !(v["completed_at"] === null ? P(o, C(a, "completed_at"), "must be number", true) : f4(v["completed_at"], o, o && C(a, "completed_at")))) ok = false;
+  if ((ok || o) && v["error_code"] !== undefined && !(v["error_code"] === null ? P(o, C(a, "error_code"), "must be string", true) : f0(v["error_code"], o, o && C(a, "error_code")))) ok = false;
+  if ((ok || o) && v["error_message"] !== undefined && !(v["error_message"] === null ? P(o, C(a, "error_message"), "must be string", true) : f0(v["error_message"], o, o && C(a, "error_message")))) ok = false;
+  if ((ok || o) && v["outputs"] !== undefined && !(v["outputs"] === null ? P(o, C(a, "outputs"), "must be array", true) : f5(v["outputs"], o, o && C(a, "outputs")))) ok = false;
+  if ((ok || o) && v["poll_url"] !== undefined && !(v["poll_url"] === null ? P(o, C(a, "poll_url"), "must be string", true) : f0(v["poll_url"], o, o && C(a, "poll_url")))) ok = false;
+  if ((ok || o) && v["started_at"] !== undefined && !(v["started_at"] === null ? P(o, C(a, "started_at"), "must be number", true) : f4(v["started_at"], o, o && C(a, "started_at")))) ok = false;
+  return ok;
+}
+function c_ErrorCode(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K7.has(v)) { ok = P(o, a, "must be one of: input_validation_error, unauthorized, insufficient_credits, forbidden, not_found, idempotency_duplicate, rate_limited, unknown_error", true); if (!o) return false; }
+  return ok;
+}
+function c_FieldError(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["field"] === undefined) ok = P(o, C(a, "field"), "Required", false);
+  if (v["message"] === undefined) ok = P(o, C(a, "message"), "Required", false);
+  if ((ok || o) && v["field"] !== undefined && !(f0(v["field"], o, o && C(a, "field")))) ok = false;
+  if ((ok || o) && v["message"] !== undefined && !(f0(v["message"], o, o && C(a, "message")))) ok = false;
+  return ok;
+}
+function f6(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_FieldError(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function f7(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["code"] === undefined) ok = P(o, C(a, "code"), "Required", false);
+  if (v["message"] === undefined) ok = P(o, C(a, "message"), "Required", false);
+  if ((ok || o) && v["code"] !== undefined && !(c_ErrorCode(v["code"], o, o && C(a, "code")))) ok = false;
+  if ((ok || o) && v["message"] !== undefined && !(f0(v["message"], o, o && C(a, "message")))) ok = false;
+  if ((ok || o) && v["fields"] !== undefined && !(v["fields"] === null ? P(o, C(a, "fields"), "must be array", true) : f6(v["fields"], o, o && C(a, "fields")))) ok = false;
+  return ok;
+}
+function c_ErrorEnvelope(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["error"] === undefined) ok = P(o, C(a, "error"), "Required", false);
+  if ((ok || o) && v["error"] !== undefined && !(f7(v["error"], o, o && C(a, "error")))) ok = false;
+  return ok;
+}
+function f8(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  return ok;
+}
+function f9(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K9.test(v)) ok = P(o, a, "must start with tech_", true);
+  return ok;
+}
+function f10(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K10.test(v)) ok = P(o, a, "must start with ws_", true);
+  return ok;
+}
+function c_StartTechniqueRunRequest(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["inputs"] === undefined) ok = P(o, C(a, "inputs"), "Required", false);
+  if (v["technique_id"] === undefined) ok = P(o, C(a, "technique_id"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  for (const k in v) { if (!ok && !o) return false; if (K8.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["inputs"] !== undefined && !(f8(v["inputs"], o, o && C(a, "inputs")))) ok = false;
+  if ((ok || o) && v["technique_id"] !== undefined && !(f9(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f10(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  return ok;
+}
+function f11(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "number" && isFinite(v))) return P(o, a, "must be number", false);
+  let ok = true;
+  if (!(v >= 0)) ok = P(o, a, "must be >= 0", true);
+  return ok;
+}
+function c_RunType(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K11.has(v)) { ok = P(o, a, "must be one of: generation, technique, action", true); if (!o) return false; }
+  return ok;
+}
+function c_ActionId(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K12.has(v)) { ok = P(o, a, "must be one of: split-text, find-and-replace-text, concat-text, ken-burns-video, color-grade-image, change-image-ar, rotate-image, flip-image, color-filter-image, color-tint-image, filter-color-image, blur-image, duplicate-image, side-by-side-composite, add-shape-to-image, generate-shape-image, add-text-to-image, generate-text-image, qr-code-generator, stitch-videos, split-video, extract-video-frames, color-grade-video, video-to-frame-grid, boomerang-video, reverse-video, video-to-long-exposure, video-effect, color-filter-video, speed-up-video, slow-down-video, duplicate-video, greenscreen-video, resize-video, change-video-ar, split-audio-from-video, merge-audio-into-video", true); if (!o) return false; }
+  return ok;
+}
+function f12(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["action_id"] === undefined) ok = P(o, C(a, "action_id"), "Required", false);
+  if ((ok || o) && v["action_id"] !== undefined && !(c_ActionId(v["action_id"], o, o && C(a, "action_id")))) ok = false;
+  return ok;
+}
+function f13(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  const n = [...v].length;
+  if (n < 1) ok = P(o, a, "must NOT have fewer than 1 characters", true);
+  return ok;
+}
+function f14(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["model_id"] === undefined) ok = P(o, C(a, "model_id"), "Required", false);
+  if ((ok || o) && v["model_id"] !== undefined && !(f13(v["model_id"], o, o && C(a, "model_id")))) ok = false;
+  return ok;
+}
+function f15(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!URI.test(v)) ok = P(o, a, 'must match format "uri"', true);
+  return ok;
+}
+function f16(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+  if (v["technique_id"] === undefined) ok = P(o, C(a, "technique_id"), "Required", false);
+  if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["technique_id"] !== undefined && !(f0(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
+  return ok;
+}
+function c_RunStartedResponse(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["charged_cost"] === undefined) ok = P(o, C(a, "charged_cost"), "Required", false);
+  if (v["estimated_seconds"] === undefined) ok = P(o, C(a, "estimated_seconds"), "Required", false);
+  if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
+  if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
+  if ((ok || o) && v["charged_cost"] !== undefined && !(f11(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
+  if ((ok || o) && v["estimated_seconds"] !== undefined && !(f11(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
+  if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
+  if ((ok || o) && v["type"] !== undefined && !(c_RunType(v["type"], o, o && C(a, "type")))) ok = false;
+  if ((ok || o) && v["action"] !== undefined && !(v["action"] === null ? P(o, C(a, "action"), "must be object", true) : f12(v["action"], o, o && C(a, "action")))) ok = false;
+  if ((ok || o) && v["model"] !== undefined && !(v["model"] === null ? P(o, C(a, "model"), "must be object", true) : f14(v["model"], o, o && C(a, "model")))) ok = false;
+  if ((ok || o) && v["poll_url"] !== undefined && !(v["poll_url"] === null ? P(o, C(a, "poll_url"), "must be string", true) : f15(v["poll_url"], o, o && C(a, "poll_url")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(v["project_id"] === null ? P(o, C(a, "project_id"), "must be string", true) : f0(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["technique"] !== undefined && !(v["technique"] === null ? P(o, C(a, "technique"), "must be object", true) : f16(v["technique"], o, o && C(a, "technique")))) ok = false;
+  return ok;
+}
+function c_WebhookEventType(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K13.has(v)) { ok = P(o, a, "must be one of: run.completed, run.failed", true); if (!o) return false; }
+  return ok;
+}
+function f17(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K14.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
+  return ok;
+}
+function f18(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
+  if (v["run_type"] === undefined) ok = P(o, C(a, "run_type"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
+  if ((ok || o) && v["run_type"] !== undefined && !(c_RunType(v["run_type"], o, o && C(a, "run_type")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(f17(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["error_code"] !== undefined && !(v["error_code"] === null ? P(o, C(a, "error_code"), "must be string", true) : f0(v["error_code"], o, o && C(a, "error_code")))) ok = false;
+  if ((ok || o) && v["error_message"] !== undefined && !(v["error_message"] === null ? P(o, C(a, "error_message"), "must be string", true) : f0(v["error_message"], o, o && C(a, "error_message")))) ok = false;
+  return ok;
+}
+function c_RunWebhookEvent(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["id"] === undefined) ok = P(o, C(a, "id"), "Required", false);
+  if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
+  if (v["api_version"] === undefined) ok = P(o, C(a, "api_version"), "Required", false);
+  if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
+  if (v["data"] === undefined) ok = P(o, C(a, "data"), "Required", false);
+  if ((ok || o) && v["id"] !== undefined && !(f0(v["id"], o, o && C(a, "id")))) ok = false;
+  if ((ok || o) && v["type"] !== undefined && !(c_WebhookEventType(v["type"], o, o && C(a, "type")))) ok = false;
+  if ((ok || o) && v["api_version"] !== undefined && !(f0(v["api_version"], o, o && C(a, "api_version")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["data"] !== undefined && !(f18(v["data"], o, o && C(a, "data")))) ok = false;
+  return ok;
+}
+
+const CHECKS: Record<SchemaName, (v: unknown, o?: Found[], a?: string) => boolean> = {
+  TechniqueRunCreateRequest: c_TechniqueRunCreateRequest,
+  TechniqueRun: c_TechniqueRun,
+  ErrorEnvelope: c_ErrorEnvelope,
+  StartTechniqueRunRequest: c_StartTechniqueRunRequest,
+  RunStartedResponse: c_RunStartedResponse,
+  RunWebhookEvent: c_RunWebhookEvent,
+};
+
+/** Every problem of `data` against `name`, the first per field, in ajv's order (empty when valid). */
+export function schemaProblems(name: SchemaName, data: unknown): SchemaProblem[] {
+  const check = CHECKS[name];
+  if (check(data)) return [];
+  const found: Found[] = [];
+  check(data, found);
+  const out = new Map<string, SchemaProblem>();
+  for (const [f, message, tolerable] of found) if (!out.has(f || '(body)')) out.set(f || '(body)', { field: f || '(body)', message, tolerable });
+  return [...out.values()];
+}
+
+/** The problems of `data` against `name` as the API reports them: `{ field, message }`, one per field. */
+export function validate(name: SchemaName, data: unknown): FieldError[] {
+  return CHECKS[name](data) ? [] : schemaProblems(name, data).map(({ field, message }) => ({ field, message }));
+}

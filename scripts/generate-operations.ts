@@ -1,0 +1,163 @@
+/**
+ * Writes `generated/operations.ts`: what each operation of the spec is (method, path, its parameters,
+ * request and answer schemas, where it takes an idempotency key), typed against the generated `paths`
+ * and `operations`. The client, the simulator's router, the contract suite and the simulator's spec
+ * checks read this table; none keeps its own list.
+ */
+import type { OpenAPISpec } from '../spec/spec.js';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const REF = '#/components/';
+
+export interface OperationEntry {
+  operationId: string;
+  method: string;
+  path: string;
+  pathParams: string[];
+  queryParams: string[];
+  idempotencyKey: { header?: string; body?: string } | undefined;
+  requestBody: string | undefined;
+  success: { status: number; schema: string };
+  responses: Record<string, string>;
+}
+
+/** Follows `#/components/...` references inside the spec. */
+function deref(spec: OpenAPISpec, node: any): any {
+  let n = node;
+  for (let i = 0; n && typeof n.$ref === 'string' && i < 20; i++) {
+    if (!n.$ref.startsWith(REF)) throw new Error(`only local component references are supported, got ${n.$ref}`);
+    n = n.$ref
+      .slice(2)
+      .split('/')
+      .reduce((o: any, k: string) => o?.[k], spec);
+  }
+  return n;
+}
+
+/** The component schema a JSON body names by `$ref`. */
+function schemaName(spec: OpenAPISpec, content: any, at: string): string {
+  const ref = content?.['application/json']?.schema?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith(`${REF}schemas/`)) throw new Error(`${at}: the application/json body must be a $ref to a component schema`);
+  const name = ref.slice(`${REF}schemas/`.length);
+  if (!spec.components.schemas[name]) throw new Error(`${at}: ${ref} is not defined`);
+  return name;
+}
+
+/** Every operation under `paths`, in the spec's order. */
+export function operationEntries(spec: OpenAPISpec): OperationEntry[] {
+  const out: OperationEntry[] = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const label = `${method.toUpperCase()} ${path}`;
+      if (typeof op.operationId !== 'string') throw new Error(`${label}: no operationId`);
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: unknown) => deref(spec, p));
+      const named = (where: string) => params.filter((p) => p.in === where).map((p) => p.name as string);
+      const pathParams = named('path');
+      const inTemplate = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      if (JSON.stringify([...pathParams].sort()) !== JSON.stringify([...inTemplate].sort())) {
+        throw new Error(`${label}: path parameters [${pathParams.join(', ')}] do not match the template`);
+      }
+      const requestBody = op.requestBody ? schemaName(spec, deref(spec, op.requestBody).content, `${label} request body`) : undefined;
+      const responses: Record<string, string> = {};
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        if (!/^\d{3}$/.test(status)) throw new Error(`${label}: response ${status}: only explicit statuses are supported`);
+        responses[status] = schemaName(spec, deref(spec, response).content, `${label} ${status}`);
+      }
+      const successes = Object.keys(responses).filter((s) => s.startsWith('2'));
+      if (successes.length !== 1) throw new Error(`${label}: expected exactly one 2xx answer, got ${successes.length}`);
+      const header = named('header').find((n) => n.toLowerCase() === 'idempotency-key');
+      const body = requestBody && 'idempotency_key' in ((spec.components.schemas[requestBody]?.properties as object) ?? {}) ? 'idempotency_key' : undefined;
+      out.push({
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        pathParams: inTemplate,
+        queryParams: named('query'),
+        idempotencyKey: header || body ? { ...(header ? { header } : {}), ...(body ? { body } : {}) } : undefined,
+        requestBody,
+        success: { status: Number(successes[0]), schema: responses[successes[0]!]! },
+        responses,
+      });
+    }
+  }
+  return out;
+}
+
+/** The schemas something is checked against: request, answer and webhook bodies. */
+export function checkedSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[]): string[] {
+  const names = new Set<string>();
+  for (const op of ops) {
+    if (op.requestBody) names.add(op.requestBody);
+    for (const s of Object.values(op.responses)) names.add(s);
+  }
+  for (const [name, item] of Object.entries(spec.webhooks ?? {})) {
+    for (const method of METHODS) if (item[method]?.requestBody) names.add(schemaName(spec, deref(spec, item[method].requestBody).content, `webhook ${name}`));
+  }
+  return [...names];
+}
+
+export function operationsFile(header: string, ops: readonly OperationEntry[]): string {
+  const q = JSON.stringify;
+  const rows = ops.map((op) => {
+    const fields = [
+      `method: ${q(op.method)}`,
+      `path: ${q(op.path)}`,
+      `pathParams: ${q(op.pathParams)}`,
+      `queryParams: ${q(op.queryParams)}`,
+      `idempotencyKey: ${op.idempotencyKey ? `{ ${Object.entries(op.idempotencyKey).map(([k, v]) => `${k}: ${q(v)}`).join(', ')} }` : 'undefined'}`,
+      `requestBody: ${op.requestBody ? q(op.requestBody) : 'undefined'}`,
+      `success: { status: ${op.success.status}, schema: ${q(op.success.schema)} }`,
+      `responses: { ${Object.entries(op.responses).map(([s, n]) => `${s}: ${q(n)}`).join(', ')} }`,
+    ];
+    return `  ${op.operationId}: {\n    ${fields.join(',\n    ')},\n  },`;
+  });
+  return [
+    header,
+    "import type { operations, paths } from './openapi.js';",
+    "import type { SchemaName } from './validators.js';",
+    '',
+    '/** What one operation is, as the spec says. */',
+    'export interface OperationSpec {',
+    "  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';",
+    '  readonly path: keyof paths;',
+    '  /** Names in the path template, in order. */',
+    '  readonly pathParams: readonly string[];',
+    '  readonly queryParams: readonly string[];',
+    '  /** Where the operation takes an idempotency key: a header, a body field, or both. */',
+    '  readonly idempotencyKey: { readonly header?: string; readonly body?: string } | undefined;',
+    '  /** The JSON request body\'s schema. */',
+    '  readonly requestBody: SchemaName | undefined;',
+    '  /** The one 2xx answer. */',
+    '  readonly success: { readonly status: number; readonly schema: SchemaName };',
+    '  /** Every documented status and its body\'s schema. */',
+    '  readonly responses: Readonly<Record<number, SchemaName>>;',
+    '}',
+    '',
+    '/** Every operation under the spec\'s `paths`, by operationId. */',
+    'export const OPERATIONS = {',
+    ...rows,
+    "} as const satisfies { [K in keyof operations]?: OperationSpec };",
+    '',
+    'export type OperationId = keyof typeof OPERATIONS;',
+    '',
+    '/** The generated types of one operation. */',
+    'type Op<K extends OperationId> = operations[K];',
+    '/** Its path parameters, e.g. `{ techniqueId: string; runId: string }`. */',
+    "export type PathParams<K extends OperationId> = Op<K>['parameters'] extends { path: infer P } ? P : never;",
+    '/** Its query parameters. */',
+    "export type QueryParams<K extends OperationId> = Op<K>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never;",
+    '/** Its JSON request body. */',
+    "export type RequestBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;",
+    '/** Its success answer\'s JSON body. */',
+    "export type SuccessBody<K extends OperationId> = Op<K>['responses'][(typeof OPERATIONS)[K]['success']['status']] extends { content: { 'application/json': infer B } } ? B : never;",
+    '',
+    "/** Compile-time proof that each entry's method and path name that operation in the generated `paths`. */",
+    'export type OperationsMatchPaths = AllTrue<{',
+    "  [K in OperationId]: paths[(typeof OPERATIONS)[K]['path']][Lowercase<(typeof OPERATIONS)[K]['method']>] extends Op<K> ? true : false;",
+    '}>;',
+    'type AllTrue<T extends Record<OperationId, true>> = T;',
+    '',
+  ].join('\n');
+}

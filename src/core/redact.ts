@@ -1,0 +1,78 @@
+/**
+ * Redaction, in one place: the API key (and any other secret the client is given) never reaches a log
+ * line, an error, or data handed back, even when a server or a fetch wrapper echoes it. The exact
+ * secrets are replaced first, then anything shaped like a bearer credential.
+ */
+
+const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
+const MARK = '[redacted]';
+
+/** Removes a client's secrets from text, headers and errors. */
+export class Redactor {
+  readonly #secrets: readonly string[];
+
+  constructor(secrets: readonly (string | undefined)[]) {
+    // Longest first, so a secret that contains another is replaced whole.
+    this.#secrets = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0).sort((a, b) => b.length - a.length);
+  }
+
+  /** Whether `text` holds one of the secrets as it is. */
+  holdsSecret(text: string): boolean {
+    for (const s of this.#secrets) if (text.includes(s)) return true;
+    return false;
+  }
+
+  /** `text` with every secret, then every bearer credential, replaced by `[redacted]`. */
+  text(text: string): string {
+    let out = text;
+    for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join(MARK);
+    return out.replace(BEARER, `$1${MARK}`);
+  }
+
+  /** `headers`, or a copy with the secrets redacted from its values when one holds them. */
+  headers(headers: Headers): Headers {
+    let leaks = false;
+    headers.forEach((v) => {
+      leaks ||= this.holdsSecret(v);
+    });
+    if (!leaks) return headers;
+    const clean = new Headers();
+    headers.forEach((v, k) => clean.append(k, this.text(v)));
+    return clean;
+  }
+
+  /**
+   * `answer` with the secrets redacted from its body and headers, when it holds them (the body has been
+   * read, so a response with redacted headers is a new, empty one with the same status).
+   */
+  answer<A extends { response: Response; text: string }>(answer: A): A {
+    const { response, text } = answer;
+    const headers = this.headers(response.headers);
+    const statusText = this.text(response.statusText);
+    const clean = headers === response.headers && statusText === response.statusText ? response : new Response(null, { status: response.status, statusText, headers });
+    return clean === response && !this.holdsSecret(text) ? answer : { ...answer, response: clean, text: this.text(text) };
+  }
+
+  /** A one-line description of a platform error (a fetch failure): its message and its cause's code or message, redacted. */
+  describe(err: unknown): string {
+    const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+    const base = err instanceof Error ? err.message : String(err);
+    const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+    return this.text(detail ? `${base} (${detail})` : base);
+  }
+
+  /**
+   * A copy of a platform error safe to keep as a cause: name, message, `code` and causes (a few levels
+   * deep), redacted, and nothing else. The original is never kept, since a caller's fetch may hang the
+   * Request, and so the Authorization header, on it.
+   */
+  error(err: unknown, depth = 3): Error {
+    const source = (err ?? {}) as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+    const message = typeof source.message === 'string' ? source.message : String(err);
+    const copy = new Error(this.text(message), depth > 1 && source.cause !== undefined ? { cause: this.error(source.cause, depth - 1) } : undefined);
+    copy.name = typeof source.name === 'string' ? this.text(source.name) : 'Error';
+    if (typeof source.code === 'string') Object.assign(copy, { code: this.text(source.code) });
+    copy.stack = `${copy.name}: ${copy.message}`;
+    return copy;
+  }
+}

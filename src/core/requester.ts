@@ -1,0 +1,125 @@
+/**
+ * One call of one operation, start to end: the request is checked (path segments and header values
+ * always; body and keys against the spec when validation is on), its URL built from the generated
+ * operation table, sent through the retry policy (`send.ts`), and the answer turned into data or a typed
+ * error (`answer.ts`). Resources say only which operation to call with what. `rawFetch` serves the
+ * openapi-fetch `raw` client through the same policy.
+ */
+import type { FieldError } from '../../generated/openapi.js';
+import { OPERATIONS, type OperationId, type SuccessBody } from '../../generated/operations.js';
+import { dataOf, errorFor, requestIdOf, type AnswerCheck } from './answer.js';
+import { APIPromise, type WithResponse } from './api-promise.js';
+import { describeFields, InputValidationError } from './errors.js';
+import { requestHeaders, send, type RequestOptions, type SendConfig } from './send.js';
+import { isLoopback, operationUrl, pathProblems } from './url.js';
+import { bodyProblems, headerProblems, idempotencyKeyProblems } from './validation.js';
+
+/** A client's settings for every call. */
+export interface RequesterConfig extends SendConfig {
+  baseUrl: string;
+  /** Headers sent with every request, names lower-cased. */
+  headers: Record<string, string>;
+  validateRequests: boolean;
+  answers: AnswerCheck;
+}
+
+/** What a resource asks to send. */
+export interface CallInput {
+  /** Path parameters, each made one safe segment. */
+  params?: Record<string, unknown> | undefined;
+  query?: Record<string, unknown> | undefined;
+  body?: unknown;
+  /** An absolute URL under the base URL (a run's `poll_url`), instead of the operation's path. */
+  url?: string | undefined;
+}
+
+/** Refuses a request before anything is sent. */
+function refuse(fields: FieldError[]): never {
+  throw new InputValidationError({ status: undefined, message: `Invalid request, not sent: ${describeFields(fields)}`, fields });
+}
+
+/** Sends the operations of one client. */
+export class Requester {
+  constructor(readonly config: RequesterConfig) {}
+
+  /** Whether http callback URLs to loopback are acceptable: only when the API itself is on loopback. */
+  get isLocal(): boolean {
+    return isLoopback(this.config.baseUrl);
+  }
+
+  /** Whether `url` lies under the base URL, so following it (a run's `poll_url`) sends the key nowhere else. */
+  ownsUrl(url: unknown): url is string {
+    return typeof url === 'string' && url.startsWith(`${this.config.baseUrl}/`);
+  }
+
+  /** Throws `InputValidationError` (nothing is sent) when request validation is on and `problems` finds any. */
+  check(problems: () => FieldError[]): void {
+    if (!this.config.validateRequests) return;
+    const fields = problems();
+    if (fields.length > 0) refuse(fields);
+  }
+
+  /**
+   * Calls operation `id`. Every failure, a refused request included, is a rejection of the returned
+   * promise, never a synchronous throw, so `.catch()` sees them all.
+   */
+  call<K extends OperationId>(id: K, input: CallInput, options: RequestOptions = {}): APIPromise<SuccessBody<K>> {
+    return new APIPromise(this.#call<SuccessBody<K>>(id, input, options));
+  }
+
+  async #call<T>(id: OperationId, input: CallInput, options: RequestOptions): Promise<WithResponse<T>> {
+    const op = OPERATIONS[id];
+    const { config } = this;
+    const keyField: string | undefined = op.idempotencyKey && 'body' in op.idempotencyKey ? op.idempotencyKey.body : undefined;
+    const body = input.body as Record<string, unknown> | undefined;
+    const bodyKey = keyField ? body?.[keyField] : undefined;
+    // Never skipped: these would send the request somewhere else, or not at all.
+    const unsafe = [
+      ...(input.url === undefined ? pathProblems(op, input.params) : []),
+      ...headerProblems(options.headers),
+      ...idempotencyKeyProblems(options.idempotencyKey, 'idempotencyKey'),
+      ...(keyField ? idempotencyKeyProblems(bodyKey, keyField) : []),
+    ];
+    if (unsafe.length > 0) refuse(unsafe);
+    this.check(() => [
+      ...(op.requestBody ? bodyProblems(op.requestBody, body, { allowLoopbackHttpCallback: this.isLocal }) : []),
+      ...(keyField && options.idempotencyKey !== undefined && bodyKey !== undefined && options.idempotencyKey !== bodyKey
+        ? [{ field: keyField, message: 'differs from the idempotencyKey option; give one key' }]
+        : []),
+    ]);
+    const key = options.idempotencyKey ?? (bodyKey as string | undefined);
+    const sentBody = keyField && key !== undefined && bodyKey === undefined ? { ...body, [keyField]: key } : body;
+    const headers = requestHeaders(config, config.headers, { ...options, idempotencyKey: key }, op.idempotencyKey !== undefined);
+    let text: string | undefined;
+    if (sentBody !== undefined) {
+      headers['content-type'] = 'application/json';
+      try {
+        text = JSON.stringify(sentBody);
+      } catch (err) {
+        refuse([{ field: '(body)', message: `cannot be sent as JSON: ${(err as Error).message}` }]);
+      }
+    }
+    const url = input.url ?? operationUrl(config.baseUrl, op, input.params as Record<string, string>, input.query);
+    const sent = await send(config, { method: op.method, url, headers, body: text }, options);
+    if (!sent.response.ok) throw errorFor(sent);
+    return { data: dataOf<T>(op, sent, config.answers), response: sent.response, requestId: requestIdOf(sent.response.headers) };
+  }
+}
+
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+/**
+ * The same policy as a fetch taking a `Request`, for openapi-fetch (the `raw` client): the answer comes
+ * back as a new `Response` holding the body already read (and redacted).
+ */
+export function rawFetch(config: SendConfig): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const given: Record<string, string> = {};
+    request.headers.forEach((v, k) => (given[k] = v));
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+    const headers = requestHeaders(config, given, {}, body !== undefined);
+    // openapi-fetch puts the caller's per-request `signal` on the Request: honour it like ours.
+    const { response, text } = await send(config, { method: request.method, url: request.url, headers, body }, { signal: request.signal });
+    return new Response(NULL_BODY_STATUS.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}

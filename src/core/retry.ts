@@ -1,0 +1,38 @@
+/** The retry policy: which answers are worth another attempt, and how long to wait before it. */
+
+/** Statuses worth another attempt: the request timed out, was rate limited, or the server failed. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** Waits the server asks for above this are ignored in favour of our own backoff, as Stainless SDKs do. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * The wait the server asked for, in ms: `retry-after-ms`, else `Retry-After` as seconds or an HTTP
+ * date. Undefined when absent, unparseable, negative or over `cap`.
+ */
+export function retryAfterMs(headers: Headers, cap: number = MAX_RETRY_AFTER_MS, now: number = Date.now()): number | undefined {
+  let ms: number | undefined;
+  const precise = headers.get('retry-after-ms');
+  if (precise !== null && precise.trim() !== '' && Number.isFinite(Number(precise))) ms = Number(precise);
+  const coarse = headers.get('retry-after');
+  if (ms === undefined && coarse !== null && coarse.trim() !== '') {
+    ms = /^\s*\d+(\.\d+)?\s*$/.test(coarse) ? Number(coarse) * 1000 : Date.parse(coarse) - now;
+  }
+  if (ms === undefined || Number.isNaN(ms) || ms < 0 || ms > cap) return undefined;
+  return ms;
+}
+
+/** The backoff before retry `retry` (0 for the first): min(0.5 s * 2^retry, 8 s). */
+const base = (retry: number) => Math.min(500 * 2 ** retry, 8000);
+
+/**
+ * The wait before retry `retry`: the backoff times a random factor in (0.75, 1], or, when the server
+ * asked for `askedMs`, that plus a jitter of up to a quarter of the backoff. A Retry-After is usually the
+ * time to the next free slot, and every client told the same slot would retry at the same instant; the
+ * jitter spreads them (0-125 ms on the first retry), small enough not to leave slots unused.
+ */
+export function retryDelayMs(retry: number, askedMs: number | undefined, random: () => number = Math.random): number {
+  return askedMs === undefined ? base(retry) * (1 - random() * 0.25) : askedMs + random() * 0.25 * base(retry);
+}

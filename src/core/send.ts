@@ -1,0 +1,110 @@
+/**
+ * One logical call, several attempts: each attempt gets its own deadline (`transport.ts`); connection
+ * errors, timeouts, 408, 429 and 5xx are retried (`retry.ts`); every attempt of a POST carries the same
+ * Idempotency-Key, so a retry can never start a second run. Resolves with the final answer, or throws the
+ * call's one `APIConnectionError` / `APIUserAbortError`, built once with everything it carries.
+ */
+import { APIError } from './errors.js';
+import type { LevelLogger } from './log.js';
+import { isRetryableStatus, retryAfterMs, retryDelayMs } from './retry.js';
+import { checkTimeout, sleep } from './timers.js';
+import { attempt, type Answer, type Failure, type Transport } from './transport.js';
+
+/** Options every call accepts, overriding the client's. */
+export interface RequestOptions {
+  /** Aborts the call, including any wait between attempts. */
+  signal?: AbortSignal | undefined;
+  /** Per-attempt timeout in ms. */
+  timeout?: number | undefined;
+  /** Attempts after the first. */
+  maxRetries?: number | undefined;
+  /** Idempotency-Key for a POST; one is generated per call when absent. */
+  idempotencyKey?: string | undefined;
+  /** Extra headers for this call. */
+  headers?: Record<string, string | undefined> | undefined;
+}
+
+/** How a client sends: its transport, defaults and logger. */
+export interface SendConfig extends Transport {
+  apiKey: string;
+  timeout: number;
+  maxRetries: number;
+  logger: LevelLogger;
+}
+
+/** A request ready to go: headers lower-cased, the body serialized. */
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | undefined;
+}
+
+/** The final answer, with what the attempts leave for the error that may follow. */
+export interface Sent extends Answer {
+  /** The Idempotency-Key every attempt carried, for a POST. */
+  idempotencyKey: string | undefined;
+  /** An attempt ended in a way that leaves open whether the server acted on it (no answer, 5xx). */
+  mayHaveBeenProcessed: boolean;
+  /** More than one attempt was made. */
+  retried: boolean;
+}
+
+/**
+ * The headers of a request: `defaults`, then the call's own, then `Authorization`, then for a POST the
+ * Idempotency-Key (the caller's, one already among the headers, else a new one). Names are lower-cased.
+ */
+export function requestHeaders(config: SendConfig, defaults: Record<string, string>, options: RequestOptions, idempotent: boolean): Record<string, string> {
+  const headers = { ...defaults };
+  if (options.headers) for (const [k, v] of Object.entries(options.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
+  headers.authorization = `Bearer ${config.apiKey}`;
+  if (idempotent) headers['idempotency-key'] = options.idempotencyKey ?? headers['idempotency-key'] ?? crypto.randomUUID();
+  return headers;
+}
+
+const isFailure = (outcome: Answer | Failure): outcome is Failure => 'failure' in outcome;
+
+/** Sends `request` as described above. */
+export async function send(config: SendConfig, request: OutgoingRequest, options: RequestOptions = {}): Promise<Sent> {
+  const timeout = checkTimeout('timeout', options.timeout ?? config.timeout);
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
+  const log = config.logger;
+  const idempotencyKey = request.headers['idempotency-key'];
+  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body };
+  const label = `${request.method} ${request.url}`;
+  // Debug lines are built only when someone reads them: this loop is the per-call hot path.
+  const debug = log.enabled('debug');
+  let mayHaveBeenProcessed = false;
+  const aborted = () => APIError.generate({ status: undefined, failure: 'aborted', message: 'Request was aborted.', cause: options.signal?.reason, idempotencyKey, mayHaveBeenProcessed });
+
+  for (let retry = 0; ; retry++) {
+    if (options.signal?.aborted) throw aborted();
+    const started = debug ? Date.now() : 0;
+    if (debug) log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : '');
+    const outcome = await attempt(config, request.url, init, timeout, options.signal);
+    const failed = isFailure(outcome);
+    if (failed && outcome.failure === 'aborted') throw aborted();
+    const status = failed ? undefined : outcome.response.status;
+    if (debug) log.debug(`← ${label}: ${failed ? outcome.message : status} in ${Date.now() - started} ms`);
+    if (failed || status! >= 500) mayHaveBeenProcessed = true;
+
+    if ((failed || isRetryableStatus(status!)) && retry < maxRetries) {
+      const asked = failed ? undefined : retryAfterMs(outcome.response.headers);
+      const wait = retryDelayMs(retry, asked);
+      const why = asked === undefined ? '' : ` (Retry-After ${Math.round(asked)} ms + jitter)`;
+      log.info(`${label} ${failed ? outcome.message : `answered ${status}`}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${why}`);
+      try {
+        await sleep(wait, options.signal);
+      } catch {
+        throw aborted();
+      }
+      continue;
+    }
+    if (failed) {
+      if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${outcome.message}`);
+      throw APIError.generate({ status: undefined, failure: outcome.failure, message: outcome.message, cause: outcome.cause, idempotencyKey, mayHaveBeenProcessed });
+    }
+    // A server (or proxy) that echoes the key back must not get it into an error, the data or `withResponse()`.
+    return { ...config.redactor.answer(outcome), idempotencyKey, mayHaveBeenProcessed, retried: retry > 0 };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * One attempt of a request: fetch it and read the whole body within the attempt's deadline, stopping at
+ * once when the caller aborts. A failure comes back as a value saying what happened (no answer, the
+ * deadline, the caller), for the retry loop to decide on.
+ */
+import type { Redactor } from './redact.js';
+import { deadline } from './timers.js';
+
+/** The fetch signature the client calls: the standard one. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** How attempts are made. */
+export interface Transport {
+  fetch: FetchLike;
+  /** True when `fetch` is the caller's: it may ignore the abort signal, so attempts also race it. */
+  custom: boolean;
+  redactor: Redactor;
+}
+
+/** A response whose body has been read (within the attempt's deadline). */
+export interface Answer {
+  response: Response;
+  text: string;
+}
+
+/** An attempt that got no answer. `message` and `cause` are redacted. */
+export interface Failure {
+  failure: 'connection' | 'timeout' | 'aborted';
+  message: string;
+  cause?: Error;
+}
+
+/** Runs `work` under `signal`; rejects as soon as it aborts even if `work` ignores it. */
+function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+async function fetchAndRead(fetch: FetchLike, url: string, init: RequestInit): Promise<Answer> {
+  const response = await fetch(url, init);
+  return { response, text: await response.text() };
+}
+
+/** One attempt: `init` is this call's alone (its signal is set here, per attempt). */
+export async function attempt(t: Transport, url: string, init: RequestInit, timeoutMs: number, signal: AbortSignal | undefined): Promise<Answer | Failure> {
+  const limit = deadline(timeoutMs, signal);
+  try {
+    init.signal = limit.signal;
+    const work = fetchAndRead(t.fetch, url, init);
+    // The platform fetch stops (body reading included) when the signal aborts; a caller's may not.
+    return await (t.custom && limit.signal ? race(work, limit.signal) : work);
+  } catch (err) {
+    if (signal?.aborted) return { failure: 'aborted', message: 'Request was aborted.' };
+    if (limit.expired) return { failure: 'timeout', message: `Request timed out after ${timeoutMs} ms.` };
+    return { failure: 'connection', message: `Connection error: ${t.redactor.describe(err)}`, cause: t.redactor.error(err) };
+  } finally {
+    limit.clear();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Checks of what a caller asks to send, beyond the path (`url.ts`): the body against the operation's
+ * schema (`generated/validators.ts`, compiled from the spec and tested to agree with ajv) and the
+ * idempotency key. Problems come back as `FieldError`s shaped like the server's:
+ * `{ field: 'inputs[0].type', message: 'must be one of: text, imageUrl, videoUrl' }`.
+ */
+import type { FieldError } from '../../generated/openapi.js';
+import { validate, type SchemaName } from '../../generated/validators.js';
+import { isLoopback } from './url.js';
+
+export { validate, type SchemaName };
+
+/**
+ * The problems of `body` against `schema`. The spec demands an https `callback_url`;
+ * `allowLoopbackHttpCallback` also accepts plain http to a loopback host, for a receiver in a local test
+ * (a client pointed at a loopback base URL uses it; against any other server https is still required).
+ */
+export function bodyProblems(schema: SchemaName, body: unknown, options: { allowLoopbackHttpCallback?: boolean } = {}): FieldError[] {
+  const cb = (body as { callback_url?: unknown } | null)?.callback_url;
+  if (options.allowLoopbackHttpCallback && typeof cb === 'string' && cb.startsWith('http://') && isLoopback(cb)) {
+    return validate(schema, { ...(body as object), callback_url: `https://${cb.slice(7)}` });
+  }
+  return validate(schema, body);
+}
+
+/**
+ * An idempotency key travels in the Idempotency-Key header: 1 to 255 characters (the spec's limit), and
+ * printable ASCII, since a header cannot carry other characters.
+ */
+export function idempotencyKeyProblems(value: unknown, field: string): FieldError[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'string' || value.length < 1 || value.length > 255) return [{ field, message: 'must be a string of 1 to 255 characters' }];
+  return /^[\x20-\x7e]+$/.test(value) ? [] : [{ field, message: 'must be printable ASCII (it is sent in the Idempotency-Key header)' }];
+}
+
+/** Header values must be text a header can carry: no line breaks or other control characters. */
+export function headerProblems(headers: Record<string, string | undefined> | undefined): FieldError[] {
+  const out: FieldError[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) out.push({ field: `headers.${name}`, message: 'is not a valid header name' });
+    else if (typeof value !== 'string' || !/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) out.push({ field: `headers.${name}`, message: 'must be text without line breaks or control characters' });
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * The simulator's request pipeline: route (from the generated operation table), faults, authentication,
+ * the body (read only for an admitted caller, and capped), the operation's handler, and the reply.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultInjector } from './faults.js';
+import { ERRORS, readBody, send, sendMalformed, validationReply } from './http.js';
+import { HANDLERS, type OperationContext } from './operations.js';
+import type { Random } from './random.js';
+import { matchRoute } from './router.js';
+import type { KeyRing, Stats } from './state.js';
+import type { SimulatorLogger } from './types.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the pipeline works with. */
+export interface Pipeline {
+  ctx: OperationContext;
+  keys: KeyRing;
+  stats: Stats;
+  injector: FaultInjector;
+  requestIds: Random;
+  log: SimulatorLogger | undefined;
+  /** Real-time delay that `close()` can cut short. */
+  delay(ms: number): Promise<void>;
+  closed(): boolean;
+}
+
+/** Answers one request. */
+export async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.setHeader('x-request-id', p.requestIds.id('req_', 20));
+  const method = req.method ?? 'GET';
+  let pathname = '';
+  try {
+    pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    // An unparsable request target names no route; it falls through to the 404 below.
+  }
+  const matched = matchRoute(method, pathname);
+  if (matched.operationId === undefined) {
+    p.stats.count('unknown', 404);
+    return refuse(req, res, ERRORS.notFound(matched.allow ? { allow: matched.allow } : undefined));
+  }
+  const { route, handle: operate } = HANDLERS[matched.operationId];
+  const plan = p.injector.plan(route);
+  if (plan.delayMs > 0) await p.delay(plan.delayMs);
+  if (p.closed()) return void req.socket.destroy();
+  if (plan.fault === 'slow') p.stats.fault('slow');
+  if (plan.fault === 'serverError' || plan.fault === 'dropBeforeRecord') {
+    p.stats.fault(plan.fault);
+    p.log?.debug?.(`fault ${plan.fault}`, { route });
+    if (plan.fault === 'dropBeforeRecord') {
+      p.stats.count(route, 'dropped');
+      return void req.socket.destroy();
+    }
+    p.stats.count(route, 500);
+    return refuse(req, res, ERRORS.unknown());
+  }
+  const caller = p.keys.admit(req.headers.authorization);
+  if ('status' in caller) {
+    p.stats.count(route, caller.status);
+    return refuse(req, res, caller);
+  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (p.closed()) return void req.socket.destroy();
+  const reply =
+    body === undefined
+      ? validationReply([{ field: '(body)', message: `must be at most ${MAX_BODY_BYTES} bytes` }])
+      : operate(p.ctx, caller, matched.params, body, req.headers);
+  // Lost answers and corrupt bodies only make sense for work that succeeded.
+  if (reply.status === 200 && (plan.fault === 'dropAfterRecord' || plan.fault === 'malformed')) {
+    p.stats.fault(plan.fault);
+    p.log?.debug?.(`fault ${plan.fault}`, { route });
+    if (plan.fault === 'dropAfterRecord') {
+      p.stats.count(route, 'dropped');
+      return void req.socket.destroy();
+    }
+    p.stats.count(route, 200);
+    return sendMalformed(res, reply);
+  }
+  p.stats.count(route, reply.status);
+  p.log?.debug?.(`${method} ${pathname} -> ${reply.status}`);
+  send(res, reply);
+}
+
+/** Answers without keeping the body: what the client sends is discarded as it arrives. */
+function refuse(req: IncomingMessage, res: ServerResponse, reply: Parameters<typeof send>[1]): void {
+  req.resume();
+  send(res, reply);
+}
