@@ -28,6 +28,7 @@ import {
   UnprocessableEntityError,
 } from '../src/index.js';
 import { validate } from '../generated/validators.js';
+import { outcome } from '../src/test-utils.js';
 import { className, table } from './harness.js';
 import { pick, SCALE_NAME } from './scale.js';
 
@@ -236,9 +237,8 @@ function parseLikeAClient(text: string): { ok: true; value: unknown } | { ok: fa
 }
 
 /** Checks one outcome; returns what is wrong, or undefined. */
-function check(op: Op, a: Answer, validating: boolean, outcome: { data?: unknown; error?: unknown; settled: boolean }): string | undefined {
-  if (!outcome.settled) return 'did not settle';
-  const { data, error } = outcome;
+function check(op: Op, a: Answer, validating: boolean, settled: { result?: unknown; error?: unknown }): string | undefined {
+  const { result: data, error } = settled;
   if (error === undefined) {
     if (data === undefined || data === null || typeof data !== 'object') return `resolved with ${inspect(data)}`;
     if (validating && validate(SCHEMA[op], data).length > 0) return 'resolved with data the spec does not allow';
@@ -273,13 +273,6 @@ const callOp = (client: Flora, op: Op, options: { headers?: Record<string, strin
       ? client.runs.startTechnique(TOP, options)
       : client.techniques.runs.retrieve('run_abc123', { techniqueId: 'art-directors-critique' }, options);
 
-async function settle(p: () => Promise<unknown>) {
-  try {
-    return { data: await p(), settled: true };
-  } catch (error) {
-    return { error: error ?? new Error('rejected with nothing'), settled: true };
-  }
-}
 
 it(`${CASES} generated malformed answers from a scripted fetch (${SCALE_NAME}) become data or typed errors`, async () => {
   let current: Answer | undefined;
@@ -292,12 +285,12 @@ it(`${CASES} generated malformed answers from a scripted fetch (${SCALE_NAME}) b
   const kinds = new Map<string, number>();
   for (const c of sample) {
     current = c.answer;
-    const outcome = await settle(() => callOp(c.validate ? clients.on : clients.off, c.op));
-    const label = outcome.error === undefined ? 'data' : className(outcome.error);
+    const settled = await outcome(() => callOp(c.validate ? clients.on : clients.off, c.op));
+    const label = settled.error === undefined ? 'data' : className(settled.error);
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     const kind = c.answer.kind === 'json' || c.answer.kind === 'text' ? `${c.answer.kind} ${c.answer.status < 300 ? '2xx' : c.answer.status < 400 ? '3xx' : c.answer.status < 500 ? '4xx' : '5xx'}` : c.answer.kind;
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    const problem = check(c.op, c.answer, c.validate, outcome);
+    const problem = check(c.op, c.answer, c.validate, settled);
     if (problem) problems.push(`${c.op} (validate ${c.validate}) answered ${inspect(c.answer, { depth: 3, maxStringLength: 80, breakLength: Infinity })}: ${problem}`);
   }
   console.log(
@@ -386,10 +379,10 @@ it(`${SOCKET_CASES} broken HTTP answers on real sockets (${SCALE_NAME}) become d
         const n = start + k;
         const raw = RAW[n % RAW.length]!;
         const op = ops[n % ops.length]!;
-        const outcome = await settle(() => callOp(client, op, { headers: { 'x-case': String(n % RAW.length) } }));
-        const label = `${raw.what}: ${outcome.error === undefined ? 'data' : className(outcome.error)}`;
+        const settled = await outcome(() => callOp(client, op, { headers: { 'x-case': String(n % RAW.length) } }));
+        const label = `${raw.what}: ${settled.error === undefined ? 'data' : className(settled.error)}`;
         outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
-        const { data, error } = outcome;
+        const { result: data, error } = settled;
         if (error === undefined) {
           if (data === null || typeof data !== 'object') problems.push(`${raw.what}: resolved with ${inspect(data)}`);
           else if (validate(SCHEMA[op], data).length > 0) problems.push(`${raw.what}: invalid data`);

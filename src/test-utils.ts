@@ -1,4 +1,5 @@
-/** Test helpers: a fetch that records requests and answers from a script. Not part of the package. */
+/** Test helpers: a fetch that records requests and answers from a script, and settling promises. Not part of the package. */
+import { vi } from 'vitest';
 import { Flora, type ClientOptions } from './client.js';
 
 export const TEST_KEY = 'flora_test_key_5ecr3t';
@@ -46,3 +47,19 @@ export function testClient(fetch: ClientOptions['fetch'], options: ClientOptions
 /** Never settles unless aborted: a server that accepted the connection and went quiet. */
 export const hang = (_req: Recorded, signal: AbortSignal) =>
   new Promise<Response>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+
+/** What a promise came to: its value or its error, never a rejection. */
+export async function outcome<T>(promise: PromiseLike<T> | (() => PromiseLike<T>)): Promise<{ result?: T; error?: unknown }> {
+  try {
+    return { result: await (typeof promise === 'function' ? promise() : promise) };
+  } catch (error) {
+    return { error: error ?? new Error('rejected with nothing') };
+  }
+}
+
+/** Runs `promise` to completion under fake timers (every sleep the client asks for passes at once). */
+export async function settle<T>(promise: PromiseLike<T>): Promise<{ result?: T; error?: unknown }> {
+  const done = outcome(promise);
+  await vi.runAllTimersAsync();
+  return done;
+}

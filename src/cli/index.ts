@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry of the `flora` binary: wires the process's streams and Ctrl-C into the program. */
 import { main } from './program.js';
-import { VERSION } from './version.js';
+import pkg from '../../package.json' with { type: 'json' };
 
 // `flora ... | head` closes our stdout early: that is the reader's choice, not a crash.
 for (const stream of [process.stdout, process.stderr]) {
@@ -19,5 +19,5 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
-const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, interrupt: interrupt.signal }, VERSION);
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, interrupt: interrupt.signal }, pkg.version);
 process.exitCode = code;

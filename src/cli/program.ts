@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { TechniqueRun } from '../../generated/openapi.js';
+import type { RunWaitOptions } from '../resources/techniques.js';
 import { Flora } from '../client.js';
 import {
   APIConnectionTimeoutError,
@@ -53,6 +54,8 @@ const count = (name: string) => (value: string) => {
   return n;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** The command that reads a run again. */
+const resumeCommand = (techniqueId: string, runId: string) => `flora techniques:runs retrieve --technique-id ${techniqueId} --run-id ${runId}`;
 /** Flags take seconds; the client takes milliseconds. */
 const toMs = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
 
@@ -120,26 +123,38 @@ export function buildProgram(io: Io, version: string): Command {
     io.stdout.write(`${format(value as Record<string, unknown>, g.output ?? (io.stdout.isTTY ? 'pretty' : 'json'))}\n`);
   };
 
+  /** The options of the commands that start a run. */
+  const startOptions = (cmd: Command) =>
+    cmd
+      .option('--idempotency-key <key>', 'key for safe retries (default: one generated per call)')
+      .option('--wait', 'wait for the run to end, showing progress, then print it')
+      .option('--wait-timeout <seconds>', 'give up waiting after this long (default 1800)', positiveNumber('--wait-timeout'));
+
   /**
-   * Waits with a progress view; on Ctrl-C says how to pick the run up again. A person watching a bar
-   * gets a poll at least every second (`maxInterval`), so the bar moves; elsewhere the adaptive default.
+   * Prints a started run, or with `--wait` waits for it with a progress view and prints the end; on
+   * Ctrl-C or the wait's timeout says how to pick the run up again. A person watching a bar gets a poll
+   * at least every second (`maxInterval`), so the bar moves; elsewhere the adaptive default.
    */
-  async function waitFor(
+  async function startedRun<S extends { run_id: string }>(
     g: Globals,
-    wait: (signal: AbortSignal, onProgress: (r: TechniqueRun) => void, maxInterval: number | undefined) => Promise<TechniqueRun>,
-    resume: () => string,
-  ) {
+    opts: { wait?: boolean; waitTimeout?: number },
+    started: S,
+    wait: (options: RunWaitOptions) => Promise<TechniqueRun>,
+    resume: string,
+  ): Promise<void> {
+    if (!opts.wait) return print(g, started);
     const mode = g.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'plain';
+    if (mode === 'plain') io.stderr.write(`started ${started.run_id}\n`);
     const view = progressView(io.stderr, mode);
     try {
-      const run = await wait(io.interrupt, (r) => view.update(r), mode === 'tty' ? 1_000 : undefined);
+      const run = await wait({ signal: io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, timeout: toMs(opts.waitTimeout) });
       view.stop();
       print(g, run);
     } catch (err) {
       view.stop();
-      if (err instanceof APIUserAbortError) io.stderr.write(`interrupted: stopped waiting; the run goes on. Pick it up with:\n  ${resume()}\n`);
+      if (err instanceof APIUserAbortError) io.stderr.write(`interrupted: stopped waiting; the run goes on. Pick it up with:\n  ${resume}\n`);
       if (err instanceof RunFailedError) print(g, err.run);
-      if (err instanceof RunTimeoutError) io.stderr.write(`still running; pick it up with:\n  ${resume()}\n`);
+      if (err instanceof RunTimeoutError) io.stderr.write(`still running; pick it up with:\n  ${resume}\n`);
       throw err;
     }
   }
@@ -147,16 +162,15 @@ export function buildProgram(io: Io, version: string): Command {
   const runs = program.command('techniques:runs').description('Runs of a technique (the nested routes).');
   runs.addHelpText('after', `\nExample:\n  $ flora techniques:runs retrieve --technique-id art-directors-critique --run-id run_abc123`);
 
-  runs
-    .command('create')
-    .description('Start a technique run.')
-    .requiredOption('--technique-id <id>', 'technique identifier or slug')
-    .option('--input <object>', "a technique input, as YAML flow or JSON: '{id: prompt, type: text, value: \"a red fox\"}' (repeatable)", collect, [])
-    .addOption(new Option('--mode <mode>', 'execution mode').choices(['async', 'stream']).makeOptionMandatory())
-    .option('--callback-url <url>', 'HTTPS URL notified when the run ends')
-    .option('--idempotency-key <key>', 'key for safe retries (default: one generated per call)')
-    .option('--wait', 'wait for the run to end, showing progress, then print it')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long (default 1800)', positiveNumber('--wait-timeout'))
+  startOptions(
+    runs
+      .command('create')
+      .description('Start a technique run.')
+      .requiredOption('--technique-id <id>', 'technique identifier or slug')
+      .option('--input <object>', "a technique input, as YAML flow or JSON: '{id: prompt, type: text, value: \"a red fox\"}' (repeatable)", collect, [])
+      .addOption(new Option('--mode <mode>', 'execution mode').choices(['async', 'stream']).makeOptionMandatory())
+      .option('--callback-url <url>', 'HTTPS URL notified when the run ends'),
+  )
     .addHelpText('after', `\nExample:\n  $ flora techniques:runs create --technique-id art-directors-critique --input '{id: prompt, type: text, value: "a red fox"}' --mode async --wait`)
     .action(async (opts, cmd: Command) => {
       const g = globals(cmd);
@@ -169,12 +183,7 @@ export function buildProgram(io: Io, version: string): Command {
       };
       const flora = client(g);
       const run = await flora.techniques.runs.create(opts.techniqueId, body, { signal: io.interrupt });
-      if (!opts.wait) return print(g, run);
-      const resume = () => `flora techniques:runs retrieve --technique-id ${opts.techniqueId} --run-id ${run.run_id}`;
-      if (!g.quiet && !io.stderr.isTTY) io.stderr.write(`started ${run.run_id}\n`);
-      await waitFor(g, (signal, onProgress, maxInterval) =>
-        flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, { signal, onProgress, maxInterval, timeout: toMs(opts.waitTimeout) }, { run }),
-      resume);
+      await startedRun(g, opts, run, (o) => flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, o, { run }), resumeCommand(opts.techniqueId, run.run_id));
     });
 
   runs
@@ -190,16 +199,15 @@ export function buildProgram(io: Io, version: string): Command {
 
   const top = program.command('runs').description('The top-level run resource.');
   top.addHelpText('after', `\nExample:\n  $ flora runs start-technique --technique-id tech_abcd1234 --workspace-id ws_abc123 --input prompt="a red fox"`);
-  top
-    .command('start-technique')
-    .description('Start a technique run by its tech_ id in a ws_ workspace.')
-    .requiredOption('--technique-id <id>', 'technique id (tech_...)')
-    .requiredOption('--workspace-id <id>', 'workspace id (ws_...)')
-    .option('--input <key=value>', 'one input (repeatable); values that parse as JSON are taken as such', collect, [])
-    .option('--inputs <map>', "all inputs as a YAML or JSON map: '{prompt: a red fox}'")
-    .option('--idempotency-key <key>', 'key for safe retries (default: one generated per call)')
-    .option('--wait', 'wait for the run to end, showing progress, then print it')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long (default 1800)', positiveNumber('--wait-timeout'))
+  startOptions(
+    top
+      .command('start-technique')
+      .description('Start a technique run by its tech_ id in a ws_ workspace.')
+      .requiredOption('--technique-id <id>', 'technique id (tech_...)')
+      .requiredOption('--workspace-id <id>', 'workspace id (ws_...)')
+      .option('--input <key=value>', 'one input (repeatable); values that parse as JSON are taken as such', collect, [])
+      .option('--inputs <map>', "all inputs as a YAML or JSON map: '{prompt: a red fox}'"),
+  )
     .addHelpText('after', `\nExample:\n  $ flora runs start-technique --technique-id tech_abcd1234 --workspace-id ws_abc123 --input prompt="a red fox" --wait`)
     .action(async (opts, cmd: Command) => {
       const g = globals(cmd);
@@ -207,17 +215,14 @@ export function buildProgram(io: Io, version: string): Command {
       const flora = client(g);
       const body = { inputs, technique_id: opts.techniqueId, workspace_id: opts.workspaceId };
       const started = await flora.runs.startTechnique(body, { signal: io.interrupt, idempotencyKey: opts.idempotencyKey });
-      if (!opts.wait) return print(g, started);
       const techniqueId = started.technique?.technique_id ?? opts.techniqueId;
-      if (!g.quiet && !io.stderr.isTTY) io.stderr.write(`started ${started.run_id} (estimated ${started.estimated_seconds}s)\n`);
-      await waitFor(g, (signal, onProgress, maxInterval) =>
-        flora.techniques.runs.wait(
-          started.run_id,
-          { techniqueId },
-          { signal, onProgress, maxInterval, estimatedSeconds: started.estimated_seconds, timeout: toMs(opts.waitTimeout) },
-          { pollUrl: started.poll_url },
-        ),
-      () => `flora techniques:runs retrieve --technique-id ${techniqueId} --run-id ${started.run_id}`);
+      await startedRun(
+        g,
+        opts,
+        started,
+        (o) => flora.techniques.runs.wait(started.run_id, { techniqueId }, { ...o, estimatedSeconds: started.estimated_seconds }, { pollUrl: started.poll_url }),
+        resumeCommand(techniqueId, started.run_id),
+      );
     });
 
   for (const cmd of [program, runs, top, ...runs.commands, ...top.commands]) cmd.exitOverride();

@@ -13,20 +13,11 @@ import { Redactor } from './redact.js';
 import { send } from './send.js';
 import { createLogger } from './log.js';
 import { retryAfterMs, retryDelayMs } from './retry.js';
-import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from '../test-utils.js';
+import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, settle } from '../test-utils.js';
 
 const fail500 = () => envelope('unknown_error', 'An unknown error occurred.', 500);
 const reset = () => new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
 
-/** Runs `promise` to completion under fake timers, recording each sleep the client asks for. */
-async function settle<T>(promise: Promise<T>): Promise<{ result?: T; error?: unknown }> {
-  const outcome = promise.then(
-    (result) => ({ result }),
-    (error) => ({ error }),
-  );
-  await vi.runAllTimersAsync();
-  return outcome;
-}
 
 describe('retries', () => {
   beforeEach(() => {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TechniqueRun } from '../../generated/openapi.js';
 import { APIUserAbortError, NotFoundError, RunFailedError, RunTimeoutError } from './errors.js';
-import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded } from '../test-utils.js';
+import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded, settle } from '../test-utils.js';
 import { nextPollDelay } from './wait.js';
 
 const BASE = 'https://app.flora.ai/api/v1';
@@ -57,15 +57,6 @@ describe('waiting', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
-
-  async function settle<T>(p: Promise<T>) {
-    const out = p.then(
-      (result) => ({ result, error: undefined as unknown }),
-      (error: unknown) => ({ result: undefined, error }),
-    );
-    await vi.runAllTimersAsync();
-    return out;
-  }
 
   it('createAndWait resolves with the completed run, reporting progress, and notices the end promptly', async () => {
     const { fetch, requests } = scriptedFetch(linearRun(30_000));

@@ -47,11 +47,6 @@ export class Random {
     return this.next() < Math.min(1, Math.max(0, p));
   }
 
-  /** An integer in [min, max], inclusive. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
   /** `prefix` followed by `length` random lower-case alphanumerics, e.g. `run_k3j9x0a1b2c3`. */
   id(prefix: string, length = 16): string {
     let s = prefix;
