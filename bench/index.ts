@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance table of issue #8: per-call overhead against raw fetch, bare
+ * `npm run bench`: the performance tables: per-call overhead against raw fetch, bare
  * openapi-fetch and the official client; throughput at 1, 8 and 64 in flight; heap growth over 100,000
  * calls (needs `--expose-gc`; fails the run if the heap grows by 5 MB or more). The polling figures
  * (`bench/polling.bench.ts`) follow from the same npm script. Every figure is relative to a baseline

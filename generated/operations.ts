@@ -20,6 +20,9 @@ export interface OperationSpec {
   readonly responses: Readonly<Record<number, SchemaName>>;
 }
 
+/** The operationId of every operation under the spec's `paths`. */
+export type OperationId = "createTechniqueRun" | "getTechniqueRun" | "startTechniqueRun";
+
 /** Every operation under the spec's `paths`, by operationId. */
 export const OPERATIONS = {
   createTechniqueRun: {
@@ -52,9 +55,7 @@ export const OPERATIONS = {
     success: { status: 200, schema: "RunStartedResponse" },
     responses: { 200: "RunStartedResponse", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
-} as const satisfies { [K in keyof operations]?: OperationSpec };
-
-export type OperationId = keyof typeof OPERATIONS;
+} as const satisfies { [K in OperationId]: OperationSpec };
 
 /** The generated types of one operation. */
 type Op<K extends OperationId> = operations[K];
@@ -72,3 +73,5 @@ export type OperationsMatchPaths = AllTrue<{
   [K in OperationId]: paths[(typeof OPERATIONS)[K]['path']][Lowercase<(typeof OPERATIONS)[K]['method']>] extends Op<K> ? true : false;
 }>;
 type AllTrue<T extends Record<OperationId, true>> = T;
+/** Compile-time proof that the table names only operations the generated `operations` has. */
+export type OperationIdsKnown = AllTrue<{ [K in OperationId]: K extends keyof operations ? true : false }>;

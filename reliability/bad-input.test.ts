@@ -1,5 +1,5 @@
 /**
- * Issue #8, part 2a: thousands of generated malformed requests (fast-check, seeded) across the three
+ * Thousands of generated malformed requests (fast-check, seeded) across the three
  * operations: wrong types, missing fields, extra fields, values outside an enum, bad prefixes, http
  * callback URLs, empty ids, bad Idempotency-Key options. Each must be refused before the network with an
  * `InputValidationError` whose `fields` name only fields the generator broke; the fetch is never called.

@@ -1,5 +1,5 @@
 /**
- * Issue #8, part 2b: generated malformed server answers (wrong types, missing fields, values outside an
+ * Generated malformed server answers (wrong types, missing fields, values outside an
  * enum, truncated JSON, HTML error pages, empty bodies, wrong content types, non-envelope errors, huge and
  * odd values, fetch failures, bodies that break off, answers that never come), from a scripted fetch, plus
  * broken HTTP on real sockets from a local server. Every one must become valid data or a typed error

@@ -1,5 +1,5 @@
 /**
- * Issue #8, part 4: many runs started and waited for at once (half `techniques.runs.createAndWait`, half
+ * Many runs started and waited for at once (half `techniques.runs.createAndWait`, half
  * `runs.startTechniqueAndWait`) against the simulator's per-key rate limit, with a high time scale so runs
  * are short and the limit is what bounds the total time. All must complete, none twice (one run per
  * Idempotency-Key, runs == calls), and the whole must take at most 1.3x the least time the limit allows

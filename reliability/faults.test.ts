@@ -1,5 +1,5 @@
 /**
- * Issue #8, part 1: thousands of logical "start run" calls through the client against the simulator with
+ * Thousands of logical "start run" calls through the client against the simulator with
  * seeded faults (connections dropped before and after the run is recorded, 500s, truncated 200s, answers
  * slower than the per-attempt timeout, 429s with Retry-After from a rate-limited key), with enough calls
  * in flight that real backoff waits overlap. Every attempt is recorded by the fetch the client is given.

@@ -1,5 +1,5 @@
 /**
- * Regression tests for input the reliability suite found mishandled (issue #8), all fixed: idempotency
+ * Input the reliability suite found mishandled, each kept as a regression test: idempotency
  * keys a header cannot carry are refused with InputValidationError, and refused requests reject the
  * returned promise instead of throwing synchronously.
  */

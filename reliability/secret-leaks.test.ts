@@ -1,5 +1,5 @@
 /**
- * Regression tests for key leaks the reliability suite found (issue #8), all fixed: a key echoed by a
+ * Key leaks the reliability suite found, each kept as a regression test: a key echoed by a
  * server in a 200 body, in a response header, or by a fetch wrapper in its error never reaches an error
  * message or a thrown object (README, Security).
  */

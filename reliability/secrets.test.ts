@@ -1,5 +1,5 @@
 /**
- * Issue #8, part 3: the API key and the webhook secret never show. Collected: every line the client logs
+ * The API key and the webhook secret never show. Collected: every line the client logs
  * at `debug` while it works through a faulty simulator (drops, 500s, timeouts, 401, 402, 403, 404, 409, 429,
  * refused input); every error it throws, as message, stack, `inspect(err, { depth: 10 })`, JSON and String,
  * causes included; errors from a server that echoes the Authorization header back in error bodies; the

@@ -302,6 +302,14 @@ describe('the packed package, installed by a consumer project', () => {
     expect(readdirSync(dist)).toContain('types.d.cts');
   });
 
+  it('declares only the public API: no internal member or module of the client or simulator', () => {
+    const dist = join(work, 'consumer', 'node_modules', ...pkg.name.split('/'), 'dist');
+    const declarations = readdirSync(dist).filter((f) => /\.d\.c?ts$/.test(f));
+    expect(declarations.length).toBeGreaterThan(4);
+    const internal = /\b(Requester|RequesterConfig|SendConfig|Transport|Redactor|checkRequest|getRunAt|ownsUrl|isLocal|HANDLERS|createRun|OperationContext|KeyRing|Pipeline)\b|\bcall\(/;
+    for (const file of declarations) expect(readFileSync(join(dist, file), 'utf8'), file).not.toMatch(internal);
+  });
+
   it.runIf(existsSync(join(repo, 'src', 'cli', 'index.ts')))('installs the flora binary, which runs', async () => {
     const bin = join(work, 'consumer', 'node_modules', '.bin', 'flora');
     const { stdout } = await run(bin, ['--help'], { cwd: join(work, 'consumer') });

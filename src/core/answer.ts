@@ -7,6 +7,7 @@ import type { FieldError } from '../../generated/openapi.js';
 import type { OperationSpec } from '../../generated/operations.js';
 import { validate } from '../../generated/validators.js';
 import { APIError, describeFields, ResponseValidationError } from './errors.js';
+import type { Redactor } from './redact.js';
 import type { Sent } from './send.js';
 
 /** The `x-request-id` (or `request-id`) header. */
@@ -38,9 +39,10 @@ function readErrorBody(text: string): { body: unknown; code?: string; message?: 
   };
 }
 
-/** The error for a non-2xx answer. */
-export function errorFor(sent: Sent): APIError {
-  const { response, text } = sent;
+/** The error for a non-2xx answer; its headers and status text redacted. */
+export function errorFor(sent: Sent, redactor: Redactor): APIError {
+  const response = redactor.response(sent.response);
+  const { text } = sent;
   const { status } = response;
   const parsed = readErrorBody(text);
   const fields = parsed.fields?.length ? ` (${describeFields(parsed.fields)})` : '';
@@ -65,23 +67,25 @@ export function errorFor(sent: Sent): APIError {
 /** How answers are checked: against the spec, or only for being a JSON object. */
 export type AnswerCheck = 'spec' | 'object';
 
+/** A 2xx answer of `op` the client cannot use. */
+function invalid(op: OperationSpec, sent: Sent, fields: FieldError[], body: unknown): ResponseValidationError {
+  return new ResponseValidationError({ operation: `${op.method} ${op.path}`, status: sent.response.status, fields, requestId: requestIdOf(sent.response.headers), body });
+}
+
 /** The data of a 2xx answer of `op`; `ResponseValidationError` when it is not JSON or not what `check` demands. */
 export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck): T {
-  const { status } = sent.response;
-  const invalid = (fields: FieldError[], body: unknown) =>
-    new ResponseValidationError({ operation: `${op.method} ${op.path}`, status, fields, requestId: requestIdOf(sent.response.headers), body });
   let data: unknown;
   try {
     data = JSON.parse(sent.text);
   } catch {
-    throw invalid([{ field: '(body)', message: sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty' }], sent.text);
+    throw invalid(op, sent, [{ field: '(body)', message: sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty' }], sent.text);
   }
   if (check === 'spec') {
     const fields = validate(op.success.schema, data);
-    if (fields.length > 0) throw invalid(fields, data);
+    if (fields.length > 0) throw invalid(op, sent, fields, data);
   } else if (data === null || typeof data !== 'object') {
     // Even unchecked, a success must be an object: never hand back undefined or a bare string as data.
-    throw invalid([{ field: '(body)', message: 'must be object' }], data);
+    throw invalid(op, sent, [{ field: '(body)', message: 'must be object' }], data);
   }
   return data as T;
 }

@@ -2,6 +2,7 @@
  * What every resource method returns: awaiting it gives the parsed, validated data, and
  * `.withResponse()` gives the data with the raw `Response` and the request id, as in Stainless SDKs.
  */
+import { requestIdOf } from './answer.js';
 
 /** The data of a call together with the HTTP response it came from. */
 export interface WithResponse<T> {
@@ -14,21 +15,30 @@ export interface WithResponse<T> {
 
 /** Structurally a `Promise<T>`, so it can be stored in a `Promise<T>` variable or passed to `Promise.all`. */
 export class APIPromise<T> implements Promise<T> {
-  readonly #result: Promise<WithResponse<T>>;
+  readonly #result: Promise<{ data: T; response: Response }>;
+  readonly #present: (response: Response) => Response;
   readonly [Symbol.toStringTag] = 'APIPromise';
 
-  constructor(result: Promise<WithResponse<T>>) {
+  /**
+   * @param present what the caller may see of the response (its headers redacted), made only when asked.
+   * @internal
+   */
+  constructor(result: Promise<{ data: T; response: Response }>, present: (response: Response) => Response = (r) => r) {
     this.#result = result;
+    this.#present = present;
   }
 
   /** The data together with the raw `Response` and request id. */
   withResponse(): Promise<WithResponse<T>> {
-    return this.#result;
+    return this.#result.then(({ data, response }) => {
+      const shown = this.#present(response);
+      return { data, response: shown, requestId: requestIdOf(shown.headers) };
+    });
   }
 
   /** The raw `Response` of the final attempt (body already read). */
   asResponse(): Promise<Response> {
-    return this.#result.then((r) => r.response);
+    return this.withResponse().then((r) => r.response);
   }
 
   then<A = T, B = never>(

@@ -1,4 +1,4 @@
-/** Logging with levels. Every line goes through the client's `Redactor`, so a secret cannot reach a log. */
+/** Logging with levels. Every line is redacted (`redact.ts`), so a secret cannot reach a log. */
 import type { Redactor } from './redact.js';
 
 /** Where log lines go. `console` fits; so do pino and winston loggers. */

@@ -41,16 +41,11 @@ export class Redactor {
     return clean;
   }
 
-  /**
-   * `answer` with the secrets redacted from its body and headers, when it holds them (the body has been
-   * read, so a response with redacted headers is a new, empty one with the same status).
-   */
-  answer<A extends { response: Response; text: string }>(answer: A): A {
-    const { response, text } = answer;
+  /** `response`, or an empty copy with the secrets redacted from its headers and status text when they hold them (its body has been read). */
+  response(response: Response): Response {
     const headers = this.headers(response.headers);
-    const statusText = this.text(response.statusText);
-    const clean = headers === response.headers && statusText === response.statusText ? response : new Response(null, { status: response.status, statusText, headers });
-    return clean === response && !this.holdsSecret(text) ? answer : { ...answer, response: clean, text: this.text(text) };
+    if (headers === response.headers && !this.holdsSecret(response.statusText)) return response;
+    return new Response(null, { status: response.status, statusText: this.text(response.statusText), headers });
   }
 
   /** A one-line description of a platform error (a fetch failure): its message and its cause's code or message, redacted. */

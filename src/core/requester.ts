@@ -7,8 +7,8 @@
  */
 import type { FieldError } from '../../generated/openapi.js';
 import { OPERATIONS, type OperationId, type SuccessBody } from '../../generated/operations.js';
-import { dataOf, errorFor, requestIdOf, type AnswerCheck } from './answer.js';
-import { APIPromise, type WithResponse } from './api-promise.js';
+import { dataOf, errorFor, type AnswerCheck } from './answer.js';
+import { APIPromise } from './api-promise.js';
 import { describeFields, InputValidationError } from './errors.js';
 import { requestHeaders, send, type RequestOptions, type SendConfig } from './send.js';
 import { isLoopback, operationUrl, pathProblems } from './url.js';
@@ -40,7 +40,14 @@ function refuse(fields: FieldError[]): never {
 
 /** Sends the operations of one client. */
 export class Requester {
-  constructor(readonly config: RequesterConfig) {}
+  readonly #present: (response: Response) => Response;
+  /** The headers of a call with none of its own and no body: every GET, on the hot path. */
+  readonly #plainHeaders: Record<string, string>;
+
+  constructor(readonly config: RequesterConfig) {
+    this.#present = (r) => config.redactor.response(r);
+    this.#plainHeaders = requestHeaders(config, config.headers, {}, false);
+  }
 
   /** Whether http callback URLs to loopback are acceptable: only when the API itself is on loopback. */
   get isLocal(): boolean {
@@ -64,10 +71,10 @@ export class Requester {
    * promise, never a synchronous throw, so `.catch()` sees them all.
    */
   call<K extends OperationId>(id: K, input: CallInput, options: RequestOptions = {}): APIPromise<SuccessBody<K>> {
-    return new APIPromise(this.#call<SuccessBody<K>>(id, input, options));
+    return new APIPromise(this.#call<SuccessBody<K>>(id, input, options), this.#present);
   }
 
-  async #call<T>(id: OperationId, input: CallInput, options: RequestOptions): Promise<WithResponse<T>> {
+  async #call<T>(id: OperationId, input: CallInput, options: RequestOptions): Promise<{ data: T; response: Response }> {
     const op = OPERATIONS[id];
     const { config } = this;
     const keyField: string | undefined = op.idempotencyKey && 'body' in op.idempotencyKey ? op.idempotencyKey.body : undefined;
@@ -81,15 +88,17 @@ export class Requester {
       ...(keyField ? idempotencyKeyProblems(bodyKey, keyField) : []),
     ];
     if (unsafe.length > 0) refuse(unsafe);
-    this.check(() => [
-      ...(op.requestBody ? bodyProblems(op.requestBody, body, { allowLoopbackHttpCallback: this.isLocal }) : []),
-      ...(keyField && options.idempotencyKey !== undefined && bodyKey !== undefined && options.idempotencyKey !== bodyKey
-        ? [{ field: keyField, message: 'differs from the idempotencyKey option; give one key' }]
-        : []),
-    ]);
+    if (config.validateRequests && op.requestBody) {
+      const fields = bodyProblems(op.requestBody, body, { allowLoopbackHttpCallback: this.isLocal });
+      if (keyField && options.idempotencyKey !== undefined && bodyKey !== undefined && options.idempotencyKey !== bodyKey) {
+        fields.push({ field: keyField, message: 'differs from the idempotencyKey option; give one key' });
+      }
+      if (fields.length > 0) refuse(fields);
+    }
     const key = options.idempotencyKey ?? (bodyKey as string | undefined);
     const sentBody = keyField && key !== undefined && bodyKey === undefined ? { ...body, [keyField]: key } : body;
-    const headers = requestHeaders(config, config.headers, { ...options, idempotencyKey: key }, op.idempotencyKey !== undefined);
+    const plain = sentBody === undefined && !options.headers && op.idempotencyKey === undefined;
+    const headers = plain ? this.#plainHeaders : requestHeaders(config, config.headers, { ...options, idempotencyKey: key }, op.idempotencyKey !== undefined);
     let text: string | undefined;
     if (sentBody !== undefined) {
       headers['content-type'] = 'application/json';
@@ -101,8 +110,8 @@ export class Requester {
     }
     const url = input.url ?? operationUrl(config.baseUrl, op, input.params as Record<string, string>, input.query);
     const sent = await send(config, { method: op.method, url, headers, body: text }, options);
-    if (!sent.response.ok) throw errorFor(sent);
-    return { data: dataOf<T>(op, sent, config.answers), response: sent.response, requestId: requestIdOf(sent.response.headers) };
+    if (!sent.response.ok) throw errorFor(sent, config.redactor);
+    return { data: dataOf<T>(op, sent, config.answers), response: sent.response };
   }
 }
 
@@ -119,7 +128,8 @@ export function rawFetch(config: SendConfig): (request: Request) => Promise<Resp
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
     const headers = requestHeaders(config, given, {}, body !== undefined);
     // openapi-fetch puts the caller's per-request `signal` on the Request: honour it like ours.
-    const { response, text } = await send(config, { method: request.method, url: request.url, headers, body }, { signal: request.signal });
-    return new Response(NULL_BODY_STATUS.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const sent = await send(config, { method: request.method, url: request.url, headers, body }, { signal: request.signal });
+    const response = config.redactor.response(sent.response);
+    return new Response(NULL_BODY_STATUS.has(response.status) ? null : sent.text, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }

@@ -71,9 +71,9 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
   const log = config.logger;
   const idempotencyKey = request.headers['idempotency-key'];
   const init: RequestInit = { method: request.method, headers: request.headers, body: request.body };
-  const label = `${request.method} ${request.url}`;
-  // Debug lines are built only when someone reads them: this loop is the per-call hot path.
+  // Log lines are built only when someone reads them: this loop is the per-call hot path.
   const debug = log.enabled('debug');
+  const label = debug || log.enabled('info') ? `${request.method} ${request.url}` : '';
   let mayHaveBeenProcessed = false;
   const aborted = () => APIError.generate({ status: undefined, failure: 'aborted', message: 'Request was aborted.', cause: options.signal?.reason, idempotencyKey, mayHaveBeenProcessed });
 
@@ -104,7 +104,9 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
       if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${outcome.message}`);
       throw APIError.generate({ status: undefined, failure: outcome.failure, message: outcome.message, cause: outcome.cause, idempotencyKey, mayHaveBeenProcessed });
     }
-    // A server (or proxy) that echoes the key back must not get it into an error, the data or `withResponse()`.
-    return { ...config.redactor.answer(outcome), idempotencyKey, mayHaveBeenProcessed, retried: retry > 0 };
+    // A server (or proxy) that echoes the key back must not get it into an error or the data. (Headers are
+    // redacted where they are shown: errors, `withResponse()`, the raw client.)
+    const text = config.redactor.holdsSecret(outcome.text) ? config.redactor.text(outcome.text) : outcome.text;
+    return { response: outcome.response, text, idempotencyKey, mayHaveBeenProcessed, retried: retry > 0 };
   }
 }

@@ -10,6 +10,8 @@ import { isLoopback } from './url.js';
 
 export { validate, type SchemaName };
 
+const NONE: FieldError[] = [];
+
 /**
  * The problems of `body` against `schema`. The spec demands an https `callback_url`;
  * `allowLoopbackHttpCallback` also accepts plain http to a loopback host, for a receiver in a local test
@@ -28,15 +30,16 @@ export function bodyProblems(schema: SchemaName, body: unknown, options: { allow
  * printable ASCII, since a header cannot carry other characters.
  */
 export function idempotencyKeyProblems(value: unknown, field: string): FieldError[] {
-  if (value === undefined) return [];
+  if (value === undefined) return NONE;
   if (typeof value !== 'string' || value.length < 1 || value.length > 255) return [{ field, message: 'must be a string of 1 to 255 characters' }];
-  return /^[\x20-\x7e]+$/.test(value) ? [] : [{ field, message: 'must be printable ASCII (it is sent in the Idempotency-Key header)' }];
+  return /^[\x20-\x7e]+$/.test(value) ? NONE : [{ field, message: 'must be printable ASCII (it is sent in the Idempotency-Key header)' }];
 }
 
 /** Header values must be text a header can carry: no line breaks or other control characters. */
 export function headerProblems(headers: Record<string, string | undefined> | undefined): FieldError[] {
+  if (!headers) return NONE;
   const out: FieldError[] = [];
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) out.push({ field: `headers.${name}`, message: 'is not a valid header name' });
     else if (typeof value !== 'string' || !/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) out.push({ field: `headers.${name}`, message: 'must be text without line breaks or control characters' });

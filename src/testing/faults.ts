@@ -2,15 +2,10 @@
  * Seeded fault injection: the failures a client's retry logic must survive (lost answers, 500s, corrupt
  * bodies, slowness), replayable from a seed.
  */
-import type { OperationId } from '../../generated/operations.js';
-import { HANDLERS } from './operations.js';
 import type { Random } from './random.js';
+import { ROUTES, type Route } from './routes.js';
 
-/** The simulator's operations, by the short name of their handler. */
-export type Route = (typeof HANDLERS)[OperationId]['route'];
-
-/** Every route, in the spec's order. */
-export const ROUTES: readonly Route[] = Object.values(HANDLERS).map((h) => h.route);
+export type { Route };
 
 /** A kind of injected fault. */
 export type FaultKind = 'serverError' | 'dropBeforeRecord' | 'dropAfterRecord' | 'malformed' | 'slow';

@@ -168,9 +168,9 @@ function startTechnique(ctx: OperationContext, caller: Caller, _params: Record<s
 /** What an operation's handler is given: the caller, the path parameters, the raw body and the headers. */
 export type Handler = (ctx: OperationContext, caller: Caller, params: Record<string, string>, body: string, headers: IncomingHttpHeaders) => Reply;
 
-/** Every operation's handler, and the short name its requests are counted and its faults are chosen by. */
-export const HANDLERS = {
-  createTechniqueRun: { route: 'create', handle: createRun },
-  getTechniqueRun: { route: 'retrieve', handle: retrieveRun },
-  startTechniqueRun: { route: 'startTechnique', handle: startTechnique },
-} as const satisfies Record<OperationId, { route: string; handle: Handler }>;
+/** Every operation's handler. */
+export const HANDLERS: Record<OperationId, Handler> = {
+  createTechniqueRun: createRun,
+  getTechniqueRun: retrieveRun,
+  startTechniqueRun: startTechnique,
+};

@@ -8,6 +8,7 @@ import { ERRORS, readBody, send, sendMalformed, validationReply } from './http.j
 import { HANDLERS, type OperationContext } from './operations.js';
 import type { Random } from './random.js';
 import { matchRoute } from './router.js';
+import { routeOf } from './routes.js';
 import type { KeyRing, Stats } from './state.js';
 import type { SimulatorLogger } from './types.js';
 
@@ -41,7 +42,8 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
     p.stats.count('unknown', 404);
     return refuse(req, res, ERRORS.notFound(matched.allow ? { allow: matched.allow } : undefined));
   }
-  const { route, handle: operate } = HANDLERS[matched.operationId];
+  const route = routeOf(matched.operationId);
+  const operate = HANDLERS[matched.operationId];
   const plan = p.injector.plan(route);
   if (plan.delayMs > 0) await p.delay(plan.delayMs);
   if (p.closed()) return void req.socket.destroy();
