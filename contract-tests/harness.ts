@@ -79,6 +79,7 @@ const CALLS: { [K in OperationId]: (client: Flora, p: CallParams, options: Reque
   createTechniqueRun: (client, p, options) => client.techniques.runs.create(p.techniqueId, p.createBody, options),
   getTechniqueRun: (client, p, options) => client.techniques.runs.retrieve(p.runId, { techniqueId: p.techniqueId }, options),
   startTechniqueRun: (client, p, options) => client.runs.startTechnique(p.startBody, options),
+  getRun: (client, p, options) => client.generations.retrieve(p.runId, options),
 };
 
 /** Calls one operation through the client's public resource methods. */

@@ -1,6 +1,6 @@
 // Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
 
-import type { InputType, RunMode, RunStatus, OutputType, RunType, ActionId, ErrorCode, WebhookEventType } from './openapi.js';
+import type { InputType, RunMode, RunStatus, OutputType, RunType, ActionId, ErrorCode, WebhookRunType, WebhookEventType } from './openapi.js';
 
 /** Every `InputType` the spec allows, in the spec's order (3). */
 export const INPUT_TYPES = ["text","imageUrl","videoUrl"] as const satisfies readonly InputType[];
@@ -22,6 +22,9 @@ export const ACTION_IDS = ["split-text","find-and-replace-text","concat-text","k
 
 /** Every `ErrorCode` the spec allows, in the spec's order (8). */
 export const ERROR_CODES = ["input_validation_error","unauthorized","insufficient_credits","forbidden","not_found","idempotency_duplicate","rate_limited","unknown_error"] as const satisfies readonly ErrorCode[];
+
+/** Every `WebhookRunType` the spec allows, in the spec's order (2). */
+export const WEBHOOK_RUN_TYPES = ["generation","technique"] as const satisfies readonly WebhookRunType[];
 
 /** Every `WebhookEventType` the spec allows, in the spec's order (2). */
 export const WEBHOOK_EVENT_TYPES = ["run.completed","run.failed"] as const satisfies readonly WebhookEventType[];

@@ -60,6 +60,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a run by id
+         * @description Returns status, progress, outputs and error details of a public API run by its id alone: the route a top-level run's poll_url points at. Not on FLORA's reference pages for the three technique-run operations; FLORA's SDK 0.11.0 calls it `generations.retrieve` and types the answer field for field like a technique run.
+         */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     runEnded: {
@@ -168,14 +188,15 @@ export interface components {
          */
         RunType: "generation" | "technique" | "action";
         /**
-         * @description Action identifier
+         * @description Action identifier. These are the values of FLORA's reference pages. FLORA's SDK 0.11.0 lists 40 (`x-flora-sdk.enum`), of which only the 19 video actions are among these: the image and text actions carry a `-browser` suffix there, and some are new. Clients read values they do not know as data.
          * @enum {string}
          */
         ActionId: "split-text" | "find-and-replace-text" | "concat-text" | "ken-burns-video" | "color-grade-image" | "change-image-ar" | "rotate-image" | "flip-image" | "color-filter-image" | "color-tint-image" | "filter-color-image" | "blur-image" | "duplicate-image" | "side-by-side-composite" | "add-shape-to-image" | "generate-shape-image" | "add-text-to-image" | "generate-text-image" | "qr-code-generator" | "stitch-videos" | "split-video" | "extract-video-frames" | "color-grade-video" | "video-to-frame-grid" | "boomerang-video" | "reverse-video" | "video-to-long-exposure" | "video-effect" | "color-filter-video" | "speed-up-video" | "slow-down-video" | "duplicate-video" | "greenscreen-video" | "resize-video" | "change-video-ar" | "split-audio-from-video" | "merge-audio-into-video";
-        /** @description A run started through the top-level run resource. */
+        /** @description A run started through the top-level run resource. FLORA's SDK 0.11.0 types `estimated_seconds`, `action`, `model`, `poll_url`, `project_id` and `technique` as nullable (`x-flora-sdk.nullable`); clients read a `null` there as "not known". `charged_cost` is the cost quoted at start: the run's final charge is read from the run once it has ended. */
         RunStartedResponse: {
             /** @description Cost charged in USD */
             charged_cost: number;
+            /** @description Seconds the run is expected to take. */
             estimated_seconds: number;
             /** @description Run identifier */
             run_id: string;
@@ -224,23 +245,28 @@ export interface components {
             };
         };
         /**
+         * @description The kind of run a webhook reports (FLORA's SDK; action runs send none)
+         * @enum {string}
+         */
+        WebhookRunType: "generation" | "technique";
+        /**
          * @description Webhook event type
          * @enum {string}
          */
         WebhookEventType: "run.completed" | "run.failed";
         /** @description The event POSTed to a run's callback_url when the run ends. */
         RunWebhookEvent: {
-            /** @description Event identifier, also sent as Flora-Webhook-Id */
+            /** @description Delivery identifier (`whd_...`), also sent as Flora-Webhook-Id */
             id: string;
             type: components["schemas"]["WebhookEventType"];
             /** @description API version the event was rendered with */
             api_version: string;
-            /** @description Unix seconds when the event was created */
+            /** @description Unix milliseconds when the event was created (as FLORA's SDK documents it) */
             created_at: number;
             data: {
                 /** @description Run identifier */
                 run_id: string;
-                run_type: components["schemas"]["RunType"];
+                run_type: components["schemas"]["WebhookRunType"];
                 /** @description Workspace identifier */
                 workspace_id: string;
                 /**
@@ -451,6 +477,7 @@ export type RunStartedResponse = components['schemas']['RunStartedResponse'];
 export type ErrorCode = components['schemas']['ErrorCode'];
 export type FieldError = components['schemas']['FieldError'];
 export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
+export type WebhookRunType = components['schemas']['WebhookRunType'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 export type RunWebhookEvent = components['schemas']['RunWebhookEvent'];
 export type ResponseTechniqueRun = components['responses']['TechniqueRun'];
@@ -579,6 +606,29 @@ export interface operations {
             500: components["responses"]["UnknownError"];
         };
     };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Run identifier
+                 * @example run_abc123
+                 */
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TechniqueRun"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
     runEndedWebhook: {
         parameters: {
             query?: never;
@@ -590,7 +640,7 @@ export interface operations {
                 "Flora-Signature": string;
                 /**
                  * @description Unique id of this event; the same on every delivery attempt, so receivers can de-duplicate.
-                 * @example evt_abc123
+                 * @example whd_abc123
                  */
                 "Flora-Webhook-Id": string;
                 /**

@@ -21,7 +21,7 @@ export interface OperationSpec {
 }
 
 /** The operationId of every operation under the spec's `paths`. */
-export type OperationId = "createTechniqueRun" | "getTechniqueRun" | "startTechniqueRun";
+export type OperationId = "createTechniqueRun" | "getTechniqueRun" | "startTechniqueRun" | "getRun";
 
 /** Every operation under the spec's `paths`, by operationId. */
 export const OPERATIONS = {
@@ -54,6 +54,16 @@ export const OPERATIONS = {
     requestBody: "StartTechniqueRunRequest",
     success: { status: 200, schema: "RunStartedResponse" },
     responses: { 200: "RunStartedResponse", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  getRun: {
+    method: "GET",
+    path: "/runs/{runId}",
+    pathParams: ["runId"],
+    queryParams: [],
+    idempotencyKey: undefined,
+    requestBody: undefined,
+    success: { status: 200, schema: "TechniqueRun" },
+    responses: { 200: "TechniqueRun", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
 } as const satisfies { [K in OperationId]: OperationSpec };
 

@@ -38,7 +38,8 @@ const K10 = new RegExp("^ws_", "u");
 const K11 = new Set(["generation","technique","action"]);
 const K12 = new Set(["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video"]);
 const K13 = new Set(["run.completed","run.failed"]);
-const K14 = new Set(["completed","failed"]);
+const K14 = new Set(["generation","technique"]);
+const K15 = new Set(["completed","failed"]);
 
 function f0(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
@@ -285,7 +286,7 @@ function c_RunStartedResponse(v: any, o?: Found[], a = ""): boolean {
   if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
   if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
   if ((ok || o) && v["charged_cost"] !== undefined && !(f11(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
-  if ((ok || o) && v["estimated_seconds"] !== undefined && !(f11(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
+  if ((ok || o) && v["estimated_seconds"] !== undefined && !(v["estimated_seconds"] === null ? P(o, C(a, "estimated_seconds"), "must be number", true) : f11(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
   if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
   if ((ok || o) && v["type"] !== undefined && !(c_RunType(v["type"], o, o && C(a, "type")))) ok = false;
   if ((ok || o) && v["action"] !== undefined && !(v["action"] === null ? P(o, C(a, "action"), "must be object", true) : f12(v["action"], o, o && C(a, "action")))) ok = false;
@@ -301,10 +302,16 @@ function c_WebhookEventType(v: any, o?: Found[], a = ""): boolean {
   if (!K13.has(v)) { ok = P(o, a, "must be one of: run.completed, run.failed", true); if (!o) return false; }
   return ok;
 }
+function c_WebhookRunType(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K14.has(v)) { ok = P(o, a, "must be one of: generation, technique", true); if (!o) return false; }
+  return ok;
+}
 function f17(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
-  if (!K14.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
+  if (!K15.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
   return ok;
 }
 function f18(v: any, o?: Found[], a = ""): boolean {
@@ -315,7 +322,7 @@ function f18(v: any, o?: Found[], a = ""): boolean {
   if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
   if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
   if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
-  if ((ok || o) && v["run_type"] !== undefined && !(c_RunType(v["run_type"], o, o && C(a, "run_type")))) ok = false;
+  if ((ok || o) && v["run_type"] !== undefined && !(c_WebhookRunType(v["run_type"], o, o && C(a, "run_type")))) ok = false;
   if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
   if ((ok || o) && v["status"] !== undefined && !(f17(v["status"], o, o && C(a, "status")))) ok = false;
   if ((ok || o) && v["error_code"] !== undefined && !(v["error_code"] === null ? P(o, C(a, "error_code"), "must be string", true) : f0(v["error_code"], o, o && C(a, "error_code")))) ok = false;

@@ -59,6 +59,8 @@ export function createSpecAjv(spec: OpenAPISpec = loadSpec(), options: Options =
   const ajv = new Ajv2020({ allErrors: true, strict: true, ...options });
   // ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose .default is the plugin.
   ajvFormats.default(ajv);
+  // What FLORA's SDK says of a schema (nullable fields, its enum values): an annotation for ajv.
+  ajv.addKeyword('x-flora-sdk');
   ajv.addSchema({ $id: SPEC_ID, $defs: toDefs(spec.components.schemas) as Record<string, object> });
   return ajv;
 }

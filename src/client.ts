@@ -11,6 +11,7 @@ import { rawFetch, Requester } from './core/requester.js';
 import type { RequestOptions } from './core/send.js';
 import type { FetchLike } from './core/transport.js';
 import { isLoopback } from './core/url.js';
+import { Generations } from './resources/generations.js';
 import { Runs } from './resources/runs.js';
 import { Techniques } from './resources/techniques.js';
 
@@ -81,6 +82,8 @@ export class Flora {
   readonly techniques: Techniques;
   /** The top-level run resource: `runs.startTechnique`. */
   readonly runs: Runs;
+  /** Runs by id alone: `generations.retrieve`, FLORA's SDK's name for `GET /runs/{runId}`. */
+  readonly generations: Generations;
   /**
    * The underlying openapi-fetch client, for `{ data, error }` style calls. It sends the key and applies
    * the same timeouts, retries and idempotency keys; it does not validate.
@@ -115,6 +118,7 @@ export class Flora {
     this.raw = createClient<paths>({ baseUrl: this.baseUrl, headers: options.headers, fetch: rawFetch(requester.config) });
     this.techniques = new Techniques(requester);
     this.runs = new Runs(requester, this.techniques.runs);
+    this.generations = new Generations(requester);
   }
 }
 

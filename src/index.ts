@@ -12,5 +12,6 @@ export type { Logger, LogLevel } from './core/log.js';
 export type { RunCreateParams, RunRetrieveParams, RunWaitOptions, TechniqueRuns, Techniques } from './resources/techniques.js';
 export { nextPollDelay, type WaitOptions } from './core/wait.js';
 export type { RunStartTechniqueParams, Runs } from './resources/runs.js';
+export type { Generations } from './resources/generations.js';
 export type * from '../generated/openapi.js';
 export * from '../generated/constants.js';

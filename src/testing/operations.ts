@@ -130,6 +130,13 @@ function retrieveRun(ctx: OperationContext, caller: Caller, { techniqueId, runId
   return { status: 200, body: runView(run, ctx.clock.now()) };
 }
 
+/** GET /runs/{runId}: any of the caller's runs by its id. */
+function getRun(ctx: OperationContext, caller: Caller, { runId }: Record<string, string>): Reply {
+  const run = ctx.store.get(runId!);
+  if (!run || run.apiKey !== caller.apiKey) return ERRORS.notFound();
+  return { status: 200, body: runView(run, ctx.clock.now()) };
+}
+
 /** POST /runs/technique: the top-level start, answered with a `RunStartedResponse`. */
 function startTechnique(ctx: OperationContext, caller: Caller, _params: Record<string, string>, rawBody: string, headers: IncomingHttpHeaders): Reply {
   const parsed = parseJsonBody(rawBody);
@@ -173,4 +180,5 @@ export const HANDLERS: Record<OperationId, Handler> = {
   createTechniqueRun: createRun,
   getTechniqueRun: retrieveRun,
   startTechniqueRun: startTechnique,
+  getRun,
 };
