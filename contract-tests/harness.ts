@@ -3,7 +3,7 @@
  * (`sl-violations`), one function per operation to call it, a bounded-concurrency map, and the spec's own
  * request examples as the bodies to send.
  */
-import { OPERATIONS, type OperationId, type SuccessBody } from '../generated/operations.js';
+import { OPERATIONS, type AnswerBody, type OperationId } from '../generated/operations.js';
 import { Flora, type ClientOptions, type RequestOptions } from '../src/client.js';
 import type { APIPromise } from '../src/core/api-promise.js';
 import type { RunStartTechniqueParams } from '../src/resources/runs.js';
@@ -47,7 +47,10 @@ export interface RecordingClient {
   requests: { method: string; url: string; headers: Headers }[];
 }
 
-/** A client on `baseUrl` whose fetch records requests and Prism's `sl-violations`. Silent logger. */
+/**
+ * A client on `baseUrl` whose fetch records requests and Prism's `sl-violations`. Silent logger. It reads
+ * answers strictly: the contract suite is where any drift from the spec must fail loudly.
+ */
 export function recordingClient(baseUrl: string, apiKey: string, options: ClientOptions = {}): RecordingClient {
   const violations: Violation[] = [];
   const requests: RecordingClient['requests'] = [];
@@ -56,6 +59,7 @@ export function recordingClient(baseUrl: string, apiKey: string, options: Client
     apiKey,
     baseUrl,
     logLevel: 'off',
+    validate: 'strict',
     ...options,
     fetch: async (request) => {
       requests.push({ method: request.method, url: request.url, headers: new Headers(request.headers) });
@@ -75,7 +79,7 @@ export interface CallParams {
 }
 
 /** How each operation is called through the client's public resource methods: a new operation fails to compile until it has one. */
-const CALLS: { [K in OperationId]: (client: Flora, p: CallParams, options: RequestOptions) => APIPromise<SuccessBody<K>> } = {
+const CALLS: { [K in OperationId]: (client: Flora, p: CallParams, options: RequestOptions) => APIPromise<AnswerBody<K>> } = {
   createTechniqueRun: (client, p, options) => client.techniques.runs.create(p.techniqueId, p.createBody, options),
   getTechniqueRun: (client, p, options) => client.techniques.runs.retrieve(p.runId, { techniqueId: p.techniqueId }, options),
   startTechniqueRun: (client, p, options) => client.runs.startTechnique(p.startBody, options),

@@ -1,5 +1,6 @@
 // Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
 
+import type { components as answers } from './answers.js';
 import type { operations, paths } from './openapi.js';
 import type { SchemaName } from './validators.js';
 
@@ -75,6 +76,8 @@ export type PathParams<K extends OperationId> = Op<K>['parameters'] extends { pa
 export type QueryParams<K extends OperationId> = Op<K>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never;
 /** Its JSON request body. */
 export type RequestBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+/** Its success answer's body as the client hands it back (`answers.ts`: open enums, nulls). */
+export type AnswerBody<K extends OperationId> = answers['schemas'][(typeof OPERATIONS)[K]['success']['schema']];
 /** Its success answer's JSON body. */
 export type SuccessBody<K extends OperationId> = Op<K>['responses'][(typeof OPERATIONS)[K]['success']['status']] extends { content: { 'application/json': infer B } } ? B : never;
 

@@ -27,7 +27,7 @@ import {
   ResponseValidationError,
   UnprocessableEntityError,
 } from '../src/index.js';
-import { validate } from '../generated/validators.js';
+import { schemaProblems } from '../generated/validators.js';
 import { outcome } from '../src/test-utils.js';
 import { className, table } from './harness.js';
 import { pick, SCALE_NAME } from './scale.js';
@@ -193,7 +193,7 @@ function answers(op: Op): fc.Arbitrary<Answer> {
   );
 }
 
-const cases = fc.constantFrom<Op>('create', 'retrieve', 'startTechnique').chain((op) => fc.record({ op: fc.constant(op), answer: answers(op), validate: fc.boolean() }));
+const cases = fc.constantFrom<Op>('create', 'retrieve', 'startTechnique').chain((op) => fc.record({ op: fc.constant(op), answer: answers(op), validate: fc.constantFrom<Mode>('tolerant', 'strict', 'off') }));
 
 function toResponse(a: Answer, signal: AbortSignal): Promise<Response> {
   if (a.kind === 'throw') return Promise.reject(a.value);
@@ -237,11 +237,21 @@ function parseLikeAClient(text: string): { ok: true; value: unknown } | { ok: fa
 }
 
 /** Checks one outcome; returns what is wrong, or undefined. */
-function check(op: Op, a: Answer, validating: boolean, settled: { result?: unknown; error?: unknown }): string | undefined {
+/** How a client reads answers: tolerantly (the default), strictly, or only as a JSON object. */
+type Mode = 'tolerant' | 'strict' | 'off';
+
+/** Whether a client reading in `mode` may hand `value` back as data. */
+function usable(op: Op, value: unknown, mode: Mode): boolean {
+  if (mode === 'off') return typeof value === 'object' && value !== null;
+  const problems = schemaProblems(SCHEMA[op], value);
+  return mode === 'strict' ? problems.length === 0 : problems.every((p) => p.tolerable);
+}
+
+function check(op: Op, a: Answer, mode: Mode, settled: { result?: unknown; error?: unknown }): string | undefined {
   const { result: data, error } = settled;
   if (error === undefined) {
     if (data === undefined || data === null || typeof data !== 'object') return `resolved with ${inspect(data)}`;
-    if (validating && validate(SCHEMA[op], data).length > 0) return 'resolved with data the spec does not allow';
+    if (!usable(op, data, mode)) return `resolved, reading ${mode}, with data it may not hand back`;
   } else {
     if (!(error instanceof ResponseValidationError || error instanceof APIError || error instanceof APIConnectionError)) return `threw an untyped ${className(error)}: ${String(error)}`;
     if (typeof error.message !== 'string' || error.message === '') return 'error without a message';
@@ -256,8 +266,8 @@ function check(op: Op, a: Answer, validating: boolean, settled: { result?: unkno
     return undefined;
   }
   const parsed = a.kind === 'json' ? { ok: true as const, value: a.body } : parseLikeAClient(a.status === 204 || a.status === 205 ? '' : a.text);
-  const shouldPass = parsed.ok && (validating ? validate(SCHEMA[op], parsed.value).length === 0 : typeof parsed.value === 'object' && parsed.value !== null);
-  if (a.kind === 'json' && a.mustFail && validating && shouldPass) return 'the spec validator accepted a body that breaks the schema';
+  const shouldPass = parsed.ok && usable(op, parsed.value, mode);
+  if (a.kind === 'json' && a.mustFail && mode === 'strict' && shouldPass) return 'the spec validator accepted a body that breaks the schema';
   if (shouldPass && error !== undefined) return `expected data, got ${className(error)}: ${(error as Error).message.slice(0, 200)}`;
   if (!shouldPass && !(error instanceof ResponseValidationError)) return `expected ResponseValidationError, got ${className(error ?? data)}`;
   if (error instanceof ResponseValidationError && (error.status !== a.status || error.fields.length === 0)) return 'ResponseValidationError without status or fields';
@@ -278,14 +288,14 @@ it(`${CASES} generated malformed answers from a scripted fetch (${SCALE_NAME}) b
   let current: Answer | undefined;
   const fetch = (request: Request) => toResponse(current!, request.signal);
   const options = { apiKey: 'flora_rel_bad_responses', baseUrl: 'https://api.example.test/v1', fetch, logLevel: 'off' as const, maxRetries: 0, timeout: TIMEOUT_MS };
-  const clients = { on: new Flora(options), off: new Flora({ ...options, validate: false }) };
+  const clients = { tolerant: new Flora(options), strict: new Flora({ ...options, validate: 'strict' }), off: new Flora({ ...options, validate: false }) };
   const sample = fc.sample(cases, { seed: SEED, numRuns: CASES });
   const problems: string[] = [];
   const outcomes = new Map<string, number>();
   const kinds = new Map<string, number>();
   for (const c of sample) {
     current = c.answer;
-    const settled = await outcome(() => callOp(c.validate ? clients.on : clients.off, c.op));
+    const settled = await outcome(() => callOp(clients[c.validate], c.op));
     const label = settled.error === undefined ? 'data' : className(settled.error);
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     const kind = c.answer.kind === 'json' || c.answer.kind === 'text' ? `${c.answer.kind} ${c.answer.status < 300 ? '2xx' : c.answer.status < 400 ? '3xx' : c.answer.status < 500 ? '4xx' : '5xx'}` : c.answer.kind;
@@ -385,7 +395,7 @@ it(`${SOCKET_CASES} broken HTTP answers on real sockets (${SCALE_NAME}) become d
         const { result: data, error } = settled;
         if (error === undefined) {
           if (data === null || typeof data !== 'object') problems.push(`${raw.what}: resolved with ${inspect(data)}`);
-          else if (validate(SCHEMA[op], data).length > 0) problems.push(`${raw.what}: invalid data`);
+          else if (!usable(op, data, 'tolerant')) problems.push(`${raw.what}: invalid data`);
           if (raw.expect !== 'data' && raw.expect !== 'any') problems.push(`${raw.what}: expected ${raw.expect}, got data`);
         } else if (!(error instanceof ResponseValidationError || error instanceof APIError || error instanceof APIConnectionError)) {
           problems.push(`${raw.what}: untyped ${className(error)}: ${String(error)}`);

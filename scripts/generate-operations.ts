@@ -85,6 +85,14 @@ export function operationEntries(spec: OpenAPISpec): OperationEntry[] {
   return out;
 }
 
+/** The schemas of what the client hands back as data: success answers and webhook events. */
+export function answerSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[]): string[] {
+  const webhooks = Object.entries(spec.webhooks ?? {}).flatMap(([name, item]) =>
+    METHODS.filter((m) => item[m]?.requestBody).map((m) => schemaName(spec, deref(spec, item[m].requestBody).content, `webhook ${name}`)),
+  );
+  return [...new Set([...ops.map((op) => op.success.schema), ...webhooks])];
+}
+
 /** The schemas something is checked against: request, answer and webhook bodies. */
 export function checkedSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[]): string[] {
   const names = new Set<string>();
@@ -115,6 +123,7 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
   });
   return [
     header,
+    "import type { components as answers } from './answers.js';",
     "import type { operations, paths } from './openapi.js';",
     "import type { SchemaName } from './validators.js';",
     '',
@@ -151,6 +160,8 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
     "export type QueryParams<K extends OperationId> = Op<K>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never;",
     '/** Its JSON request body. */',
     "export type RequestBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;",
+    "/** Its success answer's body as the client hands it back (`answers.ts`: open enums, nulls). */",
+    "export type AnswerBody<K extends OperationId> = answers['schemas'][(typeof OPERATIONS)[K]['success']['schema']];",
     '/** Its success answer\'s JSON body. */',
     "export type SuccessBody<K extends OperationId> = Op<K>['responses'][(typeof OPERATIONS)[K]['success']['status']] extends { content: { 'application/json': infer B } } ? B : never;",
     '',

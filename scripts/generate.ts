@@ -4,6 +4,7 @@
  *   - constants.ts   runtime arrays of every enum's values (ACTION_IDS, RUN_STATUSES, ...)
  *   - validators.ts  a compiled check per schema the client and simulator check (scripts/generate-validators.ts)
  *   - operations.ts  the table of operations (scripts/generate-operations.ts)
+ *   - answers.ts     the types of answers as the client reads them: open enums, nulls (scripts/generate-answers.ts)
  *
  * `tsx scripts/generate.ts` writes the files; `--check` writes nothing and fails, naming each file, when
  * what is on disk differs from what the spec produces. `--spec <path>` reads another spec and `--out
@@ -14,7 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { loadSpec, type OpenAPISpec } from '../spec/spec.js';
-import { checkedSchemas, operationEntries, operationsFile } from './generate-operations.js';
+import { answersFile } from './generate-answers.js';
+import { answerSchemas, checkedSchemas, operationEntries, operationsFile } from './generate-operations.js';
 import { validatorsFile } from './generate-validators.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -54,6 +56,7 @@ export async function generatedFiles(spec: OpenAPISpec): Promise<Record<string, 
     'constants.ts': constantsFile(spec),
     'validators.ts': validatorsFile(HEADER, spec.components.schemas as Record<string, Record<string, unknown>>, checkedSchemas(spec, ops)),
     'operations.ts': operationsFile(HEADER, ops),
+    'answers.ts': await answersFile(HEADER, spec, answerSchemas(spec, ops)),
   };
 }
 

@@ -38,8 +38,16 @@ export interface ClientOptions {
   logger?: Logger | undefined;
   /** Default `process.env.FLORA_LOG`, else `warn`. */
   logLevel?: LogLevel | undefined;
-  /** Check request bodies before sending and responses on arrival against the spec. Default true. */
-  validate?: boolean | { requests?: boolean; responses?: boolean } | undefined;
+  /**
+   * Check requests before sending them (strictly, against the spec) and answers on arrival. Answers are
+   * read tolerantly by default: an enum value, format or bound the spec does not list, a `null` where a
+   * property is optional (or FLORA's SDK says nullable) and extra fields reach you as received, with a
+   * one-time warning per field; only an answer the client cannot use (not JSON, not an object, a required
+   * field missing or of the wrong JSON type) throws `ResponseValidationError`. `'strict'` (or
+   * `{ responses: 'strict' }`) also refuses anything else the spec does not allow; `false` checks neither
+   * (answers must still be JSON objects). Default true.
+   */
+  validate?: boolean | 'strict' | { requests?: boolean; responses?: boolean | 'strict' } | undefined;
   /** Allow sending the key over plain http to a host other than loopback. Default false. */
   allowInsecureHttp?: boolean | undefined;
 }
@@ -99,6 +107,7 @@ export class Flora {
     this.timeout = options.timeout ?? 60_000;
     this.maxRetries = options.maxRetries ?? 2;
     const v = options.validate ?? true;
+    const responses = typeof v === 'object' ? (v.responses ?? true) : v;
     const redactor = new Redactor([apiKey]);
     const custom = options.fetch;
     const fetch: FetchLike = custom ? (input, init) => custom(new Request(input, init)) : (input, init) => globalThis.fetch(input, init);
@@ -112,8 +121,8 @@ export class Flora {
       maxRetries: this.maxRetries,
       logger: createLogger(options.logger ?? console, options.logLevel ?? parseLogLevel(env('FLORA_LOG')), redactor),
       headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, h]) => [k.toLowerCase(), h])),
-      validateRequests: typeof v === 'boolean' ? v : (v.requests ?? true),
-      answers: (typeof v === 'boolean' ? v : (v.responses ?? true)) ? 'spec' : 'object',
+      validateRequests: typeof v === 'object' ? (v.requests ?? true) : v !== false,
+      answers: responses === 'strict' ? 'strict' : responses ? 'tolerant' : 'object',
     });
     this.raw = createClient<paths>({ baseUrl: this.baseUrl, headers: options.headers, fetch: rawFetch(requester.config) });
     this.techniques = new Techniques(requester);

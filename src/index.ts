@@ -14,4 +14,6 @@ export { nextPollDelay, type WaitOptions } from './core/wait.js';
 export type { RunStartTechniqueParams, Runs } from './resources/runs.js';
 export type { Generations } from './resources/generations.js';
 export type * from '../generated/openapi.js';
+/** What the client hands back, as it reads it: open enums, `null` where a property is optional or FLORA's SDK says nullable. */
+export type { RunOutput, RunStartedResponse, RunWebhookEvent, TechniqueRun } from '../generated/answers.js';
 export * from '../generated/constants.js';

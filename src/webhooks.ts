@@ -6,7 +6,8 @@
  * secret is being rotated; any one matching is enough.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FieldError, RunWebhookEvent } from '../generated/openapi.js';
+import type { RunWebhookEvent } from '../generated/answers.js';
+import type { FieldError } from '../generated/openapi.js';
 import { FloraError } from './core/errors.js';
 import { validate } from '../generated/validators.js';
 

@@ -4,7 +4,7 @@
  * which replaces the shell polling loop of FLORA's quickstart with the client's adaptive waiting.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { TechniqueRun } from '../../generated/openapi.js';
+import type { TechniqueRun } from '../../generated/answers.js';
 import type { RunWaitOptions } from '../resources/techniques.js';
 import { Flora } from '../client.js';
 import {

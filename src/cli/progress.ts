@@ -3,7 +3,7 @@
  * one plain line per change otherwise (logs, CI), nothing with `--quiet`.
  */
 import { SingleBar } from 'cli-progress';
-import type { TechniqueRun } from '../../generated/openapi.js';
+import type { TechniqueRun } from '../../generated/answers.js';
 
 export interface ProgressView {
   update(run: TechniqueRun): void;

@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../../generated/openapi.js';
 import type { OperationSpec } from '../../generated/operations.js';
-import { validate } from '../../generated/validators.js';
+import { schemaProblems, type SchemaProblem } from '../../generated/validators.js';
 import { APIError, describeFields, ResponseValidationError } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { Sent } from './send.js';
@@ -64,25 +64,47 @@ export function errorFor(sent: Sent, redactor: Redactor): APIError {
   });
 }
 
-/** How answers are checked: against the spec, or only for being a JSON object. */
-export type AnswerCheck = 'spec' | 'object';
+/**
+ * How answers are read: `tolerant` accepts what can be used (an enum value, format or bound the spec does
+ * not list, a `null` where a property is optional or FLORA's SDK says nullable, extra fields) and reports
+ * the difference; `strict` accepts only what the spec allows; `object` only checks for a JSON object.
+ */
+export type AnswerCheck = 'tolerant' | 'strict' | 'object';
 
-/** A 2xx answer of `op` the client cannot use. */
+/** A 2xx answer of `op` the client cannot use; it carries the body's `run_id`, if it had one, and the call's key. */
 function invalid(op: OperationSpec, sent: Sent, fields: FieldError[], body: unknown): ResponseValidationError {
-  return new ResponseValidationError({ operation: `${op.method} ${op.path}`, status: sent.response.status, fields, requestId: requestIdOf(sent.response.headers), body });
+  const runId = (body as { run_id?: unknown } | null)?.run_id;
+  return new ResponseValidationError({
+    operation: `${op.method} ${op.path}`,
+    status: sent.response.status,
+    fields,
+    requestId: requestIdOf(sent.response.headers),
+    body,
+    runId: typeof runId === 'string' ? runId : undefined,
+    idempotencyKey: sent.idempotencyKey,
+  });
 }
 
-/** The data of a 2xx answer of `op`; `ResponseValidationError` when it is not JSON or not what `check` demands. */
-export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck): T {
+const plain = ({ field, message }: FieldError): FieldError => ({ field, message });
+
+/**
+ * The data of a 2xx answer of `op`; `ResponseValidationError` when it is not JSON or not what `check`
+ * demands. `tolerated` hears of every difference a tolerant read let through.
+ */
+export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tolerated?: (problems: SchemaProblem[], data: unknown) => void): T {
   let data: unknown;
   try {
     data = JSON.parse(sent.text);
   } catch {
     throw invalid(op, sent, [{ field: '(body)', message: sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty' }], sent.text);
   }
-  if (check === 'spec') {
-    const fields = validate(op.success.schema, data);
-    if (fields.length > 0) throw invalid(op, sent, fields, data);
+  if (check !== 'object') {
+    const problems = schemaProblems(op.success.schema, data);
+    if (problems.length > 0) {
+      const fatal = check === 'strict' ? problems : problems.filter((p) => !p.tolerable);
+      if (fatal.length > 0) throw invalid(op, sent, fatal.map(plain), data);
+      tolerated?.(problems, data);
+    }
   } else if (data === null || typeof data !== 'object') {
     // Even unchecked, a success must be an object: never hand back undefined or a bare string as data.
     throw invalid(op, sent, [{ field: '(body)', message: 'must be object' }], data);

@@ -15,12 +15,13 @@ import {
   ResponseValidationError,
   UnprocessableEntityError,
 } from './errors.js';
+import type { ClientOptions } from '../client.js';
 import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from '../test-utils.js';
 
 const noRetry = { maxRetries: 0 };
 
-async function errorFor(answer: Response, call: 'create' | 'retrieve' | 'start' = 'create'): Promise<unknown> {
-  const client = testClient(scriptedFetch(answer).fetch, noRetry);
+async function errorFor(answer: Response, call: 'create' | 'retrieve' | 'start' = 'create', options: ClientOptions = {}): Promise<unknown> {
+  const client = testClient(scriptedFetch(answer).fetch, { ...noRetry, ...options });
   const p =
     call === 'create'
       ? client.techniques.runs.create('t', NESTED_BODY)
@@ -110,8 +111,9 @@ describe('responses outside the spec', () => {
     ['retrieve', { ...RUN, outputs: [{ output_id: 'o', type: 'gif', url: 'u' }] }, 'outputs[0].type', 'must be one of'],
     ['start', { ...STARTED, action: { action_id: 'explode-video' } }, 'action.action_id', 'must be one of'],
     ['start', { ...STARTED, charged_cost: -1 }, 'charged_cost', '>= 0'],
-  ] as const)('%s answering %j names %s', async (call, body, field, why) => {
-    const e = (await errorFor(json(body), call)) as ResponseValidationError;
+    ['start', { ...STARTED, estimated_seconds: null }, 'estimated_seconds', 'must be number'],
+  ] as const)('with validate: strict, %s answering %j names %s', async (call, body, field, why) => {
+    const e = (await errorFor(json(body), call, { validate: 'strict' })) as ResponseValidationError;
     expect(e).toBeInstanceOf(ResponseValidationError);
     expect(e.status).toBe(200);
     expect(e.fields.map((f) => f.field)).toContain(field);

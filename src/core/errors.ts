@@ -3,7 +3,7 @@
  * with an error status (a subclass chosen by status, with the Stainless SDKs' names, so `catch (e) { if (e
  * instanceof RateLimitError) ... }` ports over), no answer at all (`APIConnectionError`, its timeout
  * subclass, and `APIUserAbortError`, as in the Stainless SDKs), or a request refused before it was sent
- * (`InputValidationError`). `APIError.generate` is where they are made. Answers the spec does not allow
+ * (`InputValidationError`). `APIError.generate` is where they are made. Answers the client cannot use
  * are `ResponseValidationError`s. Errors are built whole and never changed after: no request header (so
  * no key) is ever attached.
  */
@@ -231,8 +231,10 @@ export class APIUserAbortError extends APIError {
 }
 
 /**
- * The server answered 2xx with a body the client cannot use (or, with `validate: 'strict'`, one the
- * spec does not allow). `fields` says which field and why; `operation` and `status` say where.
+ * The server answered 2xx with a body the client cannot use: not JSON, not an object, a required field
+ * missing or of the wrong JSON type (or, with `validate: 'strict'`, anything the spec does not allow).
+ * `fields` says which field and why; `operation` and `status` say where. After a POST the run may exist:
+ * `runId` is the body's `run_id` when it had one, and `idempotencyKey` the key the call carried.
  */
 export class ResponseValidationError extends FloraError {
   override name = 'ResponseValidationError';
@@ -241,13 +243,28 @@ export class ResponseValidationError extends FloraError {
   readonly fields: FieldError[];
   readonly requestId: string | undefined;
   readonly body: unknown;
-  constructor(init: { operation: string; status: number; fields: FieldError[]; requestId?: string | undefined; body: unknown }) {
-    super(`${init.operation} answered ${init.status} with a body the spec does not allow: ${describeFields(init.fields)}`);
+  /** The answer's `run_id`, when it had a string one. */
+  readonly runId: string | undefined;
+  /** For a POST: the Idempotency-Key the call carried. */
+  readonly idempotencyKey: string | undefined;
+  constructor(init: {
+    operation: string;
+    status: number;
+    fields: FieldError[];
+    requestId?: string | undefined;
+    body: unknown;
+    runId?: string | undefined;
+    idempotencyKey?: string | undefined;
+  }) {
+    const run = init.runId ? ` (run ${init.runId})` : '';
+    super(`${init.operation} answered ${init.status} with a body the client cannot use${run}: ${describeFields(init.fields)}`);
     this.operation = init.operation;
     this.status = init.status;
     this.fields = init.fields;
     this.requestId = init.requestId;
     this.body = init.body;
+    this.runId = init.runId;
+    this.idempotencyKey = init.idempotencyKey;
   }
 }
 

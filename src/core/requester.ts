@@ -6,7 +6,8 @@
  * openapi-fetch `raw` client through the same policy.
  */
 import type { FieldError } from '../../generated/openapi.js';
-import { OPERATIONS, type OperationId, type SuccessBody } from '../../generated/operations.js';
+import { OPERATIONS, type AnswerBody, type OperationId, type OperationSpec } from '../../generated/operations.js';
+import type { SchemaProblem } from '../../generated/validators.js';
 import { dataOf, errorFor, type AnswerCheck } from './answer.js';
 import { APIPromise } from './api-promise.js';
 import { describeFields, InputValidationError } from './errors.js';
@@ -20,6 +21,7 @@ export interface RequesterConfig extends SendConfig {
   /** Headers sent with every request, names lower-cased. */
   headers: Record<string, string>;
   validateRequests: boolean;
+  /** How answers are read (see `AnswerCheck`). */
   answers: AnswerCheck;
 }
 
@@ -43,6 +45,8 @@ export class Requester {
   readonly #present: (response: Response) => Response;
   /** The headers of a call with none of its own and no body: every GET, on the hot path. */
   readonly #plainHeaders: Record<string, string>;
+  /** Differences already reported, by operation and field: each is logged once per client. */
+  readonly #reported = new Set<string>();
 
   constructor(readonly config: RequesterConfig) {
     this.#present = (r) => config.redactor.response(r);
@@ -70,8 +74,19 @@ export class Requester {
    * Calls operation `id`. Every failure, a refused request included, is a rejection of the returned
    * promise, never a synchronous throw, so `.catch()` sees them all.
    */
-  call<K extends OperationId>(id: K, input: CallInput, options: RequestOptions = {}): APIPromise<SuccessBody<K>> {
-    return new APIPromise(this.#call<SuccessBody<K>>(id, input, options), this.#present);
+  call<K extends OperationId>(id: K, input: CallInput, options: RequestOptions = {}): APIPromise<AnswerBody<K>> {
+    return new APIPromise(this.#call<AnswerBody<K>>(id, input, options), this.#present);
+  }
+
+  /** Warns, once per operation and field, of what a tolerant read let through. */
+  #report(op: OperationSpec, problems: SchemaProblem[], data: unknown): void {
+    for (const { field, message } of problems) {
+      const key = `${op.method} ${op.path} ${field}`;
+      if (this.#reported.has(key)) continue;
+      this.#reported.add(key);
+      const got = JSON.stringify(valueAt(data, field))?.slice(0, 80);
+      this.config.logger.warn(`${op.method} ${op.path} answered ${field} = ${got}, which the spec does not allow (${message}); passed on as received.`);
+    }
   }
 
   async #call<T>(id: OperationId, input: CallInput, options: RequestOptions): Promise<{ data: T; response: Response }> {
@@ -111,8 +126,14 @@ export class Requester {
     const url = input.url ?? operationUrl(config.baseUrl, op, input.params as Record<string, string>, input.query);
     const sent = await send(config, { method: op.method, url, headers, body: text }, options);
     if (!sent.response.ok) throw errorFor(sent, config.redactor);
-    return { data: dataOf<T>(op, sent, config.answers), response: sent.response };
+    return { data: dataOf<T>(op, sent, config.answers, (problems, data) => this.#report(op, problems, data)), response: sent.response };
   }
+}
+
+/** The value at a field path as problems name them (`outputs[0].type`). */
+function valueAt(data: unknown, field: string): unknown {
+  if (field === '(body)') return data;
+  return field.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '').reduce<any>((v, k) => (v == null ? undefined : v[k]), data);
 }
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);

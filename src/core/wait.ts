@@ -9,7 +9,7 @@
  *    `estimated_seconds`;
  * and the next poll is 90% of the way to the predicted end, but never sooner than `slack`.
  */
-import type { TechniqueRun } from '../../generated/openapi.js';
+import type { TechniqueRun } from '../../generated/answers.js';
 import { APIConnectionError, APIUserAbortError, InternalServerError, RateLimitError, RunFailedError, RunTimeoutError } from './errors.js';
 import { checkTimeout, deadline, sleep } from './timers.js';
 
@@ -25,8 +25,8 @@ export interface WaitOptions {
   minInterval?: number | undefined;
   /** Longest wait between GETs in ms. Default 30 000. */
   maxInterval?: number | undefined;
-  /** The API's estimate of the run's duration, when known (the top-level route returns one). */
-  estimatedSeconds?: number | undefined;
+  /** The API's estimate of the run's duration, when known (the top-level route returns one, or `null`). */
+  estimatedSeconds?: number | null | undefined;
 }
 
 export const DEFAULT_WAIT_TIMEOUT = 30 * 60_000;
@@ -41,7 +41,7 @@ export function nextPollDelay(input: {
   now: number;
   startedAt: number;
   observations: readonly Observation[];
-  estimatedSeconds?: number | undefined;
+  estimatedSeconds?: number | null | undefined;
   minInterval?: number | undefined;
   maxInterval?: number | undefined;
 }): number {
@@ -55,7 +55,7 @@ export function nextPollDelay(input: {
   if (first && last && last.progress < 100) {
     const rate = (last.progress - first.progress) / (last.at - first.at);
     remaining = (100 - last.progress) / rate - (input.now - last.at);
-  } else if (input.estimatedSeconds !== undefined && input.estimatedSeconds > 0) {
+  } else if (typeof input.estimatedSeconds === 'number' && input.estimatedSeconds > 0) {
     remaining = input.estimatedSeconds * 1000 - elapsed;
   }
   const target = remaining !== undefined && remaining > 0 ? 0.9 * remaining : 0;

@@ -1,5 +1,5 @@
 /** `client.generations`: runs by id alone (FLORA's SDK names this resource after its generations). */
-import type { TechniqueRun } from '../../generated/openapi.js';
+import type { TechniqueRun } from '../../generated/answers.js';
 import type { APIPromise } from '../core/api-promise.js';
 import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';

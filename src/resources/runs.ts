@@ -1,5 +1,6 @@
 /** `client.runs`: the top-level run resource. */
-import type { RunStartedResponse, StartTechniqueRunRequest, TechniqueRun } from '../../generated/openapi.js';
+import type { RunStartedResponse, TechniqueRun } from '../../generated/answers.js';
+import type { StartTechniqueRunRequest } from '../../generated/openapi.js';
 import type { APIPromise } from '../core/api-promise.js';
 import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';

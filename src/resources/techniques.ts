@@ -1,5 +1,6 @@
 /** `client.techniques.runs`: the nested technique run routes, with the official SDK's call shapes. */
-import type { TechniqueRun, TechniqueRunCreateRequest } from '../../generated/openapi.js';
+import type { TechniqueRun } from '../../generated/answers.js';
+import type { TechniqueRunCreateRequest } from '../../generated/openapi.js';
 import type { APIPromise } from '../core/api-promise.js';
 import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
@@ -58,7 +59,7 @@ export class TechniqueRuns {
     runId: string,
     params: RunRetrieveParams,
     options: RunWaitOptions = {},
-    known: { run?: TechniqueRun | undefined; pollUrl?: string | undefined } = {},
+    known: { run?: TechniqueRun | undefined; pollUrl?: string | null | undefined } = {},
   ): Promise<TechniqueRun> {
     const techniqueId = params?.techniqueId;
     this.#requester.check(() => pathProblems(OPERATIONS.getTechniqueRun, { techniqueId, runId }));

@@ -1,0 +1,135 @@
+// Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
+
+// The answers the client returns, typed as it reads them: open enums, `null` where a property is optional
+// or FLORA's SDK says it may be null. See scripts/generate-answers.ts.
+export type paths = Record<string, never>;
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description Run status
+         * @enum {string}
+         */
+        RunStatus: "pending" | "running" | "completed" | "failed" | (string & {});
+        /**
+         * @description Run output media type
+         * @enum {string}
+         */
+        OutputType: "imageUrl" | "videoUrl" | "audioUrl" | "text" | "documentUrl" | (string & {});
+        /** @description One output of a run. */
+        RunOutput: {
+            /** @description Run output identifier */
+            output_id: string;
+            type: components["schemas"]["OutputType"];
+            /** @description Run output URL */
+            url: string;
+        };
+        /** @description A technique run, as returned when it is started and when it is read. */
+        TechniqueRun: {
+            created_at: number;
+            progress: number;
+            /** @description Run identifier */
+            run_id: string;
+            status: components["schemas"]["RunStatus"];
+            charged_cost?: number | null;
+            completed_at?: number | null;
+            /** @description Machine-readable run error code */
+            error_code?: string | null;
+            /** @description Human-readable run error message */
+            error_message?: string | null;
+            outputs?: components["schemas"]["RunOutput"][] | null;
+            poll_url?: string | null;
+            started_at?: number | null;
+        };
+        /**
+         * @description Run type
+         * @enum {string}
+         */
+        RunType: "generation" | "technique" | "action" | (string & {});
+        /**
+         * @description Action identifier. These are the values of FLORA's reference pages. FLORA's SDK 0.11.0 lists 40 (`x-flora-sdk.enum`), of which only the 19 video actions are among these: the image and text actions carry a `-browser` suffix there, and some are new. Clients read values they do not know as data.
+         * @enum {string}
+         */
+        ActionId: "split-text" | "find-and-replace-text" | "concat-text" | "ken-burns-video" | "color-grade-image" | "change-image-ar" | "rotate-image" | "flip-image" | "color-filter-image" | "color-tint-image" | "filter-color-image" | "blur-image" | "duplicate-image" | "side-by-side-composite" | "add-shape-to-image" | "generate-shape-image" | "add-text-to-image" | "generate-text-image" | "qr-code-generator" | "stitch-videos" | "split-video" | "extract-video-frames" | "color-grade-video" | "video-to-frame-grid" | "boomerang-video" | "reverse-video" | "video-to-long-exposure" | "video-effect" | "color-filter-video" | "speed-up-video" | "slow-down-video" | "duplicate-video" | "greenscreen-video" | "resize-video" | "change-video-ar" | "split-audio-from-video" | "merge-audio-into-video" | "color-grade-image-browser" | "overlay-image-browser" | "draw-image-browser" | "crop-image-browser" | "scene-3d-image-browser" | "blur-image-browser" | "change-image-ar-browser" | "rotate-image-browser" | "color-filter-image-browser" | "color-tint-image-browser" | "filter-color-image-browser" | "duplicate-image-browser" | "side-by-side-composite-browser" | "add-shape-to-image-browser" | "add-text-to-image-browser" | "qr-code-generator-browser" | "resize-image-browser" | "shader-effect-browser" | "split-text-browser" | "find-and-replace-text-browser" | "concat-text-browser" | (string & {});
+        /** @description A run started through the top-level run resource. FLORA's SDK 0.11.0 types `estimated_seconds`, `action`, `model`, `poll_url`, `project_id` and `technique` as nullable (`x-flora-sdk.nullable`); clients read a `null` there as "not known". `charged_cost` is the cost quoted at start: the run's final charge is read from the run once it has ended. */
+        RunStartedResponse: {
+            /** @description Cost charged in USD */
+            charged_cost: number;
+            /** @description Seconds the run is expected to take. */
+            estimated_seconds: number | null;
+            /** @description Run identifier */
+            run_id: string;
+            type: components["schemas"]["RunType"];
+            action?: {
+                action_id: components["schemas"]["ActionId"];
+            } | null;
+            model?: {
+                /** @description Model identifier */
+                model_id: string;
+            } | null;
+            /** @description URL to poll pending/running runs or fetch completed/failed run details. */
+            poll_url?: string | null;
+            /** @description Project identifier */
+            project_id?: string | null;
+            technique?: {
+                /** @description Technique name */
+                name: string;
+                /** @description Technique identifier */
+                technique_id: string;
+            } | null;
+        };
+        /**
+         * @description The kind of run a webhook reports (FLORA's SDK; action runs send none)
+         * @enum {string}
+         */
+        WebhookRunType: "generation" | "technique" | (string & {});
+        /**
+         * @description Webhook event type
+         * @enum {string}
+         */
+        WebhookEventType: "run.completed" | "run.failed" | (string & {});
+        /** @description The event POSTed to a run's callback_url when the run ends. */
+        RunWebhookEvent: {
+            /** @description Delivery identifier (`whd_...`), also sent as Flora-Webhook-Id */
+            id: string;
+            type: components["schemas"]["WebhookEventType"];
+            /** @description API version the event was rendered with */
+            api_version: string;
+            /** @description Unix milliseconds when the event was created (as FLORA's SDK documents it) */
+            created_at: number;
+            data: {
+                /** @description Run identifier */
+                run_id: string;
+                run_type: components["schemas"]["WebhookRunType"];
+                /** @description Workspace identifier */
+                workspace_id: string;
+                /**
+                 * @description The run's final status
+                 * @enum {string}
+                 */
+                status: "completed" | "failed" | (string & {});
+                /** @description Machine-readable run error code, for failed runs */
+                error_code?: string | null;
+                /** @description Human-readable run error message, for failed runs */
+                error_message?: string | null;
+            };
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type RunStatus = components['schemas']['RunStatus'];
+export type OutputType = components['schemas']['OutputType'];
+export type RunOutput = components['schemas']['RunOutput'];
+export type TechniqueRun = components['schemas']['TechniqueRun'];
+export type RunType = components['schemas']['RunType'];
+export type ActionId = components['schemas']['ActionId'];
+export type RunStartedResponse = components['schemas']['RunStartedResponse'];
+export type WebhookRunType = components['schemas']['WebhookRunType'];
+export type WebhookEventType = components['schemas']['WebhookEventType'];
+export type RunWebhookEvent = components['schemas']['RunWebhookEvent'];
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,85 @@
+/**
+ * Reading answers the way a long-lived client must read an evolving API: what can be used reaches the
+ * caller as received, with a one-time warning per field; only what cannot be used throws, and after a
+ * POST the error still says which run the body named.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Logger } from './log.js';
+import { ResponseValidationError } from './errors.js';
+import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from '../test-utils.js';
+
+function capture(): { logger: Logger; warnings: string[] } {
+  const warnings: string[] = [];
+  const none = () => {};
+  return { warnings, logger: { debug: none, info: none, warn: (m: string) => warnings.push(m), error: none } };
+}
+
+const start = (body: unknown, logger?: Logger) => testClient(scriptedFetch(json(body)).fetch, { maxRetries: 0, ...(logger ? { logger, logLevel: 'warn' } : {}) }).runs.startTechnique(TOP_BODY);
+const retrieve = (body: unknown, logger?: Logger) =>
+  testClient(scriptedFetch(json(body)).fetch, { maxRetries: 0, ...(logger ? { logger, logLevel: 'warn' } : {}) }).techniques.runs.retrieve('run_abc123', { techniqueId: 't' });
+
+describe('by default, answers that can be used are data', () => {
+  it.each([
+    ['estimated_seconds: null (FLORA’s SDK: number | null)', { ...STARTED, estimated_seconds: null }, 'estimated_seconds'],
+    ['an action id only FLORA’s SDK lists', { ...STARTED, type: 'action', action: { action_id: 'split-text-browser' } }, 'action.action_id'],
+    ['an action id nobody lists', { ...STARTED, type: 'action', action: { action_id: 'rotate-image-browser' } }, 'action.action_id'],
+    ['null for the optional action, model, technique, poll_url and project_id', { ...STARTED, action: null, model: null, technique: null, poll_url: null, project_id: null }, 'action'],
+    ['a run type the spec does not list', { ...STARTED, type: 'workflow' }, 'type'],
+    ['a negative charged_cost', { ...STARTED, charged_cost: -1 }, 'charged_cost'],
+    ['a poll_url that is not a URI', { ...STARTED, poll_url: 'not a url' }, 'poll_url'],
+  ])('POST /runs/technique answering %s: data, as received, and a warning naming the field', async (_what, body, field) => {
+    const { logger, warnings } = capture();
+    expect(await start(body, logger)).toEqual(body);
+    expect(warnings.some((w) => w.includes(`POST /runs/technique answered ${field}`))).toBe(true);
+  });
+
+  it.each([
+    ['a status the spec does not list', { ...RUN, status: 'cancelled' }],
+    ['an output type the spec does not list', { ...RUN, status: 'completed', outputs: [{ output_id: 'o', type: 'modelUrl', url: 'u' }] }],
+    ['null for optional fields', { ...RUN, outputs: null, charged_cost: null, started_at: null }],
+    ['fields the spec does not know', { ...RUN, queue_position: 3, workspace: { id: 'ws_1' } }],
+  ])('GET answering %s: data, as received', async (_what, body) => {
+    expect(await retrieve(body)).toEqual(body);
+  });
+
+  it('warns once per field, however many answers differ there', async () => {
+    const { logger, warnings } = capture();
+    const { fetch } = scriptedFetch(json({ ...RUN, status: 'cancelled' }));
+    const client = testClient(fetch, { logger, logLevel: 'warn' });
+    for (let i = 0; i < 3; i++) await client.techniques.runs.retrieve('run_abc123', { techniqueId: 't' });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('status = "cancelled"');
+    expect(warnings[0]).toContain('must be one of: pending, running, completed, failed');
+  });
+});
+
+describe('answers that cannot be used throw ResponseValidationError', () => {
+  it.each([
+    ['no run_id', { ...RUN, run_id: undefined }, 'run_id'],
+    ['run_id null', { ...RUN, run_id: null }, 'run_id'],
+    ['progress as a string', { ...RUN, progress: '50' }, 'progress'],
+    ['outputs that are not objects', { ...RUN, outputs: [null] }, 'outputs[0]'],
+    ['an array', [RUN], '(body)'],
+  ])('GET answering %s names %s', async (_what, body, field) => {
+    const e = await retrieve(body).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ResponseValidationError);
+    expect((e as ResponseValidationError).fields.map((f) => f.field)).toContain(field);
+  });
+
+  it('after a POST, the error carries the run_id the body had and the key the call sent', async () => {
+    const { fetch, requests } = scriptedFetch(json({ ...STARTED, type: undefined, run_id: 'run_started_1' }));
+    const e = (await testClient(fetch, { maxRetries: 0 }).runs.startTechnique(TOP_BODY).catch((err: unknown) => err)) as ResponseValidationError;
+    expect(e).toBeInstanceOf(ResponseValidationError);
+    expect(e.runId).toBe('run_started_1');
+    expect(e.message).toContain('run_started_1');
+    expect(e.idempotencyKey).toBe(requests[0]!.headers.get('idempotency-key'));
+    expect(e.fields).toEqual([{ field: 'type', message: 'Required' }]);
+  });
+
+  it("with validate: 'strict', every difference from the spec throws, as the contract suite reads", async () => {
+    const strict = testClient(scriptedFetch(json({ ...STARTED, estimated_seconds: null })).fetch, { maxRetries: 0, validate: 'strict' });
+    await expect(strict.runs.startTechnique(TOP_BODY)).rejects.toBeInstanceOf(ResponseValidationError);
+    const nested = testClient(scriptedFetch(json({ ...RUN, status: 'cancelled' })).fetch, { maxRetries: 0, validate: { responses: 'strict' } });
+    await expect(nested.techniques.runs.create('t', NESTED_BODY)).rejects.toBeInstanceOf(ResponseValidationError);
+  });
+});
