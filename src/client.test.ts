@@ -72,7 +72,8 @@ describe('techniques.runs.create', () => {
     const req = requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.url).toBe('https://app.flora.ai/api/v1/techniques/art-directors-critique/runs');
-    expect(JSON.parse(req.body)).toEqual(NESTED_BODY);
+    // The one key travels in both channels: the header, and the body field FLORA's SDK models.
+    expect(JSON.parse(req.body)).toEqual({ ...NESTED_BODY, idempotency_key: req.headers.get('idempotency-key') });
     expect(req.headers.get('content-type')).toBe('application/json');
     expect(req.headers.get('authorization')).toBe(`Bearer ${TEST_KEY}`);
   });

@@ -35,6 +35,14 @@ export interface CallInput {
   url?: string | undefined;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A header of `headers`, by name in any case. */
+function headerValue(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers ?? {})) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
 /** Refuses a request before anything is sent. */
 function refuse(fields: FieldError[]): never {
   throw new InputValidationError({ status: undefined, message: `Invalid request, not sent: ${describeFields(fields)}`, fields });
@@ -110,10 +118,14 @@ export class Requester {
       }
       if (fields.length > 0) refuse(fields);
     }
-    const key = options.idempotencyKey ?? (bodyKey as string | undefined);
-    const sentBody = keyField && key !== undefined && bodyKey === undefined ? { ...body, [keyField]: key } : body;
-    const plain = sentBody === undefined && !options.headers && op.idempotencyKey === undefined;
-    const headers = plain ? this.#plainHeaders : requestHeaders(config, config.headers, { ...options, idempotencyKey: key }, op.idempotencyKey !== undefined);
+    // One key for every attempt, in every channel the operation takes it in: the caller's (option, body
+    // field or header), else a new one. A server honouring either channel then never runs a retry twice.
+    const key = op.idempotencyKey
+      ? (options.idempotencyKey ?? (bodyKey as string | undefined) ?? headerValue(options.headers, 'idempotency-key') ?? crypto.randomUUID())
+      : undefined;
+    const sentBody = keyField && key !== undefined && isObject(body) ? { ...body, [keyField]: key } : body;
+    const plain = sentBody === undefined && !options.headers && key === undefined;
+    const headers = plain ? this.#plainHeaders : requestHeaders(config, config.headers, { ...options, idempotencyKey: key }, key !== undefined);
     let text: string | undefined;
     if (sentBody !== undefined) {
       headers['content-type'] = 'application/json';

@@ -37,9 +37,10 @@ export class TechniqueRuns {
   }
 
   /**
-   * Starts a run of `techniqueId` (an identifier or slug). The request carries an Idempotency-Key: yours
-   * (`options.idempotencyKey` or `body.idempotency_key`, used for both when you give one), else one generated
-   * for this call and reused on every retry, so retries never start a second run.
+   * Starts a run of `techniqueId` (an identifier or slug). The request carries one idempotency key, in the
+   * `Idempotency-Key` header and in the body's `idempotency_key` (FLORA's SDK models the body field, its
+   * reference pages the header): yours (`options.idempotencyKey` or `body.idempotency_key`), else one
+   * generated for this call, the same on every retry, so retries never start a second run.
    */
   create(techniqueId: string, body: RunCreateParams, options: RequestOptions = {}): APIPromise<TechniqueRun> {
     return this.#requester.call('createTechniqueRun', { params: { techniqueId }, body }, options);

@@ -13,6 +13,7 @@ import { ERRORS, parseJsonBody, validationReply, type Reply } from './http.js';
 import type { Random } from './random.js';
 import { runView, type RunStore, type StoredRun } from './runs.js';
 import type { Caller } from './state.js';
+import type { IdempotencyChannel } from './types.js';
 
 /** What the operations share. */
 export interface OperationContext {
@@ -27,7 +28,10 @@ export interface OperationContext {
   durationFor(technique: Technique): number;
   pendingSeconds: number;
   failureRate: number;
+  /** Where the nested create's idempotency key is honoured (the top-level start has only the header). */
+  idempotencyChannel: IdempotencyChannel;
 }
+
 
 function headerString(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
@@ -108,8 +112,9 @@ function createRun(ctx: OperationContext, caller: Caller, { techniqueId }: Recor
   if (!idem.ok) return idem.reply;
   if (!caller.key.credits) return ERRORS.insufficientCredits();
   const body = parsed.value as TechniqueRunCreateRequest;
-  // The header wins; the body's field is the fallback for clients that cannot set headers.
-  const idempotencyKey = idem.key ?? body.idempotency_key;
+  // Which channel dedupes is the server's choice (`idempotencyChannel`); with both, the header wins.
+  const channel = ctx.idempotencyChannel;
+  const idempotencyKey = channel === 'header' ? idem.key : channel === 'body' ? body.idempotency_key : (idem.key ?? body.idempotency_key);
   if (idempotencyKey !== undefined && ctx.store.isDuplicate(caller.apiKey, idempotencyKey, ctx.clock.now())) return ERRORS.duplicate();
   const run = createStoredRun(ctx, caller, technique, {
     startedVia: 'create',

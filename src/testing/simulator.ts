@@ -25,6 +25,11 @@ function checkNumber(name: string, value: number, ok: (v: number) => boolean): n
   return value;
 }
 
+function checkChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) throw new RangeError(`Invalid simulator option ${name}: ${value} (one of ${choices.join(', ')})`);
+  return value as T;
+}
+
 /** Real-time delays that closing cuts short. */
 class Delays {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -71,6 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     durationFor: typeof duration === 'function' ? duration : () => duration,
     pendingSeconds: checkNumber('pendingSeconds', options.pendingSeconds ?? 1, (v) => v >= 0),
     failureRate: checkNumber('failureRate', options.failureRate ?? 0, (v) => v >= 0 && v <= 1),
+    idempotencyChannel: checkChoice('idempotencyChannel', options.idempotencyChannel ?? 'both', ['header', 'body', 'both'] as const),
   };
   let closed = false;
   const delays = new Delays();

@@ -4,6 +4,9 @@ import type { Technique } from './catalog.js';
 import type { FaultKind, FaultOptions, Route } from './faults.js';
 import type { RateLimit } from './rate-limit.js';
 
+/** Where a server honours the nested create's idempotency key: the header, the body's `idempotency_key`, or either. */
+export type IdempotencyChannel = 'header' | 'body' | 'both';
+
 /** What one API key may do. Missing fields take the defaults shown. */
 export interface KeyConfig {
   /** The key's workspace; top-level starts must name it. Default `ws_abc123`. */
@@ -60,6 +63,12 @@ export interface SimulatorOptions {
   tickMs?: number;
   /** `api_version` of webhook events. Default `2026-01-01`. */
   apiVersion?: string;
+  /**
+   * Where the nested create's idempotency key is honoured: the `Idempotency-Key` header, the body's
+   * `idempotency_key` (as FLORA's SDK models technique runs), or either, the header winning. The top-level
+   * start takes only the header. Default `both`.
+   */
+  idempotencyChannel?: IdempotencyChannel;
   /** Where to log. Default: nowhere. */
   logger?: SimulatorLogger;
 }
