@@ -68,6 +68,12 @@ export class APIError extends FloraError {
   readonly idempotencyKey: string | undefined;
   /** For a POST: true when an attempt ended without a definite answer (no answer or a 5xx). */
   readonly mayHaveBeenProcessed: boolean;
+  /**
+   * The wait the server asked for before another try (`retry-after-ms` or `Retry-After`), in seconds,
+   * when it said: also when it asked for longer than the client waits by itself (60 s) or than the call's
+   * `deadline` left, which is why the call stopped.
+   */
+  readonly retryAfter: number | undefined;
 
   constructor(init: APIErrorInit) {
     const message = init.requestId ? `${init.message} [request id ${init.requestId}]` : init.message;
@@ -80,6 +86,8 @@ export class APIError extends FloraError {
     this.body = init.body;
     this.idempotencyKey = init.idempotencyKey;
     this.mayHaveBeenProcessed = init.mayHaveBeenProcessed ?? false;
+    const ms = retryAfterMs(this.headers);
+    this.retryAfter = ms === undefined ? undefined : ms / 1000;
   }
 
   /**
@@ -187,13 +195,6 @@ export class UnprocessableEntityError extends APIError {
 /** 429 `rate_limited`. `retryAfter` is the wait the server asked for, in seconds, when it said. */
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
-  readonly retryAfter: number | undefined;
-  constructor(init: APIErrorInit) {
-    super(init);
-    // Whatever the server asked, even past the cap our own retries use: the caller decides.
-    const ms = retryAfterMs(this.headers, Infinity);
-    this.retryAfter = ms === undefined ? undefined : ms / 1000;
-  }
 }
 
 /** 5xx: the server failed (or a proxy in front of it did). Retried automatically. */

@@ -1,24 +1,32 @@
 /** The retry policy: which answers are worth another attempt, and how long to wait before it. */
 
-/** Statuses worth another attempt: the request timed out, was rate limited, or the server failed. */
-export function isRetryableStatus(status: number): boolean {
+/**
+ * Whether an answer is worth another attempt: the server's `x-should-retry: true|false` when it says (as
+ * Stainless SDKs honour it), else whether the request timed out, was rate limited, or the server failed.
+ */
+export function isRetryable(status: number, headers: Headers): boolean {
+  const said = headers.get('x-should-retry');
+  if (said === 'true') return true;
+  if (said === 'false') return false;
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** Waits the server asks for above this are ignored in favour of our own backoff, as Stainless SDKs do. */
+/** The longest wait the client makes between attempts; a server asking for longer gets the error instead. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 /**
- * The wait the server asked for, in ms: `retry-after-ms`, else `Retry-After` as seconds or an HTTP
- * date. Undefined when absent, unparseable, negative or over `cap`.
+ * The wait the server asked for, in ms: `retry-after-ms` (a decimal number), else `Retry-After` as
+ * seconds or an HTTP date. Undefined when absent, unparseable, negative or over `cap`.
  */
-export function retryAfterMs(headers: Headers, cap: number = MAX_RETRY_AFTER_MS, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: Headers, cap: number = Infinity, now: number = Date.now()): number | undefined {
   let ms: number | undefined;
-  const precise = headers.get('retry-after-ms');
-  if (precise !== null && precise.trim() !== '' && Number.isFinite(Number(precise))) ms = Number(precise);
+  const precise = headers.get('retry-after-ms')?.trim();
+  if (precise !== undefined && DECIMAL.test(precise)) ms = Number(precise);
   const coarse = headers.get('retry-after');
   if (ms === undefined && coarse !== null && coarse.trim() !== '') {
-    ms = /^\s*\d+(\.\d+)?\s*$/.test(coarse) ? Number(coarse) * 1000 : Date.parse(coarse) - now;
+    ms = DECIMAL.test(coarse.trim()) ? Number(coarse) * 1000 : Date.parse(coarse) - now;
   }
   if (ms === undefined || Number.isNaN(ms) || ms < 0 || ms > cap) return undefined;
   return ms;

@@ -6,6 +6,7 @@ import {
   APIUserAbortError,
   AuthenticationError,
   IdempotencyDuplicateError,
+  InputValidationError,
   InternalServerError,
   RateLimitError,
 } from './errors.js';
@@ -124,18 +125,55 @@ describe('retries', () => {
     for (const g of gaps) expect(g).toBeLessThanOrEqual(5 + 125);
   });
 
-  it('ignores a Retry-After over 60 s and uses its own backoff', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-    const times: number[] = [];
-    const { fetch } = scriptedFetch(() => {
-      times.push(Date.now());
-      return times.length === 1 ? envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '3600' }) : json(RUN);
-    });
-    await settle(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }));
-    expect(times[1]! - times[0]!).toBe(500);
-    expect(retryAfterMs(new Headers({ 'retry-after': '61' }))).toBeUndefined();
+  it('stops at a Retry-After over 60 s instead of retrying early, and says what the server asked', async () => {
+    const { fetch, requests } = scriptedFetch(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '3600' }), json(RUN));
+    const { error } = await settle(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBe(3600);
+    expect(requests).toHaveLength(1);
+    const overloaded = scriptedFetch(envelope('unknown_error', 'Overloaded.', 503, { 'retry-after-ms': '90000' }), json(RUN));
+    const { error: e503 } = await settle(testClient(overloaded.fetch).techniques.runs.retrieve('r', { techniqueId: 't' }));
+    expect(e503).toBeInstanceOf(InternalServerError);
+    expect((e503 as InternalServerError).retryAfter).toBe(90);
+    expect(overloaded.requests).toHaveLength(1);
+  });
+
+  it("stops when the wait the server asks for would pass the call's deadline", async () => {
+    const { fetch, requests } = scriptedFetch(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '5' }), json(RUN));
+    const { error } = await settle(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { deadline: Date.now() + 3000 }));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBe(5);
+    expect(requests).toHaveLength(1);
+    const { result } = await settle(testClient(scriptedFetch(envelope('rate_limited', 'x', 429, { 'Retry-After': '2' }), json(RUN)).fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { deadline: Date.now() + 3000 }));
+    expect(result).toEqual(RUN);
+  });
+
+  it('cuts each attempt to the deadline, and does not start one after it', async () => {
+    const { fetch, requests } = scriptedFetch(hang);
+    const started = Date.now();
+    const { error } = await settle(testClient(fetch, { timeout: 60_000 }).techniques.runs.retrieve('r', { techniqueId: 't' }, { deadline: started + 2000 }));
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(Date.now() - started).toBeLessThanOrEqual(2000 + 1);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('reads retry-after-ms only as a decimal number', async () => {
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '1250.5' }))).toBe(1250.5);
+    for (const odd of ['1e3', '0x10', 'Infinity', '-5', '5ms', '']) expect(retryAfterMs(new Headers({ 'retry-after-ms': odd })), odd).toBeUndefined();
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '1e9', 'retry-after': '2' }))).toBe(2000);
     expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }))).toBeUndefined();
     expect(retryAfterMs(new Headers({ 'retry-after': '-1' }))).toBeUndefined();
+  });
+
+  it('honours x-should-retry: true retries a 400, false stops a 503 and a 429', async () => {
+    const yes = scriptedFetch(envelope('bad_request', 'Try again.', 400, { 'x-should-retry': 'true' }), json(RUN));
+    expect((await settle(testClient(yes.fetch).techniques.runs.retrieve('r', { techniqueId: 't' }))).result).toEqual(RUN);
+    expect(yes.requests).toHaveLength(2);
+    for (const status of [503, 429]) {
+      const no = scriptedFetch(envelope('unknown_error', 'Do not.', status, { 'x-should-retry': 'false' }), json(RUN));
+      expect((await settle(testClient(no.fetch).techniques.runs.retrieve('r', { techniqueId: 't' }))).error).toBeDefined();
+      expect(no.requests).toHaveLength(1);
+    }
   });
 
   it('gives RateLimitError the Retry-After it received when retries run out', async () => {
@@ -332,7 +370,7 @@ describe('review fixes', () => {
     for (const timeout of [Infinity, 30 * 24 * 3600 * 1000]) {
       await expect(testClient(fetch, { timeout, maxRetries: 0 }).techniques.runs.retrieve('r', { techniqueId: 't' })).resolves.toEqual(RUN);
     }
-    await expect(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { timeout: Number.NaN })).rejects.toBeInstanceOf(RangeError);
+    await expect(testClient(fetch).techniques.runs.retrieve('r', { techniqueId: 't' }, { timeout: Number.NaN })).rejects.toBeInstanceOf(InputValidationError);
   });
 
   it('a POST that ends without an answer says which Idempotency-Key to retry with', async () => {

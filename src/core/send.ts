@@ -6,9 +6,10 @@
  */
 import { APIError } from './errors.js';
 import type { LevelLogger } from './log.js';
-import { isRetryableStatus, retryAfterMs, retryDelayMs } from './retry.js';
-import { checkTimeout, sleep } from './timers.js';
+import { isRetryable, MAX_RETRY_AFTER_MS, retryAfterMs, retryDelayMs } from './retry.js';
+import { sleep } from './timers.js';
 import { attempt, type Answer, type Failure, type Transport } from './transport.js';
+import { checkMs } from './validation.js';
 
 /** Options every call accepts, overriding the client's. */
 export interface RequestOptions {
@@ -20,6 +21,11 @@ export interface RequestOptions {
   maxRetries?: number | undefined;
   /** Idempotency-Key for a POST; one is generated per call when absent. */
   idempotencyKey?: string | undefined;
+  /**
+   * When the whole call, retries included, must be over (epoch ms): each attempt's timeout is cut to
+   * it, and no retry is made that could not start before it (the last error is thrown instead).
+   */
+  deadline?: number | undefined;
   /** Extra headers for this call. */
   headers?: Record<string, string | undefined> | undefined;
 }
@@ -66,7 +72,7 @@ const isFailure = (outcome: Answer | Failure): outcome is Failure => 'failure' i
 
 /** Sends `request` as described above. */
 export async function send(config: SendConfig, request: OutgoingRequest, options: RequestOptions = {}): Promise<Sent> {
-  const timeout = checkTimeout('timeout', options.timeout ?? config.timeout);
+  const timeout = checkMs('timeout', options.timeout ?? config.timeout);
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
   const log = config.logger;
   const idempotencyKey = request.headers['idempotency-key'];
@@ -79,26 +85,36 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
 
   for (let retry = 0; ; retry++) {
     if (options.signal?.aborted) throw aborted();
+    const left = options.deadline === undefined ? Infinity : options.deadline - Date.now();
+    if (left <= 0) {
+      throw APIError.generate({ status: undefined, failure: 'timeout', message: 'The call reached its deadline before the request could be sent.', idempotencyKey, mayHaveBeenProcessed });
+    }
     const started = debug ? Date.now() : 0;
     if (debug) log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : '');
-    const outcome = await attempt(config, request.url, init, timeout, options.signal);
+    const outcome = await attempt(config, request.url, init, Math.min(timeout, left), options.signal);
     const failed = isFailure(outcome);
     if (failed && outcome.failure === 'aborted') throw aborted();
     const status = failed ? undefined : outcome.response.status;
     if (debug) log.debug(`← ${label}: ${failed ? outcome.message : status} in ${Date.now() - started} ms`);
     if (failed || status! >= 500) mayHaveBeenProcessed = true;
 
-    if ((failed || isRetryableStatus(status!)) && retry < maxRetries) {
+    if ((failed || isRetryable(status!, outcome.response.headers)) && retry < maxRetries) {
       const asked = failed ? undefined : retryAfterMs(outcome.response.headers);
       const wait = retryDelayMs(retry, asked);
-      const why = asked === undefined ? '' : ` (Retry-After ${Math.round(asked)} ms + jitter)`;
-      log.info(`${label} ${failed ? outcome.message : `answered ${status}`}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${why}`);
-      try {
-        await sleep(wait, options.signal);
-      } catch {
-        throw aborted();
+      const what = failed ? outcome.message : `answered ${status}`;
+      // A server asking for longer than we wait, or than the call has left, is answered by stopping, not by retrying early.
+      const tooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
+      if (!tooLong && (options.deadline === undefined || Date.now() + wait < options.deadline)) {
+        const why = asked === undefined ? '' : ` (Retry-After ${Math.round(asked)} ms + jitter)`;
+        log.info(`${label} ${what}; retry ${retry + 1} of ${maxRetries} in ${Math.round(wait)} ms${why}`);
+        try {
+          await sleep(wait, options.signal);
+        } catch {
+          throw aborted();
+        }
+        continue;
       }
-      continue;
+      log.info(`${label} ${what}; not retrying: ${tooLong ? `the server asks for ${Math.round(asked!)} ms, more than the ${MAX_RETRY_AFTER_MS} ms the client waits` : `a retry in ${Math.round(wait)} ms would pass the call's deadline`}`);
     }
     if (failed) {
       if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${outcome.message}`);

@@ -3,12 +3,6 @@
 /** setTimeout's longest delay; a longer (or infinite) one would fire after 1 ms instead. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Checks a timeout option: a positive number of ms, or `Infinity` for none. */
-export function checkTimeout(name: string, ms: number): number {
-  if (typeof ms !== 'number' || !(ms > 0)) throw new RangeError(`${name} must be a positive number of milliseconds (or Infinity), got ${String(ms)}.`);
-  return ms;
-}
-
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../../generated/openapi.js';
 import { validate, type SchemaName } from '../../generated/validators.js';
+import { describeFields, InputValidationError } from './errors.js';
 import { isLoopback } from './url.js';
 
 export { validate, type SchemaName };
@@ -45,4 +46,21 @@ export function headerProblems(headers: Record<string, string | undefined> | und
     else if (typeof value !== 'string' || !/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) out.push({ field: `headers.${name}`, message: 'must be text without line breaks or control characters' });
   }
   return out;
+}
+
+/** Throws `InputValidationError` naming each bad option: nothing is sent. */
+export function refuseOptions(fields: FieldError[]): void {
+  if (fields.length > 0) throw new InputValidationError({ status: undefined, message: `Invalid options, nothing sent: ${describeFields(fields)}`, fields });
+}
+
+/** A duration option in ms: a number of at least `min` (`Infinity` when `infinite`), else a problem naming it. */
+export function msProblems(field: string, value: unknown, { min = Number.MIN_VALUE, infinite = true } = {}): FieldError[] {
+  const ok = typeof value === 'number' && value >= min && (infinite || Number.isFinite(value));
+  return ok ? NONE : [{ field, message: `must be a number of milliseconds >= ${min === Number.MIN_VALUE ? '0 (not 0)' : min}${infinite ? ', or Infinity' : ''}; got ${String(value)}` }];
+}
+
+/** `value` when it is a duration as `msProblems` wants it; else `InputValidationError`. */
+export function checkMs(field: string, value: unknown, rules?: { min?: number; infinite?: boolean }): number {
+  refuseOptions(msProblems(field, value, rules));
+  return value as number;
 }

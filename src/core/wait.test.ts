@@ -1,8 +1,8 @@
 /** Waiting for runs: adaptive delays, terminal states, timeouts, abort, poll_url, with fake timers. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TechniqueRun } from '../../generated/openapi.js';
-import { APIUserAbortError, NotFoundError, RunFailedError, RunTimeoutError } from './errors.js';
-import { envelope, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded, settle } from '../test-utils.js';
+import { APIConnectionTimeoutError, APIUserAbortError, InputValidationError, NotFoundError, RunFailedError, RunTimeoutError } from './errors.js';
+import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded, settle } from '../test-utils.js';
 import { nextPollDelay } from './wait.js';
 
 const BASE = 'https://app.flora.ai/api/v1';
@@ -100,6 +100,33 @@ describe('waiting', () => {
     expect(e.run.status).toBe('failed');
     expect(e.run.error_code).toBe('provider_error');
     expect(e.message).toBe('Run run_abc123 failed: provider_error: The provider failed to complete the generation.');
+  });
+
+  it('bounds the start request by the overall timeout too', async () => {
+    for (const call of [
+      (c: ReturnType<typeof testClient>) => c.techniques.runs.createAndWait('t', NESTED_BODY, { timeout: 2_000 }),
+      (c: ReturnType<typeof testClient>) => c.runs.startTechniqueAndWait(TOP_BODY, { timeout: 2_000 }),
+    ]) {
+      const started = Date.now();
+      const { error } = await settle(call(testClient(scriptedFetch(hang).fetch)));
+      expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+      expect(Date.now() - started).toBeLessThanOrEqual(2_000 + 1);
+    }
+  });
+
+  it.each([
+    ['minInterval', { minInterval: 0 }],
+    ['minInterval', { minInterval: Number.NaN }],
+    ['maxInterval', { maxInterval: -1 }],
+    ['maxInterval', { minInterval: 5_000, maxInterval: 1_000 }],
+    ['timeout', { timeout: 0 }],
+    ['timeout', { timeout: Number.NaN }],
+  ])('refuses a bad %s (%j) before polling', async (field, options) => {
+    const { fetch, requests } = scriptedFetch(json(RUN));
+    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, options));
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).fields.map((f) => f.field)).toContain(field);
+    expect(requests).toHaveLength(0);
   });
 
   it('throws RunTimeoutError with the last state after the overall timeout', async () => {

@@ -11,7 +11,8 @@
  */
 import type { TechniqueRun } from '../../generated/answers.js';
 import { APIConnectionError, APIUserAbortError, InternalServerError, RateLimitError, RunFailedError, RunTimeoutError } from './errors.js';
-import { checkTimeout, deadline, sleep } from './timers.js';
+import { deadline, sleep } from './timers.js';
+import { msProblems, refuseOptions } from './validation.js';
 
 /** Options of `wait`, `createAndWait` and `startTechniqueAndWait`. */
 export interface WaitOptions {
@@ -21,15 +22,17 @@ export interface WaitOptions {
   timeout?: number | undefined;
   /** Called with every state seen, the first and the final one included. */
   onProgress?: ((run: TechniqueRun) => void) | undefined;
-  /** Shortest wait between GETs in ms. Default 450. */
+  /** Shortest wait between GETs in ms, at least 50. Default 450. */
   minInterval?: number | undefined;
-  /** Longest wait between GETs in ms. Default 30 000. */
+  /** Longest wait between GETs in ms, at least `minInterval` (or Infinity). Default 30 000. */
   maxInterval?: number | undefined;
   /** The API's estimate of the run's duration, when known (the top-level route returns one, or `null`). */
   estimatedSeconds?: number | null | undefined;
 }
 
 export const DEFAULT_WAIT_TIMEOUT = 30 * 60_000;
+const MIN_INTERVAL = 450;
+const MAX_INTERVAL = 30_000;
 
 interface Observation {
   at: number;
@@ -45,8 +48,8 @@ export function nextPollDelay(input: {
   minInterval?: number | undefined;
   maxInterval?: number | undefined;
 }): number {
-  const min = input.minInterval ?? 450;
-  const max = input.maxInterval ?? 30_000;
+  const min = input.minInterval ?? MIN_INTERVAL;
+  const max = input.maxInterval ?? MAX_INTERVAL;
   const elapsed = input.now - input.startedAt;
   const slack = Math.max(min, 0.045 * elapsed);
   let remaining: number | undefined;
@@ -75,7 +78,14 @@ export async function pollUntilDone(
   fetchRun: (signal: AbortSignal | undefined) => Promise<TechniqueRun>,
   options: WaitOptions & { initial?: TechniqueRun | undefined } = {},
 ): Promise<TechniqueRun> {
-  const timeout = checkTimeout('timeout', options.timeout ?? DEFAULT_WAIT_TIMEOUT);
+  const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
+  const min = options.minInterval ?? MIN_INTERVAL;
+  refuseOptions([
+    ...msProblems('timeout', timeout),
+    // A shorter one would poll many times a second.
+    ...msProblems('minInterval', min, { min: 50, infinite: false }),
+    ...msProblems('maxInterval', options.maxInterval ?? MAX_INTERVAL, { min }),
+  ]);
   const startedAt = Date.now();
   const limit = deadline(timeout, options.signal);
   const { signal } = limit;

@@ -36,7 +36,7 @@ export class Runs {
     return this.#techniqueRuns.wait(
       started.run_id,
       { techniqueId: started.technique?.technique_id ?? body.technique_id },
-      { estimatedSeconds: started.estimated_seconds, ...wait },
+      { estimatedSeconds: started.estimated_seconds, ...wait() },
       { pollUrl: started.poll_url },
     );
   }

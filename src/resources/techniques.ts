@@ -6,7 +6,8 @@ import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
 import { pathProblems } from '../core/url.js';
 import { OPERATIONS } from '../../generated/operations.js';
-import { pollUntilDone, type WaitOptions } from '../core/wait.js';
+import { checkMs } from '../core/validation.js';
+import { DEFAULT_WAIT_TIMEOUT, pollUntilDone, type WaitOptions } from '../core/wait.js';
 
 export type RunCreateParams = TechniqueRunCreateRequest;
 export interface RunRetrieveParams {
@@ -17,14 +18,16 @@ export interface RunRetrieveParams {
 export type RunWaitOptions = WaitOptions & { requestTimeout?: number; maxRetries?: number };
 
 /**
- * Splits the options of `createAndWait` / `startTechniqueAndWait` into the start request's (whose timeout
- * is `requestTimeout`) and the wait's (whose `timeout` is the overall one).
+ * Splits the options of `createAndWait` / `startTechniqueAndWait` into the start request's (whose
+ * per-attempt timeout is `requestTimeout`) and the wait's. The overall `timeout` bounds both: the start
+ * request's deadline is its end, and `wait()` gives the wait whatever the start left of it.
  */
-export function splitWaitOptions(options: RequestOptions & RunWaitOptions): { start: RequestOptions; wait: RunWaitOptions } {
-  const { signal, timeout, requestTimeout, maxRetries, idempotencyKey, headers, ...wait } = options;
+export function splitWaitOptions(options: RequestOptions & RunWaitOptions): { start: RequestOptions; wait: () => RunWaitOptions } {
+  const { signal, timeout = DEFAULT_WAIT_TIMEOUT, requestTimeout, maxRetries, idempotencyKey, headers, deadline, ...rest } = options;
+  const end = Math.min(deadline ?? Infinity, Date.now() + checkMs('timeout', timeout));
   return {
-    start: { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers },
-    wait: { ...wait, signal, timeout, requestTimeout, maxRetries },
+    start: { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers, deadline: end === Infinity ? undefined : end },
+    wait: () => ({ ...rest, signal, requestTimeout, maxRetries, timeout: end === Infinity ? Infinity : Math.max(1, end - Date.now()) }),
   };
 }
 
@@ -52,7 +55,7 @@ export class TechniqueRuns {
   }
 
   /**
-   * Waits until the run is completed and returns it; throws `RunFailedError` (carrying the run) when it
+   * Waits until the run is completed and returns it (its `status` alone decides); throws `RunFailedError` (carrying the run) when it
    * fails, `RunTimeoutError` (carrying the last state) after `timeout`, `APIUserAbortError` on abort.
    * Polls adaptively (see `nextPollDelay`), following the run's `poll_url` when it is on this API.
    */
@@ -83,7 +86,7 @@ export class TechniqueRuns {
   async createAndWait(techniqueId: string, body: RunCreateParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
     const { start, wait } = splitWaitOptions(options);
     const run = await this.create(techniqueId, body, start);
-    return this.wait(run.run_id, { techniqueId }, wait, { run });
+    return this.wait(run.run_id, { techniqueId }, wait(), { run });
   }
 }
 
