@@ -10,6 +10,8 @@ export interface OperationSpec {
   readonly path: keyof paths;
   /** Names in the path template, in order. */
   readonly pathParams: readonly string[];
+  /** Matches a path (after the base URL) of this operation; each group is one parameter, still encoded. */
+  readonly pathPattern: RegExp;
   readonly queryParams: readonly string[];
   /** Where the operation takes an idempotency key: a header, a body field, or both. */
   readonly idempotencyKey: { readonly header?: string; readonly body?: string } | undefined;
@@ -30,6 +32,7 @@ export const OPERATIONS = {
     method: "POST",
     path: "/techniques/{techniqueId}/runs",
     pathParams: ["techniqueId"],
+    pathPattern: /^\/techniques\/([^/]+)\/runs$/,
     queryParams: [],
     idempotencyKey: { header: "Idempotency-Key", body: "idempotency_key" },
     requestBody: "TechniqueRunCreateRequest",
@@ -40,6 +43,7 @@ export const OPERATIONS = {
     method: "GET",
     path: "/techniques/{techniqueId}/runs/{runId}",
     pathParams: ["techniqueId","runId"],
+    pathPattern: /^\/techniques\/([^/]+)\/runs\/([^/]+)$/,
     queryParams: [],
     idempotencyKey: undefined,
     requestBody: undefined,
@@ -50,6 +54,7 @@ export const OPERATIONS = {
     method: "POST",
     path: "/runs/technique",
     pathParams: [],
+    pathPattern: /^\/runs\/technique$/,
     queryParams: [],
     idempotencyKey: { header: "Idempotency-Key" },
     requestBody: "StartTechniqueRunRequest",
@@ -60,6 +65,7 @@ export const OPERATIONS = {
     method: "GET",
     path: "/runs/{runId}",
     pathParams: ["runId"],
+    pathPattern: /^\/runs\/([^/]+)$/,
     queryParams: [],
     idempotencyKey: undefined,
     requestBody: undefined,

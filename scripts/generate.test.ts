@@ -75,6 +75,7 @@ webhooks:`;
       method: 'POST',
       path: '/techniques/{techniqueId}/runs/{runId}/cancel',
       pathParams: ['techniqueId', 'runId'],
+      pathPattern: /^\/techniques\/([^/]+)\/runs\/([^/]+)\/cancel$/,
       queryParams: ['reason'],
       idempotencyKey: { header: 'Idempotency-Key' },
       requestBody: 'StartTechniqueRunRequest',

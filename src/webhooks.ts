@@ -8,8 +8,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { RunWebhookEvent } from '../generated/answers.js';
 import type { FieldError } from '../generated/openapi.js';
-import { FloraError } from './core/errors.js';
-import { validate } from '../generated/validators.js';
+import { schemaProblems } from '../generated/validators.js';
+import { FloraError, InputValidationError } from './core/errors.js';
 
 /** Name of the header that carries the timestamp and signatures. */
 export const SIGNATURE_HEADER = 'Flora-Signature';
@@ -46,8 +46,11 @@ export class WebhookVerificationError extends FloraError {
   }
 }
 
-/** Headers as the Fetch API, Node's `IncomingHttpHeaders`, or a plain record give them. */
-export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+/**
+ * Headers as the Fetch API, Node's `IncomingHttpHeaders`, or a plain record give them; or the
+ * `Flora-Signature` value alone, as FLORA's SDK also takes it.
+ */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined> | string;
 
 /** Options of {@link verifyWebhook}. */
 export interface VerifyWebhookOptions {
@@ -55,11 +58,22 @@ export interface VerifyWebhookOptions {
   toleranceSeconds?: number;
   /** The current time in unix seconds; defaults to the wall clock. For tests. */
   now?: number;
+  /**
+   * How the event is read once its signature holds: `tolerant` (default) accepts what can be used, as the
+   * client reads API answers (an event type or run type it does not know, extra fields); `strict` only
+   * what the spec allows.
+   */
+  validate?: 'tolerant' | 'strict';
 }
 
-function requireSecret(secret: string): void {
+/** A caller's value that cannot be used: nothing was verified. */
+function refuse(field: string, message: string): never {
+  throw new InputValidationError({ status: undefined, message: `Invalid ${field}: ${message}`, fields: [{ field, message }] });
+}
+
+function requireSecret(secret: unknown): asserts secret is string {
   // An empty key is public knowledge: signing or accepting with it would authenticate nothing.
-  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('A webhook secret is required.');
+  if (typeof secret !== 'string' || secret.length === 0) refuse('secret', 'a webhook secret is required');
 }
 
 function hmacHex(payloadPrefix: string, body: string | Uint8Array, secret: string): string {
@@ -72,17 +86,18 @@ function hmacHex(payloadPrefix: string, body: string | Uint8Array, secret: strin
 }
 
 /**
- * The `Flora-Signature` header value for `rawBody` signed at `timestamp` (unix seconds) with `secret`.
- * The same function backs the local simulator, so what it sends is what {@link verifyWebhook} accepts.
+ * The `Flora-Signature` header value for `rawBody` signed at `timestamp` (unix seconds) with `secret`:
+ * the same HMAC FLORA sends, for tests of a receiver.
  */
 export function signWebhook(rawBody: string, secret: string, timestamp: number): string {
   requireSecret(secret);
-  if (!Number.isInteger(timestamp) || timestamp < 0) throw new TypeError('timestamp must be a non-negative integer of unix seconds.');
+  if (!Number.isInteger(timestamp) || timestamp < 0) refuse('timestamp', 'must be a non-negative integer of unix seconds');
   return `t=${timestamp},v1=${hmacHex(`${timestamp}.`, rawBody, secret)}`;
 }
 
-/** The header's value, looked up case-insensitively; repeated headers are joined as HTTP does. */
+/** The signature header's value; repeated headers are joined, so every `v1` they carry counts. */
 function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+  if (typeof headers === 'string') return headers;
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
@@ -97,30 +112,24 @@ interface ParsedSignature {
   signatures: string[];
 }
 
-const MALFORMED = `Malformed ${SIGNATURE_HEADER} header: expected "t=<unix seconds>,v1=<64 hex digits>".`;
-
+/**
+ * `t=<seconds>,v1=<hex>[,v1=<hex>...]`, read as FLORA's SDK reads it: parts split on commas and trimmed,
+ * parts without `=` and unknown schemes (v0, a future v2) ignored, the last `t` counting. `v1` values
+ * that are not 64 lower-case hex digits can match nothing and are dropped.
+ */
 function parseSignatureHeader(value: string): ParsedSignature {
   let timestamp: number | undefined;
   const signatures: string[] = [];
   for (const part of value.split(',')) {
-    const trimmed = part.trim();
-    if (trimmed === '') continue;
-    const eq = trimmed.indexOf('=');
-    if (eq <= 0) throw new WebhookVerificationError('malformed_header', MALFORMED);
-    const key = trimmed.slice(0, eq);
-    const val = trimmed.slice(eq + 1);
-    if (key === 't') {
-      if (!/^\d{1,15}$/.test(val)) throw new WebhookVerificationError('malformed_header', MALFORMED);
-      const t = Number(val);
-      if (timestamp !== undefined && timestamp !== t) throw new WebhookVerificationError('malformed_header', MALFORMED);
-      timestamp = t;
-    } else if (key === 'v1') {
-      if (!/^[0-9a-fA-F]{64}$/.test(val)) throw new WebhookVerificationError('malformed_header', MALFORMED);
-      signatures.push(val.toLowerCase());
-    }
-    // Other schemes (v0, a future v2) are ignored so a new scheme can be added without breaking receivers.
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const key = part.slice(0, eq).trim();
+    const val = part.slice(eq + 1).trim();
+    if (key === 't' && val !== '' && Number.isFinite(Number(val))) timestamp = Number(val);
+    else if (key === 'v1' && /^[0-9a-f]{64}$/.test(val)) signatures.push(val);
   }
-  if (timestamp === undefined || signatures.length === 0) throw new WebhookVerificationError('malformed_header', MALFORMED);
+  if (timestamp === undefined) throw new WebhookVerificationError('malformed_header', `No timestamp (t=<unix seconds>) in the ${SIGNATURE_HEADER} header.`);
+  if (signatures.length === 0) throw new WebhookVerificationError('malformed_header', `No v1=<64 hex digits> signature in the ${SIGNATURE_HEADER} header.`);
   return { timestamp, signatures };
 }
 
@@ -151,9 +160,12 @@ function parseBody(rawBody: string | Uint8Array): unknown {
 
 /**
  * Checks a run-ended webhook and returns its event. Pass the raw request body exactly as received (not
- * re-serialized JSON: any byte changed breaks the signature), the request's headers and the secret.
- * The signature is checked before the timestamp, so only authentic requests learn more than "mismatch".
+ * re-serialized JSON: any byte changed breaks the signature), the request's headers (or the
+ * `Flora-Signature` value) and the secret. The signature is compared in constant time and checked before
+ * the timestamp, so only authentic requests learn more than "mismatch". The event's `created_at` is in
+ * unix milliseconds, as FLORA's SDK documents it.
  * @throws {WebhookVerificationError} with `reason` saying what was wrong.
+ * @throws {InputValidationError} for a missing secret or a bad option.
  */
 export function verifyWebhook(
   rawBody: string | Uint8Array,
@@ -163,7 +175,9 @@ export function verifyWebhook(
 ): RunWebhookEvent {
   requireSecret(secret);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  if (!(tolerance >= 0)) throw new TypeError('toleranceSeconds must be a non-negative number.');
+  if (typeof tolerance !== 'number' || !(tolerance >= 0)) refuse('toleranceSeconds', 'must be a number >= 0 (or Infinity)');
+  const now = options.now ?? Date.now() / 1000;
+  if (typeof now !== 'number' || !Number.isFinite(now)) refuse('now', 'must be a finite number of unix seconds');
 
   const header = headerValue(headers, SIGNATURE_HEADER);
   if (header === undefined || header.trim() === '') {
@@ -178,7 +192,6 @@ export function verifyWebhook(
     );
   }
 
-  const now = options.now ?? Date.now() / 1000;
   const skew = now - timestamp;
   if (Math.abs(skew) > tolerance) {
     const when = skew > 0 ? `${Math.round(skew)}s old` : `${Math.round(-skew)}s in the future`;
@@ -189,12 +202,11 @@ export function verifyWebhook(
   }
 
   const event = parseBody(rawBody);
-  const fields = validate('RunWebhookEvent', event);
-  const first = fields[0];
+  const problems = schemaProblems('RunWebhookEvent', event).filter((p) => options.validate === 'strict' || !p.tolerable);
+  const first = problems[0];
   if (first) {
-    throw new WebhookVerificationError('invalid_body', `Webhook body is not a valid RunWebhookEvent: ${first.field}: ${first.message}`, {
-      fields,
-    });
+    const fields = problems.map(({ field, message }) => ({ field, message }));
+    throw new WebhookVerificationError('invalid_body', `Webhook body is not a usable RunWebhookEvent: ${first.field}: ${first.message}`, { fields });
   }
   return event as RunWebhookEvent;
 }

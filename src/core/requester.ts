@@ -66,9 +66,15 @@ export class Requester {
     return isLoopback(this.config.baseUrl);
   }
 
-  /** Whether `url` lies under the base URL, so following it (a run's `poll_url`) sends the key nowhere else. */
-  ownsUrl(url: unknown): url is string {
-    return typeof url === 'string' && url.startsWith(`${this.config.baseUrl}/`);
+  /**
+   * The GET operation answering like `like` that `url` addresses, when it lies under the base URL (so
+   * following it, a run's `poll_url`, sends the key nowhere else); undefined otherwise.
+   */
+  operationAt(url: unknown, like: OperationId): OperationId | undefined {
+    if (typeof url !== 'string' || !url.startsWith(`${this.config.baseUrl}/`)) return undefined;
+    const path = url.slice(this.config.baseUrl.length).split(/[?#]/)[0]!;
+    const schema = OPERATIONS[like].success.schema;
+    return (Object.keys(OPERATIONS) as OperationId[]).find((id) => OPERATIONS[id].method === 'GET' && OPERATIONS[id].success.schema === schema && OPERATIONS[id].pathPattern.test(path));
   }
 
   /** Throws `InputValidationError` (nothing is sent) when request validation is on and `problems` finds any. */

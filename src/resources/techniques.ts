@@ -57,7 +57,8 @@ export class TechniqueRuns {
   /**
    * Waits until the run is completed and returns it (its `status` alone decides); throws `RunFailedError` (carrying the run) when it
    * fails, `RunTimeoutError` (carrying the last state) after `timeout`, `APIUserAbortError` on abort.
-   * Polls adaptively (see `nextPollDelay`), following the run's `poll_url` when it is on this API.
+   * Polls adaptively (see `nextPollDelay`), following the run's `poll_url` when it is on this API and
+   * names a route that answers a run (`GET /runs/{runId}` or the nested one).
    */
   async wait(
     runId: string,
@@ -72,9 +73,9 @@ export class TechniqueRuns {
     return pollUntilDone(
       runId,
       async (signal) => {
-        const run = this.#requester.ownsUrl(pollUrl)
-          ? await this.#requester.call('getTechniqueRun', { url: pollUrl }, { ...perRequest, signal })
-          : await this.retrieve(runId, { techniqueId }, { ...perRequest, signal });
+        // `at` answers a TechniqueRun, as getTechniqueRun does (operationAt checks the schema).
+        const at = this.#requester.operationAt(pollUrl, 'getTechniqueRun') as 'getTechniqueRun' | undefined;
+        const run = at ? await this.#requester.call(at, { url: pollUrl! }, { ...perRequest, signal }) : await this.retrieve(runId, { techniqueId }, { ...perRequest, signal });
         pollUrl = run.poll_url ?? pollUrl;
         return run;
       },

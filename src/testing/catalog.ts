@@ -15,6 +15,8 @@ export interface Technique {
   cost: number;
   /** Typical duration in simulated seconds; runs last `runDurationSeconds` (which may use this). */
   estimatedSeconds: number;
+  /** The action a start of it reports in the `live` profile (one FLORA's SDK lists), if any. */
+  actionId?: string;
 }
 
 /** The default catalog: one technique per kind of output, including the spec's example technique. */
@@ -27,7 +29,7 @@ export const DEFAULT_TECHNIQUES: readonly Technique[] = Object.freeze([
     cost: 0.04,
     estimatedSeconds: 45,
   },
-  { slug: 'product-shot', id: 'tech_prod5678', name: 'Product Shot', outputTypes: ['imageUrl'], cost: 0.08, estimatedSeconds: 30 },
+  { slug: 'product-shot', id: 'tech_prod5678', name: 'Product Shot', outputTypes: ['imageUrl'], cost: 0.08, estimatedSeconds: 30, actionId: 'crop-image-browser' },
   {
     slug: 'storyboard-to-video',
     id: 'tech_vid90abc',
@@ -43,6 +45,7 @@ export const DEFAULT_TECHNIQUES: readonly Technique[] = Object.freeze([
     outputTypes: ['documentUrl', 'text'],
     cost: 0.02,
     estimatedSeconds: 20,
+    actionId: 'split-text-browser',
   },
 ]);
 

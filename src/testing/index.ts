@@ -3,7 +3,7 @@
  * at, with simulated time, seeded failures and faults, rate limits and signed callbacks.
  */
 export { startSimulator } from './simulator.js';
-export type { CallbackAttempt, IdempotencyChannel, KeyConfig, RunSnapshot, Simulator, SimulatorLogger, SimulatorOptions, SimulatorStats } from './types.js';
+export type { CallbackAttempt, IdempotencyChannel, KeyConfig, SimulatorProfile, RunSnapshot, Simulator, SimulatorLogger, SimulatorOptions, SimulatorStats } from './types.js';
 export { DEFAULT_TECHNIQUES, type Technique } from './catalog.js';
 export type { FaultKind, FaultOptions, Route } from './faults.js';
 export type { RateLimit } from './rate-limit.js';

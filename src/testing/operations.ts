@@ -30,6 +30,10 @@ export interface OperationContext {
   failureRate: number;
   /** Where the nested create's idempotency key is honoured (the top-level start has only the header). */
   idempotencyChannel: IdempotencyChannel;
+  /** `live`: answer as FLORA's SDK describes the live API (see `SimulatorOptions.profile`). */
+  live: boolean;
+  /** Stream for what only the live profile decides (which estimates are unknown), so it leaves the others unchanged. */
+  liveChoices: Random;
 }
 
 
@@ -68,7 +72,8 @@ function createStoredRun(
     workspaceId: caller.key.workspaceId,
     technique,
     startedVia: fields.startedVia,
-    pollUrl: `${ctx.baseUrl}/techniques/${encodeURIComponent(fields.pollTechniqueId)}/runs/${runId}`,
+    // The live API points every run at GET /runs/{runId}; the reference pages at the nested route.
+    pollUrl: ctx.live ? `${ctx.baseUrl}/runs/${runId}` : `${ctx.baseUrl}/techniques/${encodeURIComponent(fields.pollTechniqueId)}/runs/${runId}`,
     inputs: fields.inputs,
     callbackUrl: fields.callbackUrl,
     idempotencyKey: fields.idempotencyKey,
@@ -78,6 +83,7 @@ function createStoredRun(
     endsAt: startedAt + durationSeconds * (fails ? failPoint : 1),
     outcome: fails ? 'failed' : 'completed',
     callbackDispatched: false,
+    live: ctx.live,
   };
   ctx.store.add(run);
   if (fields.idempotencyKey !== undefined) ctx.store.remember(caller.apiKey, fields.idempotencyKey, now);
@@ -163,18 +169,22 @@ function startTechnique(ctx: OperationContext, caller: Caller, _params: Record<s
     callbackUrl: undefined,
     idempotencyKey: idem.key,
   });
+  // The run's actual schedule, in the real seconds a client waits: with a time scale, a 20 s run that
+  // takes 0.5 s must not tell the client to wait 20 s.
+  const estimate = ctx.clock.toReal(run.startedAt + run.durationSeconds - run.createdAt);
   const started: RunStartedResponse = {
     run_id: run.runId,
     type: 'technique',
     charged_cost: technique.cost,
-    // The run's actual schedule, in the real seconds a client waits: with a time scale, a 20 s run
-    // that takes 0.5 s must not tell the client to wait 20 s.
-    estimated_seconds: ctx.clock.toReal(run.startedAt + run.durationSeconds - run.createdAt),
+    estimated_seconds: estimate,
     poll_url: run.pollUrl,
     project_id: `prj_${caller.key.workspaceId.replace(/^ws_/, '')}`,
     technique: { name: technique.name, technique_id: technique.id },
   };
-  return { status: 200, body: started };
+  if (!ctx.live) return { status: 200, body: started };
+  // What FLORA's SDK says the live API sends: nulls where there is nothing, an unknown estimate now and then.
+  const live = { ...started, estimated_seconds: ctx.liveChoices.chance(0.3) ? null : estimate, action: technique.actionId ? { action_id: technique.actionId } : null, model: null };
+  return { status: 200, body: live };
 }
 
 /** What an operation's handler is given: the caller, the path parameters, the raw body and the headers. */

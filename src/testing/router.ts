@@ -10,8 +10,7 @@ export type Match = { operationId: OperationId; params: Record<string, string> }
 
 const ROUTES = (Object.keys(OPERATIONS) as OperationId[]).map((operationId) => {
   const op = OPERATIONS[operationId];
-  const pattern = new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)')}$`);
-  return { operationId, method: op.method as string, pattern, names: op.pathParams };
+  return { operationId, method: op.method as string, pattern: op.pathPattern, names: op.pathParams };
 });
 
 /** The operation `method` and `pathname` (under {@link BASE_PATH}) name, if any. */

@@ -32,7 +32,15 @@ export interface StoredRun {
   outcome: 'completed' | 'failed';
   /** Whether its callback (if any) has been handed to the dispatcher. */
   callbackDispatched: boolean;
+  /** Read as the live API answers (see `SimulatorOptions.profile`). */
+  live: boolean;
 }
+
+/** In the live profile, how long after its end a run's charge stays the quote, in simulated seconds. */
+export const CHARGE_SETTLES_SECONDS = 10;
+
+/** The final charge of a completed live run: the quote plus the usage the quote did not foresee. */
+export const finalCharge = (quote: number) => Math.round(quote * 1.25 * 10_000) / 10_000;
 
 /** The `TechniqueRun` a GET answers for `run` at simulated time `now`. */
 export function runView(run: StoredRun, now: number): TechniqueRun {
@@ -43,15 +51,18 @@ export function runView(run: StoredRun, now: number): TechniqueRun {
     run.durationSeconds > 0 ? Math.min(99, Math.max(0, Math.floor(((t - run.startedAt) / run.durationSeconds) * 100))) : 0;
   if (now < run.endsAt) return { ...base, status: 'running', progress: progressAt(now), started_at };
   const completed_at = Math.floor(run.endsAt);
+  // Live: the charge is the quote until it settles a little after the end, then the final figure.
+  const settled = run.live && now >= run.endsAt + CHARGE_SETTLES_SECONDS;
   if (run.outcome === 'failed') {
-    // A failed run is not charged, and keeps the progress it had reached.
+    // A failed run is not charged (once settled, live); on the reference pages it keeps the progress it
+    // had reached, on the live API it reads 100.
     return {
       ...base,
       status: 'failed',
-      progress: progressAt(run.endsAt),
+      progress: run.live ? 100 : progressAt(run.endsAt),
       started_at,
       completed_at,
-      charged_cost: 0,
+      charged_cost: run.live && !settled ? run.technique.cost : 0,
       error_code: RUN_FAILURE.code,
       error_message: RUN_FAILURE.message,
     };
@@ -62,7 +73,7 @@ export function runView(run: StoredRun, now: number): TechniqueRun {
     progress: 100,
     started_at,
     completed_at,
-    charged_cost: run.technique.cost,
+    charged_cost: settled ? finalCharge(run.technique.cost) : run.technique.cost,
     outputs: run.technique.outputTypes.map((type, i) => ({ output_id: `output_${i + 1}`, type, url: outputUrl(run.runId, i + 1, type) })),
   };
 }

@@ -68,7 +68,8 @@ describe('simulator: callbacks', () => {
     });
     expect(delivery!.headers['flora-webhook-id']).toBe(event.id);
     expect(delivery!.headers['flora-event']).toBe('run.completed');
-    expect(event.created_at).toBe((await call<TechniqueRun>(s.url, 'GET', `${NESTED}/${run.run_id}`)).body.completed_at);
+    expect(Math.floor(event.created_at / 1000)).toBe((await call<TechniqueRun>(s.url, 'GET', `${NESTED}/${run.run_id}`)).body.completed_at); // ms in the event, seconds in the run
+    expect(event.id).toMatch(/^whd_/);
     expect(s.callbacks).toMatchObject([{ runId: run.run_id, eventId: event.id, attempt: 1, ok: true, status: 200, url: hook.url }]);
     expect(s.stats().callbacks).toEqual({ delivered: 1, failed: 0, attempts: 1 });
   });

@@ -77,6 +77,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     pendingSeconds: checkNumber('pendingSeconds', options.pendingSeconds ?? 1, (v) => v >= 0),
     failureRate: checkNumber('failureRate', options.failureRate ?? 0, (v) => v >= 0 && v <= 1),
     idempotencyChannel: checkChoice('idempotencyChannel', options.idempotencyChannel ?? 'both', ['header', 'body', 'both'] as const),
+    live: checkChoice('profile', options.profile ?? 'seeds', ['seeds', 'live'] as const) === 'live',
+    liveChoices: root.fork('live'),
   };
   let closed = false;
   const delays = new Delays();
@@ -116,10 +118,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   ctx.baseUrl = url;
 
   const eventFor = (run: StoredRun): RunWebhookEvent => ({
-    id: eventIds.id('evt_'),
+    id: eventIds.id('whd_'),
     type: run.outcome === 'completed' ? 'run.completed' : 'run.failed',
     api_version: options.apiVersion ?? DEFAULT_API_VERSION,
-    created_at: Math.floor(run.endsAt),
+    // Unix milliseconds, as FLORA's SDK documents the event (run times are simulated seconds).
+    created_at: Math.floor(run.endsAt * 1000),
     data: {
       run_id: run.runId,
       run_type: 'technique',

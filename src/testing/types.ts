@@ -4,6 +4,9 @@ import type { Technique } from './catalog.js';
 import type { FaultKind, FaultOptions, Route } from './faults.js';
 import type { RateLimit } from './rate-limit.js';
 
+/** How a simulator's answers read: as FLORA's reference pages describe, or as its SDK describes the live API. */
+export type SimulatorProfile = 'seeds' | 'live';
+
 /** Where a server honours the nested create's idempotency key: the header, the body's `idempotency_key`, or either. */
 export type IdempotencyChannel = 'header' | 'body' | 'both';
 
@@ -69,6 +72,14 @@ export interface SimulatorOptions {
    * start takes only the header. Default `both`.
    */
   idempotencyChannel?: IdempotencyChannel;
+  /**
+   * `seeds` (default) answers as FLORA's reference pages describe; `live` as FLORA's SDK 0.11.0 and its
+   * batch guidance describe the live API: `null` for absent optional fields of a top-level start (and
+   * for some estimates), action ids outside the reference pages' 37, failed runs at progress 100 with a
+   * `completed_at`, a `charged_cost` that is a quote until shortly after the run ends and the final
+   * charge from then on, and `poll_url` pointing at `GET /runs/{runId}`.
+   */
+  profile?: SimulatorProfile;
   /** Where to log. Default: nowhere. */
   logger?: SimulatorLogger;
 }
