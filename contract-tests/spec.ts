@@ -10,6 +10,9 @@ import { createSpecAjv, loadSpec, pointerKeys, schemaRef, SPEC_ID } from '../spe
 
 export const spec = loadSpec();
 export const ajv = createSpecAjv(spec);
+/** The spec as FLORA's SDK describes the live API (its `x-flora-sdk` notes applied): what a live target may answer. */
+export const liveAjv = createSpecAjv(spec, {}, { live: true });
+const strictAjv = ajv;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const JSON_MEDIA = 'application/json';
@@ -102,9 +105,10 @@ function rewriteRefs(node: unknown): unknown {
   );
 }
 
-/** The ajv validator of the body the spec documents for an operation and status. */
-export function responseValidator(operationId: string, status: number): ValidateFunction {
-  const key = `${operationId} ${status}`;
+/** The ajv validator of the body the spec documents for an operation and status (with `live`, as FLORA's SDK describes it). */
+export function responseValidator(operationId: string, status: number, live = false): ValidateFunction {
+  const ajv = live ? liveAjv : strictAjv;
+  const key = `${operationId} ${status} ${live}`;
   let validate = validators.get(key);
   if (!validate) {
     const schema = jsonMedia(operationId, status).schema;
@@ -154,11 +158,11 @@ export function describeError(e: ErrorObject, data: unknown): string {
  * What is wrong with `data` as the body of `operationId`'s `status` answer, one message per problem,
  * each naming the operation, status and field. Empty when it matches the spec.
  */
-export function responseProblems(operationId: string, status: number, data: unknown): string[] {
+export function responseProblems(operationId: string, status: number, data: unknown, live = false): string[] {
   const label = specOperation(operationId).label;
   let validate: ValidateFunction;
   try {
-    validate = responseValidator(operationId, status);
+    validate = responseValidator(operationId, status, live);
   } catch (err) {
     return [(err as Error).message];
   }
@@ -167,8 +171,8 @@ export function responseProblems(operationId: string, status: number, data: unkn
 }
 
 /** Throws one error listing every problem of `data` as `operationId`'s `status` answer. */
-export function assertMatchesSpec(operationId: string, status: number, data: unknown, context = ''): void {
-  const problems = responseProblems(operationId, status, data);
+export function assertMatchesSpec(operationId: string, status: number, data: unknown, context = '', live = false): void {
+  const problems = responseProblems(operationId, status, data, live);
   if (problems.length > 0) {
     throw new Error(`${problems.join('\n')}${context ? `\n${context}` : ''}\nbody: ${show(data)}`);
   }

@@ -26,6 +26,8 @@ export interface Target {
   /** Why this target cannot run here; the checks are then reported as skipped with this reason. */
   skip?: string | undefined;
   start(): Promise<TargetInstance>;
+  /** The server answers as FLORA's SDK describes the live API: judged by the spec with its x-flora-sdk notes, read tolerantly. */
+  live?: boolean;
   /** The server keeps runs: a started run can be read back by its id, and an unknown id answers 404. */
   stateful: boolean;
   /** The server checks API keys: an unknown key answers 401. */
@@ -73,7 +75,18 @@ export const simulatorTarget: Target = {
   startBody: () => defaults.startBody,
 };
 
-const ALL_LOCAL: Target[] = [prismTarget, simulatorTarget];
+/** The local simulator answering as the live API does (`profile: 'live'`). */
+export const liveSimulatorTarget: Target = {
+  ...simulatorTarget,
+  name: 'simulator (live profile)',
+  live: true,
+  start: async () => {
+    const sim = await startSimulator({ seed: 5, profile: 'live' });
+    return { baseUrl: sim.url, apiKey: DEFAULT_API_KEY, close: () => sim.close() };
+  },
+};
+
+const ALL_LOCAL: Target[] = [prismTarget, simulatorTarget, liveSimulatorTarget];
 const only = process.env.CONTRACT_TARGETS?.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** The local targets of this run (`CONTRACT_TARGETS` filters by name). */
@@ -87,6 +100,7 @@ export function realApiTarget(env: Record<string, string | undefined> = process.
   const inputs = env.FLORA_RUN_INPUTS ? (JSON.parse(env.FLORA_RUN_INPUTS) as RunCreateParams['inputs']) : defaults.createBody.inputs;
   return {
     name: 'real FLORA API',
+    live: true,
     skip: apiKey ? undefined : 'FLORA_API_KEY is not set',
     start: async () => ({ baseUrl: env.FLORA_BASE_URL || 'https://app.flora.ai/api/v1', apiKey: apiKey! }),
     stateful: true,

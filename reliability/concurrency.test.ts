@@ -5,8 +5,9 @@
  * Idempotency-Key, runs == calls), and the whole must take at most 1.3x the least time the limit allows
  * for the requests that got through: (admitted requests - burst) / rate.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Flora, type TechniqueRun } from '../src/index.js';
+import type { SimulatorProfile } from '../src/testing/index.js';
 import { instrumentedFetch, percentile, pool, table, trackUnhandledRejections } from './harness.js';
 import { startRemoteSimulator, type RemoteSimulator } from './remote-simulator.js';
 import { pick, SCALE_NAME } from './scale.js';
@@ -34,94 +35,96 @@ const KEY = 'flora_rel_concurrency';
 const NESTED = { inputs: [{ id: 'prompt', type: 'text' as const, value: 'a red fox' }], mode: 'async' as const };
 const TOP = { inputs: { prompt: 'a red fox' }, technique_id: 'tech_abcd1234', workspace_id: 'ws_abc123' };
 
-let sim: RemoteSimulator;
-beforeAll(async () => {
-  // 20 simulated seconds of running take 0.2 s at this time scale.
-  sim = await startRemoteSimulator({ seed: 11, timeScale: 100, runDurationSeconds: 20, keys: { [KEY]: { rateLimit: { requests: BURST, perSeconds: BURST / RATE } } } });
+describe.each<SimulatorProfile>(['seeds', 'live'])('answers of the %s profile', (profile) => {
+  let sim: RemoteSimulator;
+  beforeAll(async () => {
+    // 20 simulated seconds of running take 0.2 s at this time scale.
+    sim = await startRemoteSimulator({ seed: 11, profile, timeScale: 100, runDurationSeconds: 20, keys: { [KEY]: { rateLimit: { requests: BURST, perSeconds: BURST / RATE } } } });
+  });
+  afterAll(() => sim?.close());
+
+  it(`${RUNS} runs started and waited for under a ${RATE}/s limit (${SCALE_NAME}, ${profile} profile): all complete, none twice, within 1.3x of the limit`, async () => {
+    const instrument = instrumentedFetch();
+    const client = new Flora({ apiKey: KEY, baseUrl: sim.url, fetch: instrument.fetch, logLevel: 'off', maxRetries: MAX_RETRIES, timeout: 10_000 });
+    const unhandled = trackUnhandledRejections();
+    const results: (TechniqueRun | Error)[] = new Array(RUNS);
+    const durations: number[] = [];
+    const t0 = performance.now();
+    try {
+      await pool(RUNS, CONCURRENCY, async (i) => {
+        // The first wave starts spread over one request interval each, not all in the same millisecond.
+        if (i < CONCURRENCY) await new Promise((r) => setTimeout(r, (i * 2000) / RATE));
+        const started = performance.now();
+        try {
+          results[i] =
+            i % 2 === 0
+              ? await client.techniques.runs.createAndWait('art-directors-critique', NESTED, { timeout: 60_000 })
+              : await client.runs.startTechniqueAndWait(TOP, { timeout: 60_000 });
+        } catch (e) {
+          results[i] = e as Error;
+        }
+        durations.push(performance.now() - started);
+      });
+    } finally {
+      unhandled.stop();
+    }
+    const elapsed = (performance.now() - t0) / 1000;
+
+    const count = (f: (a: (typeof instrument.attempts)[number]) => boolean) => instrument.attempts.filter(f).length;
+    const posts = count((a) => a.method === 'POST');
+    const gets = count((a) => a.method === 'GET');
+    const limited = count((a) => a.status === 429);
+    const admittedPosts = count((a) => a.method === 'POST' && a.status !== 429);
+    const admitted = instrument.attempts.length - limited;
+    const minimum = Math.max(0, admitted - BURST) / RATE;
+    const ratio = elapsed / minimum;
+    // The most 429s one start (a POST, by its Idempotency-Key) got before it went through.
+    let mostInARow = 0;
+    for (const list of instrument.byKey.values()) mostInARow = Math.max(mostInARow, list.filter((a) => a.status === 429).length);
+    // Starts whose first three attempts were all 429: they would have failed with the default maxRetries (2).
+    let failWithDefault = 0;
+    for (const list of instrument.byKey.values()) if (list.length >= 3 && list.slice(0, 3).every((a) => a.status === 429)) failWithDefault++;
+
+    const runs = await sim.listRuns();
+    const byKey = new Map<string, number>();
+    for (const r of runs) byKey.set(String(r.idempotencyKey), (byKey.get(String(r.idempotencyKey)) ?? 0) + 1);
+    const failed = results.filter((r) => r instanceof Error);
+    const completed = results.filter((r) => !(r instanceof Error) && r.status === 'completed');
+    const returned = new Set(results.filter((r): r is TechniqueRun => !(r instanceof Error)).map((r) => r.run_id));
+
+    console.log(
+      [
+        '',
+        `### Concurrency (${SCALE_NAME}): ${RUNS} runs, ${CONCURRENCY} at a time, limit ${RATE}/s in bursts of ${BURST}`,
+        '',
+        table(
+          ['measure', 'value'],
+          [
+            ['runs completed', `${completed.length} of ${RUNS}`],
+            ['failed', failed.length ? `${failed.length} (${failed[0]!.name}: ${failed[0]!.message})` : 0],
+            ['runs recorded / distinct keys / keys with 2+ runs', `${runs.length} / ${byKey.size} / ${[...byKey.values()].filter((n) => n > 1).length}`],
+            ['requests: POST / GET / answered 429', `${posts} / ${gets} / ${limited}`],
+            ['POSTs admitted (one per run: no lost answers here)', admittedPosts],
+            ['admitted requests (not 429)', admitted],
+            ['least time the limit allows: (admitted - burst) / rate', `${minimum.toFixed(2)} s`],
+            ['measured', `${elapsed.toFixed(2)} s`],
+            ['measured / least', `${ratio.toFixed(3)}x (bound 1.3x)`],
+            ['time per run p50 / p99', `${percentile(durations, 50).toFixed(0)} / ${percentile(durations, 99).toFixed(0)} ms`],
+            ['most 429s one start got before it went through', `${mostInARow} (maxRetries ${MAX_RETRIES})`],
+            ['starts that would have failed with the default maxRetries (2)', failWithDefault],
+          ],
+        ),
+      ].join('\n'),
+    );
+
+    expect(unhandled.seen).toEqual([]);
+    expect(failed.map((e) => `${e.name}: ${e.message}`).slice(0, 5)).toEqual([]);
+    expect(completed.length).toBe(RUNS);
+    expect(returned.size).toBe(RUNS);
+    expect(runs.length).toBe(RUNS);
+    expect(byKey.size).toBe(RUNS);
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    expect(admittedPosts).toBe(RUNS);
+    expect(ratio).toBeLessThanOrEqual(1.3);
+  }, 300_000);
 });
-afterAll(() => sim?.close());
-
-it(`${RUNS} runs started and waited for under a ${RATE}/s limit (${SCALE_NAME}): all complete, none twice, within 1.3x of the limit`, async () => {
-  const instrument = instrumentedFetch();
-  const client = new Flora({ apiKey: KEY, baseUrl: sim.url, fetch: instrument.fetch, logLevel: 'off', maxRetries: MAX_RETRIES, timeout: 10_000 });
-  const unhandled = trackUnhandledRejections();
-  const results: (TechniqueRun | Error)[] = new Array(RUNS);
-  const durations: number[] = [];
-  const t0 = performance.now();
-  try {
-    await pool(RUNS, CONCURRENCY, async (i) => {
-      // The first wave starts spread over one request interval each, not all in the same millisecond.
-      if (i < CONCURRENCY) await new Promise((r) => setTimeout(r, (i * 2000) / RATE));
-      const started = performance.now();
-      try {
-        results[i] =
-          i % 2 === 0
-            ? await client.techniques.runs.createAndWait('art-directors-critique', NESTED, { timeout: 60_000 })
-            : await client.runs.startTechniqueAndWait(TOP, { timeout: 60_000 });
-      } catch (e) {
-        results[i] = e as Error;
-      }
-      durations.push(performance.now() - started);
-    });
-  } finally {
-    unhandled.stop();
-  }
-  const elapsed = (performance.now() - t0) / 1000;
-
-  const count = (f: (a: (typeof instrument.attempts)[number]) => boolean) => instrument.attempts.filter(f).length;
-  const posts = count((a) => a.method === 'POST');
-  const gets = count((a) => a.method === 'GET');
-  const limited = count((a) => a.status === 429);
-  const admittedPosts = count((a) => a.method === 'POST' && a.status !== 429);
-  const admitted = instrument.attempts.length - limited;
-  const minimum = Math.max(0, admitted - BURST) / RATE;
-  const ratio = elapsed / minimum;
-  // The most 429s one start (a POST, by its Idempotency-Key) got before it went through.
-  let mostInARow = 0;
-  for (const list of instrument.byKey.values()) mostInARow = Math.max(mostInARow, list.filter((a) => a.status === 429).length);
-  // Starts whose first three attempts were all 429: they would have failed with the default maxRetries (2).
-  let failWithDefault = 0;
-  for (const list of instrument.byKey.values()) if (list.length >= 3 && list.slice(0, 3).every((a) => a.status === 429)) failWithDefault++;
-
-  const runs = await sim.listRuns();
-  const byKey = new Map<string, number>();
-  for (const r of runs) byKey.set(String(r.idempotencyKey), (byKey.get(String(r.idempotencyKey)) ?? 0) + 1);
-  const failed = results.filter((r) => r instanceof Error);
-  const completed = results.filter((r) => !(r instanceof Error) && r.status === 'completed');
-  const returned = new Set(results.filter((r): r is TechniqueRun => !(r instanceof Error)).map((r) => r.run_id));
-
-  console.log(
-    [
-      '',
-      `### Concurrency (${SCALE_NAME}): ${RUNS} runs, ${CONCURRENCY} at a time, limit ${RATE}/s in bursts of ${BURST}`,
-      '',
-      table(
-        ['measure', 'value'],
-        [
-          ['runs completed', `${completed.length} of ${RUNS}`],
-          ['failed', failed.length ? `${failed.length} (${failed[0]!.name}: ${failed[0]!.message})` : 0],
-          ['runs recorded / distinct keys / keys with 2+ runs', `${runs.length} / ${byKey.size} / ${[...byKey.values()].filter((n) => n > 1).length}`],
-          ['requests: POST / GET / answered 429', `${posts} / ${gets} / ${limited}`],
-          ['POSTs admitted (one per run: no lost answers here)', admittedPosts],
-          ['admitted requests (not 429)', admitted],
-          ['least time the limit allows: (admitted - burst) / rate', `${minimum.toFixed(2)} s`],
-          ['measured', `${elapsed.toFixed(2)} s`],
-          ['measured / least', `${ratio.toFixed(3)}x (bound 1.3x)`],
-          ['time per run p50 / p99', `${percentile(durations, 50).toFixed(0)} / ${percentile(durations, 99).toFixed(0)} ms`],
-          ['most 429s one start got before it went through', `${mostInARow} (maxRetries ${MAX_RETRIES})`],
-          ['starts that would have failed with the default maxRetries (2)', failWithDefault],
-        ],
-      ),
-    ].join('\n'),
-  );
-
-  expect(unhandled.seen).toEqual([]);
-  expect(failed.map((e) => `${e.name}: ${e.message}`).slice(0, 5)).toEqual([]);
-  expect(completed.length).toBe(RUNS);
-  expect(returned.size).toBe(RUNS);
-  expect(runs.length).toBe(RUNS);
-  expect(byKey.size).toBe(RUNS);
-  expect(runs.every((r) => r.status === 'completed')).toBe(true);
-  expect(admittedPosts).toBe(RUNS);
-  expect(ratio).toBeLessThanOrEqual(1.3);
-}, 300_000);

@@ -5,7 +5,8 @@
  * in flight that real backoff waits overlap. Every attempt is recorded by the fetch the client is given.
  *
  * The simulator honours the nested create's idempotency key in one channel at a time (the header, the
- * body's `idempotency_key`, or either): the suite runs once against each.
+ * body's `idempotency_key`, or either): the suite runs once against each, and once against the live
+ * profile (answers as FLORA's SDK describes the live API).
  *
  * Proves: a call that succeeded has exactly one run for its Idempotency-Key with its run_id; no key ever
  * has two runs; every failure is a typed `FloraError` (an `IdempotencyDuplicateError` with
@@ -15,15 +16,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Flora, FloraError, IdempotencyDuplicateError, RateLimitError, ResponseValidationError } from '../src/index.js';
 import { askedWaitMs, className, instrumentedFetch, percentile, pool, table, trackUnhandledRejections } from './harness.js';
-import type { IdempotencyChannel } from '../src/testing/index.js';
+import type { IdempotencyChannel, SimulatorProfile } from '../src/testing/index.js';
 import { startRemoteSimulator, type RemoteRun, type RemoteSimulator } from './remote-simulator.js';
 import { pick, SCALE_NAME } from './scale.js';
 
-/** Calls per channel: the default (both) gets the most at the small scale. */
-const CHANNELS: [IdempotencyChannel, number][] = [
-  ['both', pick(1_000, 10_000)],
-  ['header', pick(400, 10_000)],
-  ['body', pick(400, 10_000)],
+/** Calls per channel and profile: the default (both channels, the reference pages' answers) gets the most at the small scale. */
+const CHANNELS: [IdempotencyChannel, SimulatorProfile, number][] = [
+  ['both', 'seeds', pick(1_000, 10_000)],
+  ['header', 'seeds', pick(400, 10_000)],
+  ['body', 'seeds', pick(400, 10_000)],
+  ['both', 'live', pick(400, 10_000)],
 ];
 const CONCURRENCY = pick(100, 200);
 /** Of those, the calls on the rate-limited key. */
@@ -41,13 +43,14 @@ const LIMITED_KEY = 'flora_rel_faults_limited';
 const NESTED = { inputs: [{ id: 'prompt', type: 'text' as const, value: 'a red fox' }], mode: 'async' as const };
 const TOP = { inputs: { prompt: 'a red fox' }, technique_id: 'tech_abcd1234', workspace_id: 'ws_abc123' };
 
-describe.each(CHANNELS)('a simulator honouring the %s channel', (channel, CALLS) => {
+describe.each(CHANNELS)('a simulator honouring the %s channel (%s profile)', (channel, profile, CALLS) => {
   let sim: RemoteSimulator;
   beforeAll(async () => {
     // In its own process, so the client under test has a core to itself.
     sim = await startRemoteSimulator({
       seed: 8,
       idempotencyChannel: channel,
+      profile,
       keys: { [MAIN_KEY]: { rateLimit: null }, [LIMITED_KEY]: { rateLimit: { requests: 4, perSeconds: 4 / LIMITED_RATE } } },
       faults: {
         latencyMs: [0, 4],
@@ -65,7 +68,7 @@ describe.each(CHANNELS)('a simulator honouring the %s channel', (channel, CALLS)
 
   type Outcome = { ok: true; runId: string; ms: number } | { ok: false; error: unknown; ms: number };
 
-  it(`${CALLS} faulty start-run calls (${SCALE_NAME}, ${channel} channel): one run per key, typed errors, Retry-After honoured`, async () => {
+  it(`${CALLS} faulty start-run calls (${SCALE_NAME}, ${channel} channel, ${profile} profile): one run per key, typed errors, Retry-After honoured`, async () => {
     // The second 429 and every eighth after it lose their retry-after-ms on the way, so the whole-second
     // Retry-After (>= 1 s) is honoured too.
     let stripped = 0;
@@ -208,7 +211,7 @@ describe.each(CHANNELS)('a simulator honouring the %s channel', (channel, CALLS)
     console.log(
       [
         '',
-        `### Faults (${SCALE_NAME}, simulator honouring the ${channel} channel): ${CALLS} logical calls, ${CONCURRENCY} in flight, timeout ${TIMEOUT_MS} ms, maxRetries ${MAX_RETRIES}, ${elapsed.toFixed(1)} s (main pool ${poolSeconds.main.toFixed(1)} s, rate-limited pool ${poolSeconds.limited.toFixed(1)} s)`,
+        `### Faults (${SCALE_NAME}, simulator honouring the ${channel} channel, ${profile} profile): ${CALLS} logical calls, ${CONCURRENCY} in flight, timeout ${TIMEOUT_MS} ms, maxRetries ${MAX_RETRIES}, ${elapsed.toFixed(1)} s (main pool ${poolSeconds.main.toFixed(1)} s, rate-limited pool ${poolSeconds.limited.toFixed(1)} s)`,
         '',
         table(
           ['measure', 'value'],
