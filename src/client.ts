@@ -4,13 +4,15 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/openapi.js';
-import { FloraError } from './core/errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './core/body.js';
+import { FloraError, InputValidationError } from './core/errors.js';
 import { createLogger, parseLogLevel, type Logger, type LogLevel } from './core/log.js';
 import { Redactor } from './core/redact.js';
 import { rawFetch, Requester } from './core/requester.js';
 import type { RequestOptions } from './core/send.js';
 import type { FetchLike } from './core/transport.js';
 import { isLoopback } from './core/url.js';
+import { checkMs } from './core/validation.js';
 import { Generations } from './resources/generations.js';
 import { Runs } from './resources/runs.js';
 import { Techniques } from './resources/techniques.js';
@@ -50,25 +52,48 @@ export interface ClientOptions {
   validate?: boolean | 'strict' | { requests?: boolean; responses?: boolean | 'strict' } | undefined;
   /** Allow sending the key over plain http to a host other than loopback. Default false. */
   allowInsecureHttp?: boolean | undefined;
+  /**
+   * The longest answer body read, in bytes once decoded (a compressed body counts as inflated); a longer
+   * one ends the call with `ResponseTooLargeError`. Default 8 MiB.
+   */
+  maxResponseBytes?: number | undefined;
 }
 
 export type { RequestOptions };
 
 const env = (name: string): string | undefined => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
 
+/** Refuses the client's options: `InputValidationError` naming the option. */
+function refuseOption(field: string, message: string): never {
+  throw new InputValidationError({ status: undefined, message: `${message[0]!.toUpperCase()}${message.slice(1)}`, fields: [{ field, message }] });
+}
+
 /** The base URL without trailing slashes, refused when it is not http(s) or would send the key in clear. */
-function checkBaseUrl(raw: string, allowInsecureHttp: boolean | undefined): string {
+function checkBaseUrl(raw: unknown, allowInsecureHttp: boolean | undefined): string {
+  if (typeof raw !== 'string') refuseOption('baseUrl', 'baseUrl must be a string');
   const baseUrl = raw.replace(/\/+$/, '');
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new FloraError(`Invalid baseUrl ${JSON.stringify(baseUrl)}: expected an absolute http(s) URL.`);
+    // refused below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+    refuseOption('baseUrl', `invalid baseUrl ${JSON.stringify(url ? `${url.protocol}//${url.host}${url.pathname}` : baseUrl)}: expected an absolute http(s) URL, without credentials, query or fragment`);
   }
   if (url.protocol === 'http:' && !isLoopback(url) && !allowInsecureHttp) {
-    throw new FloraError(`Refusing to send the API key over plain http to ${url.host}: use https, or pass allowInsecureHttp: true.`);
+    refuseOption('baseUrl', `refusing to send the API key over plain http to ${url.host}: use https, or pass allowInsecureHttp: true`);
   }
   return baseUrl;
+}
+
+/** A key a header can carry: printable, no line breaks (anything else would fail every request, or worse). */
+function checkApiKey(key: unknown): string {
+  if (typeof key !== 'string' || key === '') {
+    throw new FloraError('Missing API key: pass `apiKey` to the client or set the FLORA_API_KEY environment variable.');
+  }
+  if (!/^[\x21-\x7e]+$/.test(key)) refuseOption('apiKey', 'the API key holds a space, a line break or a character a header cannot carry (it is not shown)');
+  return key;
 }
 
 /**
@@ -99,13 +124,13 @@ export class Flora {
   readonly raw: Client<paths>;
 
   constructor(options: ClientOptions = {}) {
-    const apiKey = options.apiKey ?? env('FLORA_API_KEY');
-    if (!apiKey) {
-      throw new FloraError('Missing API key: pass `apiKey` to the client or set the FLORA_API_KEY environment variable.');
-    }
+    const apiKey = checkApiKey(options.apiKey ?? env('FLORA_API_KEY'));
     this.baseUrl = checkBaseUrl(options.baseUrl ?? env('FLORA_BASE_URL') ?? DEFAULT_BASE_URL, options.allowInsecureHttp);
-    this.timeout = options.timeout ?? 60_000;
+    this.timeout = checkMs('timeout', options.timeout ?? 60_000);
     this.maxRetries = options.maxRetries ?? 2;
+    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) refuseOption('maxRetries', 'maxRetries must be a whole number >= 0');
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) refuseOption('maxResponseBytes', 'maxResponseBytes must be a whole number of bytes >= 1');
     const v = options.validate ?? true;
     const responses = typeof v === 'object' ? (v.responses ?? true) : v;
     const redactor = new Redactor([apiKey]);
@@ -119,6 +144,7 @@ export class Flora {
       redactor,
       timeout: this.timeout,
       maxRetries: this.maxRetries,
+      maxResponseBytes,
       logger: createLogger(options.logger ?? console, options.logLevel ?? parseLogLevel(env('FLORA_LOG')), redactor),
       headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, h]) => [k.toLowerCase(), h])),
       validateRequests: typeof v === 'object' ? (v.requests ?? true) : v !== false,

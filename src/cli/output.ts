@@ -1,5 +1,6 @@
-/** Printing results as JSON, YAML or a short human summary. */
+/** Printing results as JSON, YAML or a short human summary; server text never acts on the terminal. */
 import { stringify } from 'yaml';
+import { visible } from './safe.js';
 
 export type OutputFormat = 'json' | 'yaml' | 'pretty';
 
@@ -15,9 +16,10 @@ function pretty(value: Record<string, unknown>): string {
       lines.push(`${key}: ${String(v)}`);
     }
   }
-  return lines.join('\n');
+  return visible(lines.join('\n'));
 }
 
+/** `value` as `as`: JSON and YAML escape control characters themselves, the summary shows them as escapes. */
 export function format(value: Record<string, unknown>, as: OutputFormat): string {
   if (as === 'yaml') return stringify(value).trimEnd();
   if (as === 'pretty') return pretty(value);

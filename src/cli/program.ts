@@ -20,6 +20,7 @@ import {
 import { parseMapping, parsePairs, UsageError } from './input.js';
 import { format, type OutputFormat } from './output.js';
 import { progressView } from './progress.js';
+import { shellQuote, visible } from './safe.js';
 
 export const EXIT = { ok: 0, apiError: 1, usage: 2, runFailed: 3, timeout: 4, interrupted: 130 } as const;
 
@@ -55,7 +56,7 @@ const count = (name: string) => (value: string) => {
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 /** The command that reads a run again. */
-const resumeCommand = (techniqueId: string, runId: string) => `flora techniques:runs retrieve --technique-id ${techniqueId} --run-id ${runId}`;
+const resumeCommand = (techniqueId: string, runId: string) => `flora techniques:runs retrieve --technique-id ${shellQuote(techniqueId)} --run-id ${shellQuote(runId)}`;
 /** Flags take seconds; the client takes milliseconds. */
 const toMs = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
 
@@ -99,7 +100,7 @@ export function buildProgram(io: Io, version: string): Command {
 
   const globals = (cmd: Command) => cmd.optsWithGlobals<Globals>();
   const logLine = (message: string, ...rest: unknown[]) => {
-    io.stderr.write(`${[message, ...rest].join(' ')}\n`);
+    io.stderr.write(`${visible([message, ...rest].join(' '))}\n`);
   };
   const client = (g: Globals) => {
     if (!g.apiKey && !process.env.FLORA_API_KEY) throw new UsageError('no API key: pass --api-key or set FLORA_API_KEY.');
@@ -144,7 +145,7 @@ export function buildProgram(io: Io, version: string): Command {
   ): Promise<void> {
     if (!opts.wait) return print(g, started);
     const mode = g.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'plain';
-    if (mode === 'plain') io.stderr.write(`started ${started.run_id}\n`);
+    if (mode === 'plain') io.stderr.write(`started ${visible(started.run_id)}\n`);
     const view = progressView(io.stderr, mode);
     try {
       const run = await wait({ signal: io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, timeout: toMs(opts.waitTimeout) });
@@ -240,10 +241,10 @@ export async function main(argv: string[], io: Io, version: string): Promise<num
       // Commander has already printed its message (help, version, or the usage error).
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    io.stderr.write(`${describeError(err)}\n`);
+    io.stderr.write(`${visible(describeError(err))}\n`);
     const key = (err as { idempotencyKey?: string; mayHaveBeenProcessed?: boolean }).idempotencyKey;
     if (key && (err as { mayHaveBeenProcessed?: boolean }).mayHaveBeenProcessed && !(err instanceof IdempotencyDuplicateError)) {
-      io.stderr.write(`the run may have started: to retry without starting a second one, run the same command with --idempotency-key ${key}\n`);
+      io.stderr.write(`the run may have started: to retry without starting a second one, run the same command with --idempotency-key ${shellQuote(key)}\n`);
     }
     return exitCodeFor(err);
   }

@@ -4,6 +4,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { TechniqueRun } from '../../generated/answers.js';
+import { visible } from './safe.js';
 
 export interface ProgressView {
   update(run: TechniqueRun): void;
@@ -19,7 +20,7 @@ export function progressView(stream: NodeJS.WriteStream, mode: 'tty' | 'plain' |
     let last = '';
     return {
       update(run) {
-        const line = `${run.run_id} ${run.status} ${Math.round(run.progress)}%`;
+        const line = visible(`${run.run_id} ${run.status} ${Math.round(run.progress)}%`);
         if (line !== last) stream.write(`${line} (${seconds(Date.now() - started)})\n`);
         last = line;
       },
@@ -39,7 +40,7 @@ export function progressView(stream: NodeJS.WriteStream, mode: 'tty' | 'plain' |
   timer.unref();
   return {
     update(run) {
-      const payload = { run: run.run_id, status: run.status, elapsed: seconds(Date.now() - started) };
+      const payload = { run: visible(run.run_id), status: visible(run.status), elapsed: seconds(Date.now() - started) };
       if (!begun) bar.start(100, Math.round(run.progress), payload);
       else bar.update(Math.round(run.progress), payload);
       begun = true;

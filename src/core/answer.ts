@@ -21,7 +21,10 @@ function excerpt(text: string): string {
   return plain ? (plain.length > 200 ? `${plain.slice(0, 200)}…` : plain) : '(empty body)';
 }
 
-/** The API's error envelope, when the body is one (each part on its own); the text otherwise. */
+/**
+ * What an error body says: the envelope's `code`, `message` and `fields`, each used only when it has the
+ * spec's shape (a malformed part is left out, and the message then quotes the body); the text otherwise.
+ */
 function readErrorBody(text: string): { body: unknown; code?: string; message?: string; fields?: FieldError[] } {
   let body: unknown = text;
   try {
@@ -31,13 +34,16 @@ function readErrorBody(text: string): { body: unknown; code?: string; message?: 
   }
   const error = (body as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
   if (!error || typeof error !== 'object') return { body };
+  const fields = Array.isArray(error.fields) && error.fields.every(isFieldError) ? (error.fields as FieldError[]) : undefined;
   return {
     body,
     ...(typeof error.code === 'string' ? { code: error.code } : {}),
     ...(typeof error.message === 'string' ? { message: error.message } : {}),
-    ...(Array.isArray(error.fields) ? { fields: error.fields as FieldError[] } : {}),
+    ...(fields ? { fields: fields.map(({ field, message }) => ({ field, message })) } : {}),
   };
 }
+
+const isFieldError = (f: unknown): f is FieldError => typeof f === 'object' && f !== null && typeof (f as FieldError).field === 'string' && typeof (f as FieldError).message === 'string';
 
 /** The error for a non-2xx answer; its headers and status text redacted. */
 export function errorFor(sent: Sent, redactor: Redactor): APIError {

@@ -38,8 +38,10 @@ export interface APIErrorInit {
   idempotencyKey?: string | undefined;
   /** For a POST: whether an attempt ended without a definite answer (no answer, 5xx), so it may have run. */
   mayHaveBeenProcessed?: boolean | undefined;
-  /** With no status: why there was no answer. */
-  failure?: 'connection' | 'timeout' | 'aborted' | undefined;
+  /** Why there was no usable answer: none came, it took too long, the caller aborted, its body was too large, it redirected. */
+  failure?: 'connection' | 'timeout' | 'aborted' | 'too_large' | 'redirect' | undefined;
+  /** For a redirect not followed: the origin (only) it pointed at. */
+  locationOrigin?: string | undefined;
 }
 
 /**
@@ -97,6 +99,8 @@ export class APIError extends FloraError {
    */
   static generate(init: APIErrorInit & { retried?: boolean }): APIError {
     const { status, code } = init;
+    if (init.failure === 'too_large') return new ResponseTooLargeError(init);
+    if (init.failure === 'redirect') return new RedirectError(init);
     if (status === undefined) {
       if (init.failure === 'aborted') return new APIUserAbortError(init);
       if (init.failure === 'timeout') return new APIConnectionTimeoutError(init);
@@ -200,6 +204,29 @@ export class RateLimitError extends APIError {
 /** 5xx: the server failed (or a proxy in front of it did). Retried automatically. */
 export class InternalServerError extends APIError {
   override name = 'InternalServerError';
+}
+
+/**
+ * An answer whose body was longer than `maxResponseBytes` (decoded bytes count): it was not read, so
+ * nothing of it is here but `status` and `headers`. Never retried. After a POST answered 2xx the run may
+ * exist: `idempotencyKey` finds it.
+ */
+export class ResponseTooLargeError extends APIError {
+  override name = 'ResponseTooLargeError';
+}
+
+/**
+ * A 3xx the client did not follow: it follows redirects only for GETs, within the API's own origin, so a
+ * POST is never replayed and the key never sent elsewhere. `locationOrigin` is the origin the answer
+ * pointed at (not the whole URL, which could carry a secret).
+ */
+export class RedirectError extends APIError {
+  override name = 'RedirectError';
+  readonly locationOrigin: string | undefined;
+  constructor(init: APIErrorInit) {
+    super(init);
+    this.locationOrigin = init.locationOrigin;
+  }
 }
 
 /**

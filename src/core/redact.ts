@@ -6,6 +6,11 @@
 
 const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
 const MARK = '[redacted]';
+const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g;
+const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/** `text` with its JSON string escapes (`\/`, `\u0041`, ...) undone: how a reader of it sees it. */
+const unescape = (text: string) => text.replace(ESCAPE, (_, hex: string | undefined, c: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : SIMPLE[c!]!));
 
 /** Removes a client's secrets from text, headers and errors. */
 export class Redactor {
@@ -22,11 +27,43 @@ export class Redactor {
     return false;
   }
 
-  /** `text` with every secret, then every bearer credential, replaced by `[redacted]`. */
+  /**
+   * `text` with every secret, then every bearer credential, replaced by `[redacted]`. A secret spelled
+   * with JSON escapes (`\/`, `\u0066`, as PHP's json_encode writes) counts: such text is shown unescaped.
+   */
   text(text: string): string {
     let out = text;
+    if (out.includes('\\')) {
+      const plain = unescape(out);
+      if (this.holdsSecret(plain)) out = plain;
+    }
     for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join(MARK);
     return out.replace(BEARER, `$1${MARK}`);
+  }
+
+  /**
+   * An answer's body with the secrets removed, also where JSON escapes spell them: JSON stays JSON (its
+   * strings redacted, then written again), other text is shown unescaped. The same string when clean.
+   */
+  body(text: string): string {
+    let out = this.holdsSecret(text) ? this.text(text) : text;
+    if (!out.includes('\\') || !this.holdsSecret(unescape(out))) return out;
+    try {
+      return JSON.stringify(this.value(JSON.parse(out)));
+    } catch {
+      return this.text(out);
+    }
+  }
+
+  /** A parsed value with the secrets removed from every string in it, at any depth (a copy where it changes). */
+  value<T>(value: T): T {
+    const clean = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.holdsSecret(v) ? this.text(v) : v;
+      if (v === null || typeof v !== 'object') return v;
+      if (Array.isArray(v)) return v.map(clean);
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.holdsSecret(k) ? this.text(k) : k, clean(x)]));
+    };
+    return clean(value) as T;
   }
 
   /** `headers`, or a copy with the secrets redacted from its values when one holds them. */

@@ -405,6 +405,7 @@ describe('abort signals', () => {
         return json(RUN);
       },
       custom: false,
+      maxResponseBytes: 1 << 20,
       redactor: new Redactor(['k']),
       apiKey: 'k',
       timeout,

@@ -70,13 +70,30 @@ export function requestHeaders(config: SendConfig, defaults: Record<string, stri
 
 const isFailure = (outcome: Answer | Failure): outcome is Failure => 'failure' in outcome;
 
+const MAX_REDIRECTS = 5;
+const isRedirect = (status: number) => status >= 300 && status < 400 && status !== 304;
+
+/** Where a redirect points, resolved against the request's URL; undefined when it names no http(s) URL. */
+function redirectTarget(location: string | null, base: string): URL | undefined {
+  if (!location) return undefined;
+  try {
+    const to = new URL(location, base);
+    return to.protocol === 'https:' || to.protocol === 'http:' ? to : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sends `request` as described above. */
 export async function send(config: SendConfig, request: OutgoingRequest, options: RequestOptions = {}): Promise<Sent> {
   const timeout = checkMs('timeout', options.timeout ?? config.timeout);
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
   const log = config.logger;
   const idempotencyKey = request.headers['idempotency-key'];
-  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body };
+  // Redirects are the client's to decide (below), never followed blindly: a POST must not be replayed elsewhere.
+  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, redirect: 'manual' };
+  let url = request.url;
+  let redirects = 0;
   // Log lines are built only when someone reads them: this loop is the per-call hot path.
   const debug = log.enabled('debug');
   const label = debug || log.enabled('info') ? `${request.method} ${request.url}` : '';
@@ -91,9 +108,33 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
     }
     const started = debug ? Date.now() : 0;
     if (debug) log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : '');
-    const outcome = await attempt(config, request.url, init, Math.min(timeout, left), options.signal);
+    const outcome = await attempt(config, url, init, Math.min(timeout, left), options.signal);
     const failed = isFailure(outcome);
     if (failed && outcome.failure === 'aborted') throw aborted();
+    if (failed && outcome.failure === 'too_large') {
+      const { status: answered, headers } = outcome.response;
+      throw APIError.generate({ status: answered, failure: 'too_large', message: `${request.method} ${url} answered ${answered}, but ${outcome.message}.`, headers: config.redactor.headers(headers), idempotencyKey, mayHaveBeenProcessed: true });
+    }
+    if (!failed && isRedirect(outcome.response.status)) {
+      const to = redirectTarget(outcome.response.headers.get('location'), url);
+      // Followed only for a GET, within the same origin (so the key goes nowhere else), a few times.
+      if (request.method === 'GET' && to && to.origin === new URL(url).origin && redirects < MAX_REDIRECTS) {
+        redirects++;
+        url = to.href;
+        retry--;
+        continue;
+      }
+      const where = to ? ` to ${to.origin}` : '';
+      throw APIError.generate({
+        status: outcome.response.status,
+        failure: 'redirect',
+        message: `${request.method} ${request.url} answered ${outcome.response.status}, redirecting${where}: not followed (the client follows only GETs, within the API's origin${redirects >= MAX_REDIRECTS ? `, at most ${MAX_REDIRECTS} times` : ''}).`,
+        headers: config.redactor.headers(outcome.response.headers),
+        locationOrigin: to?.origin,
+        idempotencyKey,
+        mayHaveBeenProcessed,
+      });
+    }
     const status = failed ? undefined : outcome.response.status;
     if (debug) log.debug(`← ${label}: ${failed ? outcome.message : status} in ${Date.now() - started} ms`);
     if (failed || status! >= 500) mayHaveBeenProcessed = true;
@@ -118,11 +159,10 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
     }
     if (failed) {
       if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${outcome.message}`);
-      throw APIError.generate({ status: undefined, failure: outcome.failure, message: outcome.message, cause: outcome.cause, idempotencyKey, mayHaveBeenProcessed });
+      throw APIError.generate({ status: undefined, failure: outcome.failure, message: outcome.message, cause: 'cause' in outcome ? outcome.cause : undefined, idempotencyKey, mayHaveBeenProcessed });
     }
     // A server (or proxy) that echoes the key back must not get it into an error or the data. (Headers are
     // redacted where they are shown: errors, `withResponse()`, the raw client.)
-    const text = config.redactor.holdsSecret(outcome.text) ? config.redactor.text(outcome.text) : outcome.text;
-    return { response: outcome.response, text, idempotencyKey, mayHaveBeenProcessed, retried: retry > 0 };
+    return { response: outcome.response, text: config.redactor.body(outcome.text), idempotencyKey, mayHaveBeenProcessed, retried: retry > 0 };
   }
 }

@@ -3,6 +3,7 @@
  * once when the caller aborts. A failure comes back as a value saying what happened (no answer, the
  * deadline, the caller), for the retry loop to decide on.
  */
+import { readText, TooLarge } from './body.js';
 import type { Redactor } from './redact.js';
 import { deadline } from './timers.js';
 
@@ -15,6 +16,8 @@ export interface Transport {
   /** True when `fetch` is the caller's: it may ignore the abort signal, so attempts also race it. */
   custom: boolean;
   redactor: Redactor;
+  /** The longest body read, in bytes once decoded. */
+  maxResponseBytes: number;
 }
 
 /** A response whose body has been read (within the attempt's deadline). */
@@ -23,12 +26,11 @@ export interface Answer {
   text: string;
 }
 
-/** An attempt that got no answer. `message` and `cause` are redacted. */
-export interface Failure {
-  failure: 'connection' | 'timeout' | 'aborted';
-  message: string;
-  cause?: Error;
-}
+/** An attempt that got no usable answer. `message` and `cause` are redacted. */
+export type Failure =
+  | { failure: 'connection' | 'timeout' | 'aborted'; message: string; cause?: Error }
+  /** An answer whose body is over `maxResponseBytes`: not read, never retried. */
+  | { failure: 'too_large'; message: string; response: Response };
 
 /** Runs `work` under `signal`; rejects as soon as it aborts even if `work` ignores it. */
 function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -48,9 +50,13 @@ function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-async function fetchAndRead(fetch: FetchLike, url: string, init: RequestInit): Promise<Answer> {
-  const response = await fetch(url, init);
-  return { response, text: await response.text() };
+async function fetchAndRead(t: Transport, url: string, init: RequestInit): Promise<Answer | Failure> {
+  const response = await t.fetch(url, init);
+  const text = await readText(response, t.maxResponseBytes, !t.custom);
+  if (text instanceof TooLarge) {
+    return { failure: 'too_large', message: `the body is over the ${text.limit}-byte limit (maxResponseBytes); it was not read`, response };
+  }
+  return { response, text };
 }
 
 /** One attempt: `init` is this call's alone (its signal is set here, per attempt). */
@@ -58,7 +64,7 @@ export async function attempt(t: Transport, url: string, init: RequestInit, time
   const limit = deadline(timeoutMs, signal);
   try {
     init.signal = limit.signal;
-    const work = fetchAndRead(t.fetch, url, init);
+    const work = fetchAndRead(t, url, init);
     // The platform fetch stops (body reading included) when the signal aborts; a caller's may not.
     return await (t.custom && limit.signal ? race(work, limit.signal) : work);
   } catch (err) {

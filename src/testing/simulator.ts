@@ -95,6 +95,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const server = http.createServer((req, res) => {
     handle(pipeline, req, res).catch((e: unknown) => {
+      // A client that went away mid-request is not the simulator's failure.
+      if (req.destroyed || (e as { code?: string })?.code === 'ECONNRESET') {
+        log?.debug?.('client went away mid-request', { error: e instanceof Error ? e.message : String(e) });
+        return;
+      }
       // Last resort: whatever went wrong, the client gets the envelope and the server keeps serving.
       log?.error?.('simulator handler crashed', { error: e instanceof Error ? e.stack : String(e) });
       try {
