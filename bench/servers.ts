@@ -30,6 +30,12 @@ const body = process.argv[1];
 const server = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {
+    // Under /chunked/ the same body without a content-length: the read the client must stream and count.
+    if (req.url.includes('/chunked/')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_bench' });
+      res.write(body);
+      return res.end();
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': 'req_bench' });
     res.end(body);
   });

@@ -1,7 +1,7 @@
 /** The client's options and the three operations through their resources. */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import Flora, { createFloraClient, DEFAULT_BASE_URL, FloraError, type RunStartedResponse, type TechniqueRun } from './index.js';
+import Flora, { createFloraClient, DEFAULT_BASE_URL, FloraError, InputValidationError, type RunStartedResponse, type TechniqueRun } from './index.js';
 import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, TEST_KEY, testClient, TOP_BODY } from './test-utils.js';
 
 afterEach(() => {
@@ -46,6 +46,47 @@ describe('options', () => {
 
   it('rejects a base URL that is not a URL', () => {
     expect(() => new Flora({ apiKey: 'k', baseUrl: 'app.flora.ai' })).toThrow(/Invalid baseUrl/);
+  });
+
+  it.each(['ws://127.0.0.1:4010/api/v1', 'file:///etc/passwd', 'data:text/plain,hi', 'https://user:pw@app.flora.ai/api/v1', 'https://app.flora.ai/api/v1?x=1'])(
+    'refuses the base URL %s as an InputValidationError naming baseUrl',
+    (baseUrl) => {
+      let error: unknown;
+      try {
+        new Flora({ apiKey: 'k', baseUrl });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputValidationError);
+      expect((error as InputValidationError).fields[0]!.field).toBe('baseUrl');
+      expect((error as Error).message).not.toContain('pw');
+    },
+  );
+
+  it.each([
+    ['timeout', { timeout: Number.NaN }],
+    ['timeout', { timeout: 0 }],
+    ['maxRetries', { maxRetries: -1 }],
+    ['maxRetries', { maxRetries: 1.5 }],
+    ['maxResponseBytes', { maxResponseBytes: 0 }],
+    ['apiKey', { apiKey: 'key\r\nX-Evil: 1' }],
+  ])('refuses a bad %s option up front', (field, options) => {
+    let error: unknown;
+    try {
+      new Flora({ apiKey: 'k', ...options });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).fields[0]!.field).toBe(field);
+    expect((error as Error).message).not.toContain('X-Evil');
+  });
+
+  it("startTechniqueAndWait waits on a run even when the server names a technique id that cannot be a path", async () => {
+    const { fetch, requests } = scriptedFetch(json({ ...STARTED, estimated_seconds: 0, technique: { name: 'x', technique_id: '..' } }), json({ ...RUN, status: 'completed', progress: 100 }));
+    const run = await testClient(fetch).runs.startTechniqueAndWait(TOP_BODY, { minInterval: 50 });
+    expect(run.status).toBe('completed');
+    expect(requests[1]!.url).toBe(`https://app.flora.ai/api/v1/techniques/${TOP_BODY.technique_id}/runs/run_abc123`);
   });
 
   it('sends client-level and per-call headers', async () => {

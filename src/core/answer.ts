@@ -77,6 +77,21 @@ export function errorFor(sent: Sent, redactor: Redactor): APIError {
  */
 export type AnswerCheck = 'tolerant' | 'strict' | 'object';
 
+/** Far deeper than any FLORA answer; a deeper one would overflow the stack of whatever walks it (JSON.stringify, say). */
+const MAX_DEPTH = 64;
+
+/** Whether `value` nests objects or arrays more than `max` levels deep (without recursing itself). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A 2xx answer of `op` the client cannot use; it carries the body's `run_id`, if it had one, and the call's key. */
 function invalid(op: OperationSpec, sent: Sent, fields: FieldError[], body: unknown): ResponseValidationError {
   const runId = (body as { run_id?: unknown } | null)?.run_id;
@@ -104,6 +119,7 @@ export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tol
   } catch {
     throw invalid(op, sent, [{ field: '(body)', message: sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty' }], sent.text);
   }
+  if (nestedDeeperThan(data, MAX_DEPTH)) throw invalid(op, sent, [{ field: '(body)', message: `is nested deeper than ${MAX_DEPTH} levels` }], '(not kept)');
   if (check !== 'object') {
     const problems = schemaProblems(op.success.schema, data);
     if (problems.length > 0) {

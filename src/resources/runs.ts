@@ -4,6 +4,7 @@ import type { StartTechniqueRunRequest } from '../../generated/openapi.js';
 import type { APIPromise } from '../core/api-promise.js';
 import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
+import { segmentProblems } from '../core/url.js';
 import { splitWaitOptions, type RunWaitOptions, type TechniqueRuns } from './techniques.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
@@ -33,9 +34,12 @@ export class Runs {
   async startTechniqueAndWait(body: RunStartTechniqueParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
     const { start, wait } = splitWaitOptions(options);
     const started = await this.startTechnique(body, start);
+    // The server's technique id, unless it could not be a path segment: the run is started and charged either way.
+    const named = started.technique?.technique_id;
+    const techniqueId = typeof named === 'string' && segmentProblems('techniqueId', named).length === 0 ? named : body.technique_id;
     return this.#techniqueRuns.wait(
       started.run_id,
-      { techniqueId: started.technique?.technique_id ?? body.technique_id },
+      { techniqueId },
       { estimatedSeconds: started.estimated_seconds, ...wait() },
       { pollUrl: started.poll_url },
     );

@@ -67,8 +67,9 @@ export class TechniqueRuns {
     known: { run?: TechniqueRun | undefined; pollUrl?: string | null | undefined } = {},
   ): Promise<TechniqueRun> {
     const techniqueId = params?.techniqueId;
-    this.#requester.check(() => pathProblems(OPERATIONS.getTechniqueRun, { techniqueId, runId }));
     let pollUrl = known.run?.poll_url ?? known.pollUrl;
+    // The nested route needs both ids; a poll_url on this API needs neither.
+    if (!this.#requester.operationAt(pollUrl, 'getTechniqueRun')) this.#requester.check(() => pathProblems(OPERATIONS.getTechniqueRun, { techniqueId, runId }));
     const perRequest = { timeout: options.requestTimeout, maxRetries: options.maxRetries };
     return pollUntilDone(
       runId,

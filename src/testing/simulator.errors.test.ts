@@ -1,3 +1,4 @@
+import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TechniqueRun } from '../../generated/openapi.js';
@@ -216,5 +217,55 @@ describe('simulator: rate limit', () => {
   it('keeps one bucket per key, and honours a per-key override', async () => {
     expect((await call(sim.url, 'GET', `${NESTED}/run_x`, { key: 'key_b' })).status).toBe(404);
     for (let i = 0; i < 5; i++) expect((await call(sim.url, 'GET', `${NESTED}/run_x`, { key: 'key_free' })).status).toBe(404);
+  });
+});
+
+describe('simulator: what it reads from whom', () => {
+  /** Sends a request head over a raw socket, then `body` (if any), and resolves with the first bytes answered. */
+  function rawRequest(port: number, head: string, body?: string): Promise<{ answer: string; socket: net.Socket }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write(head);
+        if (body !== undefined) socket.write(body);
+      });
+      socket.once('data', (d) => resolve({ answer: d.toString(), socket }));
+      socket.once('error', reject);
+    });
+  }
+
+  it('answers 401 before reading a body: an unauthenticated megabyte is never waited for or kept', async () => {
+    const sim = await startSimulator({ seed: 3 });
+    try {
+      const sockets = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          rawRequest(sim.port, `POST /api/v1/techniques/art-directors-critique/runs HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${1024 * 1024}\r\n\r\n`),
+        ),
+      );
+      for (const { answer, socket } of sockets) {
+        expect(answer).toMatch(/^HTTP\/1\.1 401/);
+        socket.destroy();
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('logs a client that goes away mid-request at debug level, not as a crash', async () => {
+    const lines: string[] = [];
+    const sim = await startSimulator({ seed: 3, logger: { debug: (m) => lines.push(`debug ${m}`), error: (m) => lines.push(`error ${m}`) } });
+    try {
+      const { socket } = await new Promise<{ socket: net.Socket }>((resolve) => {
+        const socket = net.connect(sim.port, '127.0.0.1', () => {
+          socket.write(`POST /api/v1/techniques/art-directors-critique/runs HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${DEFAULT_API_KEY}\r\ncontent-length: 1000\r\n\r\n{"inputs":`);
+          setTimeout(() => resolve({ socket }), 50);
+        });
+      });
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
+      expect(lines.some((l) => l.startsWith('debug client went away'))).toBe(true);
+    } finally {
+      await sim.close();
+    }
   });
 });
