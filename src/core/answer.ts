@@ -39,7 +39,7 @@ function readErrorBody(text: string): { body: unknown; code?: string; message?: 
     body,
     ...(typeof error.code === 'string' ? { code: error.code } : {}),
     ...(typeof error.message === 'string' ? { message: error.message } : {}),
-    ...(fields ? { fields: fields.map(({ field, message }) => ({ field, message })) } : {}),
+    ...(fields ? { fields } : {}),
   };
 }
 
