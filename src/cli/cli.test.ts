@@ -134,13 +134,13 @@ describe.concurrent('techniques:runs', () => {
     const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait'], on(() => failing)());
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).status).toBe('failed');
-    expect(r.stderr).toMatch(/run failed: Run run_\w+ failed: provider_error/);
+    expect(r.stderr).toMatch(/^error: Run run_\w+ failed: provider_error/m);
   });
 
   it('--wait-timeout exits 4 and says how to pick the run up', async () => {
     const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait', '--wait-timeout', '1'], on(() => slow)());
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/flora techniques:runs retrieve --technique-id art-directors-critique --run-id run_\w+/);
+    expect(r.stderr).toMatch(/flora techniques:runs wait --technique-id art-directors-critique --run-id run_\w+/);
   });
 
   it('Ctrl-C while waiting exits 130 and prints the run id', async () => {
@@ -203,8 +203,9 @@ describe.concurrent('errors and exit codes', () => {
   it('an API error exits 1 with the code, message and request id on one line', async () => {
     const r = await flora(['techniques:runs', 'retrieve', '--technique-id', 'art-directors-critique', '--run-id', 'run_missing'], fastEnv());
     expect(r.code).toBe(1);
-    const line = r.stderr.split('\n').find((l) => l.startsWith('API error:'))!;
-    expect(line).toMatch(/^API error: 404 not_found: Not found\. \[request id \S+\]$/);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: 404 not_found: Not found\. \[request id \S+\]$/);
   });
 
   it('a wrong key exits 1 with unauthorized, and the wrong key is not printed', async () => {
@@ -221,7 +222,7 @@ describe.concurrent('errors and exit codes', () => {
       FLORA_API_KEY: SECRET,
     });
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/the run may have started: to retry without starting a second one, run the same command with --idempotency-key [0-9a-f-]{36}/);
+    expect(r.stderr).toMatch(/^hint: the run may have started; to retry without starting a second one, run the same command with --idempotency-key [0-9a-f-]{36}$/m);
   });
 
   it('a request timeout exits 4', async () => {
@@ -250,6 +251,63 @@ beforeAll(async () => {
 afterAll(() => blackhole.close?.());
 
 const hasScript = existsSync('/usr/bin/script') && spawnSync('script', ['--version']).status === 0;
+describe.concurrent('finishing what it starts, and saying so once', () => {
+  const CREATE = ['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--mode', 'async'];
+
+  it('techniques:runs wait picks up a run started earlier, and prints it completed', async () => {
+    const started = JSON.parse((await flora([...CREATE, '--input', INPUT], fastEnv())).stdout);
+    const r = await flora(['techniques:runs', 'wait', '--technique-id', 'art-directors-critique', '--run-id', started.run_id], fastEnv());
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ run_id: started.run_id, status: 'completed' });
+    expect(r.stderr).toContain(`waiting for ${started.run_id}`);
+  });
+
+  it('refuses a create without --input, and starts one without inputs only with --no-input', async () => {
+    const missing = await flora(CREATE, fastEnv());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: no --input: .* or --no-input/m);
+    const none = await flora([...CREATE, '--no-input'], fastEnv());
+    expect(none.code).toBe(0);
+    expect(fast.getRun(JSON.parse(none.stdout).run_id)!.inputs).toEqual([]);
+    const top = await flora(['runs', 'start-technique', '--technique-id', 'tech_abcd1234', '--workspace-id', 'ws_abc123'], fastEnv());
+    expect(top.code).toBe(2);
+    expect(top.stderr).toMatch(/^error: no inputs: /m);
+  });
+
+  it('plain http to another host: the error names --allow-insecure-http, which the CLI has', async () => {
+    const other = fast.url.replace('127.0.0.1', '0.0.0.0'); // this machine, but not a loopback name
+    const refused = await flora(['--base-url', other, 'techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], { FLORA_API_KEY: SECRET });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pass --allow-insecure-http');
+    expect(refused.stderr).not.toContain('allowInsecureHttp');
+    const allowed = await flora(['--base-url', other, '--allow-insecure-http', '-o', 'json', ...CREATE, '--input', INPUT], { FLORA_API_KEY: SECRET });
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout).status).toBe('pending');
+  });
+
+  it('an unreachable API is one error line, with no warning before it; --verbose names the class', async () => {
+    const dead = 'http://127.0.0.1:9/api/v1';
+    for (const extra of [[], ['-q']]) {
+      const r = await flora([...extra, '--base-url', dead, '--max-retries', '1', 'techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], { FLORA_API_KEY: SECRET, FLORA_LOG: undefined });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: Connection error: /)]);
+    }
+    const verbose = await flora(['--verbose', 'techniques:runs', 'retrieve', '--technique-id', 'art-directors-critique', '--run-id', 'run_missing'], { ...fastEnv(), FLORA_LOG: undefined });
+    expect(verbose.stderr).toMatch(/^error \(NotFoundError\): 404 not_found/m);
+  });
+
+  it('--help marks the required options; -o is --output; pretty shows times as ISO dates', async () => {
+    const help = await flora(['techniques:runs', 'create', '--help']);
+    expect(help.stdout).toMatch(/--technique-id <id>\s+technique identifier or slug \(required\)/);
+    expect(help.stdout).toMatch(/--mode <mode>\s+execution mode \(required\)/);
+    const started = JSON.parse((await flora([...CREATE, '--input', INPUT], fastEnv())).stdout);
+    const pretty = await flora(['-o', 'pretty', 'techniques:runs', 'retrieve', '--technique-id', 'art-directors-critique', '--run-id', started.run_id], fastEnv());
+    expect(pretty.stdout).toMatch(/^created_at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
+    const top = await flora(['-o', 'pretty', 'runs', 'start-technique', '--technique-id', 'tech_abcd1234', '--workspace-id', 'ws_abc123', '--input', 'prompt=fox'], fastEnv());
+    expect(top.stdout).toMatch(/^estimated_seconds: [\d.]+ s$/m);
+  });
+});
+
 describe.skipIf(!hasScript)('on a terminal (skipped when util-linux `script` is missing)', () => {
   it('create --wait draws a progress bar with status and elapsed time, then a pretty run', async () => {
     const cmd = [process.execPath, ...ENTRY, 'techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', `'${INPUT}'`, '--mode', 'async', '--wait'].join(' ');

@@ -4,6 +4,14 @@ import { visible } from './safe.js';
 
 export type OutputFormat = 'json' | 'yaml' | 'pretty';
 
+/** A field's value for a person: times as ISO dates, durations in seconds, the rest as it is. */
+function shown(key: string, v: unknown): string {
+  // Unix seconds (milliseconds from webhooks and anything past 2286 in seconds) as an ISO date.
+  if (key.endsWith('_at') && typeof v === 'number' && Number.isFinite(v)) return new Date(v > 1e11 ? v : v * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  if (key.endsWith('_seconds') && typeof v === 'number') return `${v} s`;
+  return String(v);
+}
+
 function pretty(value: Record<string, unknown>): string {
   const lines: string[] = [];
   for (const [key, v] of Object.entries(value)) {
@@ -13,7 +21,7 @@ function pretty(value: Record<string, unknown>): string {
     } else if (v !== null && typeof v === 'object') {
       lines.push(`${key}: ${Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(' ')}`);
     } else {
-      lines.push(`${key}: ${String(v)}`);
+      lines.push(`${key}: ${shown(key, v)}`);
     }
   }
   return visible(lines.join('\n'));

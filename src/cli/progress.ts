@@ -13,7 +13,7 @@ export interface ProgressView {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-export function progressView(stream: NodeJS.WriteStream, mode: 'tty' | 'plain' | 'quiet'): ProgressView {
+export function progressView(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>, mode: 'tty' | 'plain' | 'quiet'): ProgressView {
   const started = Date.now();
   if (mode === 'quiet') return { update() {}, stop() {} };
   if (mode === 'plain') {
@@ -28,7 +28,8 @@ export function progressView(stream: NodeJS.WriteStream, mode: 'tty' | 'plain' |
     };
   }
   const bar = new SingleBar({
-    stream,
+    // Only a terminal gets a bar, and a terminal is a real stream.
+    stream: stream as NodeJS.WriteStream,
     format: '{run} [{bar}] {percentage}% | {status} | {elapsed}',
     barCompleteChar: '█',
     barIncompleteChar: '░',

@@ -158,7 +158,8 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
       log.info(`${label} ${what}; not retrying: ${tooLong ? `the server asks for ${Math.round(asked!)} ms, more than the ${MAX_RETRY_AFTER_MS} ms the client waits` : `a retry in ${Math.round(wait)} ms would pass the call's deadline`}`);
     }
     if (failed) {
-      if (retry > 0) log.warn(`${label} failed after ${retry + 1} attempts: ${outcome.message}`);
+      // Info, not a warning: the error thrown next says the same.
+      if (retry > 0) log.info(`${label} failed after ${retry + 1} attempts: ${outcome.message}`);
       throw APIError.generate({ status: undefined, failure: outcome.failure, message: outcome.message, cause: 'cause' in outcome ? outcome.cause : undefined, idempotencyKey, mayHaveBeenProcessed });
     }
     // A server (or proxy) that echoes the key back must not get it into an error or the data. (Headers are

@@ -1,0 +1,59 @@
+/** `flora techniques:runs create | retrieve | wait`: the nested technique run routes. */
+import { Option, type Command } from 'commander';
+import type { Cli } from '../context.js';
+import { resumeCommand } from '../context.js';
+import { parseMapping, UsageError } from '../input.js';
+import { collect, required, startOptions, waitTimeoutOption } from '../options.js';
+
+const EXAMPLE_CREATE = `flora techniques:runs create --technique-id art-directors-critique --input '{id: prompt, type: text, value: "a red fox"}' --mode async --wait`;
+
+export function techniqueRunsCommands(program: Command, cli: Cli): Command {
+  const runs = program.command('techniques:runs').description('Runs of a technique (the nested routes).');
+  runs.addHelpText('after', `\nExample:\n  $ flora techniques:runs retrieve --technique-id art-directors-critique --run-id run_abc123`);
+
+  const create = runs.command('create').description('Start a technique run.');
+  required(create, '--technique-id <id>', 'technique identifier or slug');
+  startOptions(
+    create
+      .option('--input <object>', "a technique input, as YAML flow or JSON: '{id: prompt, type: text, value: \"a red fox\"}' (repeatable; required, or --no-input)", collect)
+      .option('--no-input', 'start the run without inputs')
+      .addOption(new Option('--mode <mode>', 'execution mode (required)').choices(['async', 'stream']).makeOptionMandatory())
+      .option('--callback-url <url>', 'HTTPS URL notified when the run ends'),
+  )
+    .addHelpText('after', `\nExample:\n  $ ${EXAMPLE_CREATE}`)
+    .action(async (opts, cmd: Command) => {
+      const g = cli.globals(cmd);
+      if (opts.input === undefined) throw new UsageError('no --input: give each technique input as --input \'{id: prompt, type: text, value: "a red fox"}\', or --no-input to start the run without any.');
+      const inputs = opts.input === false ? [] : (opts.input as string[]).map((text, i) => parseMapping(text, `--input #${i + 1}`));
+      const body = {
+        inputs: inputs as never,
+        mode: opts.mode,
+        ...(opts.callbackUrl !== undefined ? { callback_url: opts.callbackUrl } : {}),
+        ...(opts.idempotencyKey !== undefined ? { idempotency_key: opts.idempotencyKey } : {}),
+      };
+      const flora = cli.client(g);
+      const run = await flora.techniques.runs.create(opts.techniqueId, body, { signal: cli.io.interrupt });
+      if (!opts.wait) return cli.print(g, run);
+      await cli.waitFor(g, `started ${run.run_id}`, opts.waitTimeout, (o) => flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, o, { run }), resumeCommand(opts.techniqueId, run.run_id));
+    });
+
+  const retrieve = runs.command('retrieve').description("Show a run's status, progress, outputs and error details.");
+  required(retrieve, '--technique-id <id>', 'technique identifier or slug');
+  required(retrieve, '--run-id <id>', 'run identifier');
+  retrieve.addHelpText('after', `\nExample:\n  $ flora techniques:runs retrieve --technique-id art-directors-critique --run-id run_abc123`).action(async (opts, cmd: Command) => {
+    const g = cli.globals(cmd);
+    cli.print(g, await cli.client(g).techniques.runs.retrieve(opts.runId, { techniqueId: opts.techniqueId }, { signal: cli.io.interrupt }));
+  });
+
+  const wait = runs.command('wait').description('Wait for a run that was started earlier, showing progress, then print it.');
+  required(wait, '--technique-id <id>', 'technique identifier or slug');
+  required(wait, '--run-id <id>', 'run identifier');
+  waitTimeoutOption(wait)
+    .addHelpText('after', `\nExample:\n  $ flora techniques:runs wait --technique-id art-directors-critique --run-id run_abc123`)
+    .action(async (opts, cmd: Command) => {
+      const g = cli.globals(cmd);
+      const flora = cli.client(g);
+      await cli.waitFor(g, `waiting for ${opts.runId}`, opts.waitTimeout, (o) => flora.techniques.runs.wait(opts.runId, { techniqueId: opts.techniqueId }, o), resumeCommand(opts.techniqueId, opts.runId));
+    });
+  return runs;
+}

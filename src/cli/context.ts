@@ -1,0 +1,97 @@
+/**
+ * What every command shares: the process's streams and Ctrl-C, the global flags, the client they make,
+ * printing a result, and waiting for a run with a progress view that says how to resume.
+ */
+import type { Command } from 'commander';
+import type { TechniqueRun } from '../../generated/answers.js';
+import { Flora } from '../client.js';
+import { APIUserAbortError, FloraError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import type { LogLevel } from '../core/log.js';
+import type { RunWaitOptions } from '../resources/techniques.js';
+import { UsageError } from './input.js';
+import { format, type OutputFormat } from './output.js';
+import { progressView } from './progress.js';
+import { shellQuote, visible } from './safe.js';
+
+export interface Io {
+  stdout: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
+  stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
+  /** Aborts when the user asks to stop (Ctrl-C). */
+  interrupt: AbortSignal;
+}
+
+/** The global flags. */
+export interface Globals {
+  apiKey?: string;
+  baseUrl?: string;
+  timeout?: number;
+  maxRetries?: number;
+  output?: OutputFormat;
+  quiet?: boolean;
+  verbose?: boolean;
+  allowInsecureHttp?: boolean;
+}
+
+/** Flags take seconds; the client takes milliseconds. */
+export const toMs = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
+
+/** The command that waits for a run again. */
+export const resumeCommand = (techniqueId: string, runId: string) => `flora techniques:runs wait --technique-id ${shellQuote(techniqueId)} --run-id ${shellQuote(runId)}`;
+
+export class Cli {
+  constructor(readonly io: Io) {}
+
+  globals(cmd: Command): Globals {
+    return cmd.optsWithGlobals<Globals>();
+  }
+
+  /** The client the flags and environment describe; a bad key or base URL is a usage error (exit 2). */
+  client(g: Globals): Flora {
+    if (!g.apiKey && !process.env.FLORA_API_KEY) throw new UsageError('no API key: pass --api-key or set FLORA_API_KEY.');
+    const line = (message: string, ...rest: unknown[]) => void this.io.stderr.write(`${visible([message, ...rest].join(' '))}\n`);
+    // FLORA_LOG wins; else --verbose shows every request, --quiet only errors, and the default warnings.
+    const level: LogLevel | undefined = process.env.FLORA_LOG ? undefined : g.verbose ? 'debug' : g.quiet ? 'error' : 'warn';
+    try {
+      return new Flora({
+        apiKey: g.apiKey,
+        baseUrl: g.baseUrl,
+        timeout: toMs(g.timeout),
+        maxRetries: g.maxRetries,
+        allowInsecureHttp: g.allowInsecureHttp,
+        ...(level ? { logLevel: level } : {}),
+        // Logs go to stderr: stdout holds only the result, so it can be piped.
+        logger: { debug: line, info: line, warn: line, error: line },
+      });
+    } catch (err) {
+      throw err instanceof FloraError ? new UsageError(err.message.replace('pass allowInsecureHttp: true', 'pass --allow-insecure-http')) : err;
+    }
+  }
+
+  /** Prints a result to stdout: pretty on a terminal, JSON otherwise, unless --output says. */
+  print(g: Globals, value: object): void {
+    this.io.stdout.write(`${format(value as Record<string, unknown>, g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json'))}\n`);
+  }
+
+  /**
+   * Waits for a run with a progress view (a bar on a terminal, a line per change otherwise, nothing with
+   * --quiet) and prints its end; on Ctrl-C or the wait's timeout says how to resume. A person watching a
+   * bar gets a poll at least every second (`maxInterval`), so the bar moves.
+   */
+  async waitFor(g: Globals, what: string, waitTimeout: number | undefined, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string): Promise<void> {
+    const mode = g.quiet ? 'quiet' : this.io.stderr.isTTY ? 'tty' : 'plain';
+    // One line saying what is waited for, where a bar does not show it.
+    if (mode === 'plain') this.io.stderr.write(`${visible(what)}\n`);
+    const view = progressView(this.io.stderr, mode);
+    try {
+      const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, timeout: toMs(waitTimeout) });
+      view.stop();
+      this.print(g, run);
+    } catch (err) {
+      view.stop();
+      if (err instanceof APIUserAbortError) this.io.stderr.write(`interrupted: stopped waiting; the run goes on. Resume with:\n  ${resume}\n`);
+      if (err instanceof RunFailedError) this.print(g, err.run);
+      if (err instanceof RunTimeoutError) this.io.stderr.write(`still running; resume with:\n  ${resume}\n`);
+      throw err;
+    }
+  }
+}

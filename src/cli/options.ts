@@ -1,0 +1,31 @@
+/** Parsers and wording shared by the commands' flags. */
+import { InvalidArgumentError, type Command } from 'commander';
+
+export const positiveNumber = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0.`);
+  return n;
+};
+
+export const count = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0.`);
+  return n;
+};
+
+/** Repeatable flags collect their values. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A mandatory option, marked as such in --help. */
+export const required = (cmd: Command, flags: string, description: string) => cmd.requiredOption(flags, `${description} (required)`);
+
+/** The flags of every command that waits for a run. */
+export const waitTimeoutOption = (cmd: Command) => cmd.option('--wait-timeout <seconds>', 'give up waiting after this long (default 1800)', positiveNumber('--wait-timeout'));
+
+/** The flags of the commands that start a run. */
+export const startOptions = (cmd: Command) =>
+  waitTimeoutOption(
+    cmd
+      .option('--idempotency-key <key>', 'key for safe retries (default: one generated per call)')
+      .option('--wait', 'wait for the run to end, showing progress, then print it'),
+  );
