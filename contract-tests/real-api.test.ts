@@ -16,3 +16,7 @@ import { defineResponseChecks } from './response-checks.js';
 import { realApiTarget } from './targets.js';
 
 defineResponseChecks(realApiTarget());
+
+// Skipped tests show only as a count in the summary: say why, where the log shows it.
+const skipped = realApiTarget().skip;
+if (skipped) console.log(`real FLORA API contract tests skipped: ${skipped} (set it to run them; see contract-tests/README.md)`);

@@ -35,7 +35,12 @@ import { pick, SCALE_NAME } from './scale.js';
 const CASES = pick(200, 2_000);
 const SOCKET_CASES = pick(40, 200);
 const SEED = 80_808;
-const TIMEOUT_MS = 60;
+/**
+ * Per-attempt timeouts: short where an answer never comes (that is the case under test), generous
+ * everywhere else, so a busy machine cannot turn a valid answer into a timeout.
+ */
+const HANG_TIMEOUT_MS = 60;
+const TIMEOUT_MS = 15_000;
 
 type Op = 'create' | 'retrieve' | 'startTechnique';
 const SCHEMA = { create: 'TechniqueRun', retrieve: 'TechniqueRun', startTechnique: 'RunStartedResponse' } as const;
@@ -276,7 +281,7 @@ function check(op: Op, a: Answer, mode: Mode, settled: { result?: unknown; error
 
 const NESTED = { inputs: [{ id: 'prompt', type: 'text' as const, value: 'a red fox' }], mode: 'async' as const };
 const TOP = { inputs: { prompt: 'a red fox' }, technique_id: 'tech_abcd1234', workspace_id: 'ws_abc123' };
-const callOp = (client: Flora, op: Op, options: { headers?: Record<string, string> } = {}): Promise<unknown> =>
+const callOp = (client: Flora, op: Op, options: { headers?: Record<string, string>; timeout?: number } = {}): Promise<unknown> =>
   op === 'create'
     ? client.techniques.runs.create('art-directors-critique', NESTED, options)
     : op === 'startTechnique'
@@ -295,7 +300,7 @@ it(`${CASES} generated malformed answers from a scripted fetch (${SCALE_NAME}) b
   const kinds = new Map<string, number>();
   for (const c of sample) {
     current = c.answer;
-    const settled = await outcome(() => callOp(clients[c.validate], c.op));
+    const settled = await outcome(() => callOp(clients[c.validate], c.op, c.answer.kind === 'hang' ? { timeout: HANG_TIMEOUT_MS } : {}));
     const label = settled.error === undefined ? 'data' : className(settled.error);
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     const kind = c.answer.kind === 'json' || c.answer.kind === 'text' ? `${c.answer.kind} ${c.answer.status < 300 ? '2xx' : c.answer.status < 400 ? '3xx' : c.answer.status < 500 ? '4xx' : '5xx'}` : c.answer.kind;
@@ -377,7 +382,7 @@ afterAll(
 );
 
 it(`${SOCKET_CASES} broken HTTP answers on real sockets (${SCALE_NAME}) become data or typed errors`, async () => {
-  const client = new Flora({ apiKey: 'flora_rel_bad_sockets', baseUrl: base, logLevel: 'off', maxRetries: 0, timeout: 150 });
+  const client = new Flora({ apiKey: 'flora_rel_bad_sockets', baseUrl: base, logLevel: 'off', maxRetries: 0, timeout: TIMEOUT_MS });
   const problems: string[] = [];
   const outcomes = new Map<string, number>();
   const ops: Op[] = ['retrieve', 'create', 'startTechnique'];
@@ -389,7 +394,7 @@ it(`${SOCKET_CASES} broken HTTP answers on real sockets (${SCALE_NAME}) become d
         const n = start + k;
         const raw = RAW[n % RAW.length]!;
         const op = ops[n % ops.length]!;
-        const settled = await outcome(() => callOp(client, op, { headers: { 'x-case': String(n % RAW.length) } }));
+        const settled = await outcome(() => callOp(client, op, { headers: { 'x-case': String(n % RAW.length) }, ...(raw.expect === 'timeout' ? { timeout: 300 } : {}) }));
         const label = `${raw.what}: ${settled.error === undefined ? 'data' : className(settled.error)}`;
         outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
         const { result: data, error } = settled;

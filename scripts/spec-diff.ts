@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { toolEnv, withoutBanner } from './run.js';
 
 const SPEC = 'spec/openapi.yaml';
 const project = resolve(import.meta.dirname, '..'); // redocly and its config; the repository is the working directory
@@ -63,19 +64,12 @@ function main(argv: string[]): number {
   const basePath = join(dir, (/^[0-9a-f]{40}$/.test(base.ref) ? base.ref.slice(0, 12) : base.ref).replace(/[^\w.-]+/g, '_'), SPEC);
   mkdirSync(dirname(basePath), { recursive: true });
   writeFileSync(basePath, baseText.stdout);
-  const env: NodeJS.ProcessEnv = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
-  if (!process.stdout.isTTY) {
-    // Redocly's colorette colours pipes too when FORCE_COLOR is set (to anything) or on GitHub Actions; NO_COLOR wins.
-    delete env.FORCE_COLOR;
-    env.NO_COLOR = '1';
-  }
   console.log(`spec:diff: ${SPEC} against ${base.name}, info.version ${from === to ? to : `${from} -> ${to}`}\n`);
   const check = announced ? ['--fail-on', 'none', '--check-version'] : ['--fail-on', 'major'];
   const args = ['diff', basePath, SPEC, '--config', join(project, 'redocly.yaml'), ...check];
-  const r = spawnSync(join(project, 'node_modules', '.bin', 'redocly'), args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env });
+  const r = spawnSync(join(project, 'node_modules', '.bin', 'redocly'), args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env: toolEnv() });
   rmSync(dir, { recursive: true, force: true });
-  // Redocly CLI 2.x prints a Node 20 end-of-life box on every run, whatever the environment says: drop it.
-  process.stderr.write((r.stderr ?? String(r.error ?? '')).replace(/\n*[ \t]*╔[^]*?╝\n*/, ''));
+  process.stderr.write(withoutBanner(r.stderr ?? String(r.error ?? '')));
   if (r.status === 0) return 0;
   const m = /^(\d+)\.(\d+)\./.exec(from);
   const next = m ? (m[1] === '0' ? `0.${Number(m[2]) + 1}.0` : `${Number(m[1]) + 1}.0.0`) : 'a new major version';

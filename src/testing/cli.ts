@@ -1,5 +1,6 @@
 /**
- * `npm run simulator`: runs the FLORA simulator in the foreground for manual testing and demos.
+ * `npm run simulator`: runs the FLORA simulator in the foreground for manual testing and demos. It
+ * prints its base URL, the key to use and its process id.
  *   tsx src/testing/cli.ts [--port 4010] [--seed 1] [--time-scale 1] [--run-duration 20] [--failure-rate 0]
  */
 import { parseArgs } from 'node:util';
@@ -74,7 +75,8 @@ Try:
     -d '{"inputs":[{"id":"prompt","type":"text","value":"a red fox"}],"mode":"async"}'
   curl -s ${sim.url}/techniques/art-directors-critique/runs/<run_id> -H 'Authorization: Bearer ${DEFAULT_API_KEY}'
 
-Ctrl-C to stop.`);
+Stop it with Ctrl-C, or: kill ${process.pid}
+(npm does not pass a signal on: killing npm's own process leaves this one running.)`);
 
   const stop = (signal: string) => {
     console.log(`\n${signal}: stopping.`);
