@@ -84,6 +84,10 @@ const CALLS: { [K in OperationId]: (client: Flora, p: CallParams, options: Reque
   getTechniqueRun: (client, p, options) => client.techniques.runs.retrieve(p.runId, { techniqueId: p.techniqueId }, options),
   startTechniqueRun: (client, p, options) => client.runs.startTechnique(p.startBody, options),
   getRun: (client, p, options) => client.generations.retrieve(p.runId, options),
+  listTechniques: (client, _p, options) => client.techniques.list({}, options),
+  getTechnique: (client, p, options) => client.techniques.retrieve(p.techniqueId, options),
+  listTechniqueRuns: (client, _p, options) => client.techniques.runs.list({}, options),
+  listWorkspaces: (client, _p, options) => client.workspaces.list(options),
 };
 
 /** Calls one operation through the client's public resource methods. */

@@ -79,6 +79,106 @@ export interface components {
             } | null;
         };
         /**
+         * @description Media type of a technique's input or output
+         * @enum {string}
+         */
+        TechniqueMediaType: "imageUrl" | "videoUrl" | "audioUrl" | "text" | "documentUrl" | (string & {});
+        /** @description One input or output of a technique's definition. */
+        TechniqueInputOutput: {
+            /** @description Technique input or output identifier */
+            id: string;
+            /** @description Technique input or output display name */
+            name: string;
+            type: components["schemas"]["TechniqueMediaType"];
+            /** @description When true, fill this input by passing an element id as the input value */
+            accepts_element?: boolean | null;
+            /** @description When true, multiple values may be provided for this input (one run per value) */
+            allow_multiple?: boolean | null;
+            /** @description Technique input or output description */
+            description?: string | null;
+            /** @description When true, this input may be omitted when running the technique */
+            optional?: boolean | null;
+            /** @description Required aspect ratio */
+            specified_aspect_ratio?: string | null;
+            /** @description Required duration in seconds */
+            specified_duration?: number | null;
+        };
+        /** @description A technique's public definition. */
+        Technique: {
+            /** @description Technique identifier (tech_...) */
+            technique_id: string;
+            /** @description Technique name */
+            name: string;
+            /** @description Technique description */
+            description?: string | null;
+            /** @description Cost per run in USD */
+            run_cost: number;
+            inputs: components["schemas"]["TechniqueInputOutput"][];
+            outputs: components["schemas"]["TechniqueInputOutput"][];
+        };
+        /** @description Where the next page starts; no next_cursor (or null) on the last page. */
+        PageMeta: {
+            /** @description The cursor of the next page */
+            next_cursor?: string | null;
+        };
+        /** @description One page of techniques. */
+        TechniqueList: {
+            techniques: components["schemas"]["Technique"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description The technique a run is of. */
+        RunTechnique: {
+            /** @description Technique name */
+            name: string;
+            /** @description Technique identifier */
+            technique_id: string;
+        };
+        /** @description A run as the run list shows it. */
+        TechniqueRunListItem: {
+            created_at: number;
+            progress: number;
+            /** @description Project identifier */
+            project_id: string;
+            /** @description Run identifier */
+            run_id: string;
+            status: components["schemas"]["RunStatus"];
+            technique: components["schemas"]["RunTechnique"];
+            /** @description Run identifier (the technique run's own) */
+            technique_run_id: string;
+            /** @description Workspace identifier */
+            workspace_id: string;
+            charged_cost?: number | null;
+            completed_at?: number | null;
+            /** @description Machine-readable run error code */
+            error_code?: string | null;
+            /** @description Human-readable run error message */
+            error_message?: string | null;
+            outputs?: components["schemas"]["RunOutput"][] | null;
+            /** @description URL to poll pending/running runs or fetch completed/failed run details. */
+            poll_url?: string | null;
+            started_at?: number | null;
+        };
+        /** @description One page of runs. */
+        TechniqueRunList: {
+            technique_runs: components["schemas"]["TechniqueRunListItem"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description A workspace the API key may use. */
+        Workspace: {
+            /** @description Workspace identifier (ws_...) */
+            workspace_id: string;
+            /** @description Workspace name */
+            name: string;
+            /** @description The caller's role in it */
+            role: string;
+            /** @description When it was created, unix seconds; null when unknown */
+            created_at: number | null;
+        };
+        /** @description The workspaces of an API key. */
+        WorkspaceList: {
+            workspaces: components["schemas"]["Workspace"][];
+        };
+        /**
          * @description The kind of run a webhook reports (FLORA's SDK; action runs send none)
          * @enum {string}
          */
@@ -128,6 +228,16 @@ export type TechniqueRun = components['schemas']['TechniqueRun'];
 export type RunType = components['schemas']['RunType'];
 export type ActionId = components['schemas']['ActionId'];
 export type RunStartedResponse = components['schemas']['RunStartedResponse'];
+export type TechniqueMediaType = components['schemas']['TechniqueMediaType'];
+export type TechniqueInputOutput = components['schemas']['TechniqueInputOutput'];
+export type Technique = components['schemas']['Technique'];
+export type PageMeta = components['schemas']['PageMeta'];
+export type TechniqueList = components['schemas']['TechniqueList'];
+export type RunTechnique = components['schemas']['RunTechnique'];
+export type TechniqueRunListItem = components['schemas']['TechniqueRunListItem'];
+export type TechniqueRunList = components['schemas']['TechniqueRunList'];
+export type Workspace = components['schemas']['Workspace'];
+export type WorkspaceList = components['schemas']['WorkspaceList'];
 export type WebhookRunType = components['schemas']['WebhookRunType'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 export type RunWebhookEvent = components['schemas']['RunWebhookEvent'];

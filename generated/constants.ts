@@ -1,6 +1,6 @@
 // Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
 
-import type { InputType, RunMode, RunStatus, OutputType, RunType, ActionId, ErrorCode, WebhookRunType, WebhookEventType } from './openapi.js';
+import type { InputType, RunMode, RunStatus, OutputType, RunType, ActionId, TechniqueMediaType, ErrorCode, WebhookRunType, WebhookEventType } from './openapi.js';
 
 /** Every `InputType` the spec allows, in the spec's order (3). */
 export const INPUT_TYPES = ["text","imageUrl","videoUrl"] as const satisfies readonly InputType[];
@@ -19,6 +19,9 @@ export const RUN_TYPES = ["generation","technique","action"] as const satisfies 
 
 /** Every `ActionId` the spec allows, in the spec's order (37). */
 export const ACTION_IDS = ["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video"] as const satisfies readonly ActionId[];
+
+/** Every `TechniqueMediaType` the spec allows, in the spec's order (5). */
+export const TECHNIQUE_MEDIA_TYPES = ["imageUrl","videoUrl","audioUrl","text","documentUrl"] as const satisfies readonly TechniqueMediaType[];
 
 /** Every `ErrorCode` the spec allows, in the spec's order (8). */
 export const ERROR_CODES = ["input_validation_error","unauthorized","insufficient_credits","forbidden","not_found","idempotency_duplicate","rate_limited","unknown_error"] as const satisfies readonly ErrorCode[];

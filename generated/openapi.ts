@@ -60,6 +60,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/techniques": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List techniques
+         * @description Returns the reusable FLORA techniques visible to the authenticated public API key, newest first, a page at a time: pass `meta.next_cursor` as `cursor` for the next page. Use workspace_id and query to filter the catalog. Not on FLORA's reference pages for the technique-run operations; shaped as FLORA's SDK 0.11.0 has it (`techniques.list`).
+         */
+        get: operations["listTechniques"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/techniques/{techniqueId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a technique
+         * @description Returns the public definition of one technique, including the inputs and outputs a run of it takes and makes. Not on FLORA's reference pages for the technique-run operations; shaped as FLORA's SDK 0.11.0 has it (`techniques.retrieve`).
+         */
+        get: operations["getTechnique"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/technique-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List technique runs
+         * @description Lists the technique runs of the authenticated caller, pending, running, completed and failed, newest first, a page at a time: pass `meta.next_cursor` as `cursor` for the next page. Filter by workspace_id, project_id, technique_id and status. Each item has a poll_url. Not on FLORA's reference pages for the technique-run operations; shaped as FLORA's SDK 0.11.0 has it (`techniques.runs.list`).
+         */
+        get: operations["listTechniqueRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List workspaces
+         * @description Returns the workspaces available to the authenticated public API key, with each workspace's public id (the ws_ id top-level starts take), name, creation time and the caller's role. Not paginated. Not on FLORA's reference pages for the technique-run operations; shaped as FLORA's SDK 0.11.0 has it (`workspaces.list`).
+         */
+        get: operations["listWorkspaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/runs/{runId}": {
         parameters: {
             query?: never;
@@ -221,6 +301,106 @@ export interface components {
                 /** @description Technique identifier */
                 technique_id: string;
             };
+        };
+        /**
+         * @description Media type of a technique's input or output
+         * @enum {string}
+         */
+        TechniqueMediaType: "imageUrl" | "videoUrl" | "audioUrl" | "text" | "documentUrl";
+        /** @description One input or output of a technique's definition. */
+        TechniqueInputOutput: {
+            /** @description Technique input or output identifier */
+            id: string;
+            /** @description Technique input or output display name */
+            name: string;
+            type: components["schemas"]["TechniqueMediaType"];
+            /** @description When true, fill this input by passing an element id as the input value */
+            accepts_element?: boolean;
+            /** @description When true, multiple values may be provided for this input (one run per value) */
+            allow_multiple?: boolean;
+            /** @description Technique input or output description */
+            description?: string;
+            /** @description When true, this input may be omitted when running the technique */
+            optional?: boolean;
+            /** @description Required aspect ratio */
+            specified_aspect_ratio?: string;
+            /** @description Required duration in seconds */
+            specified_duration?: number;
+        };
+        /** @description A technique's public definition. */
+        Technique: {
+            /** @description Technique identifier (tech_...) */
+            technique_id: string;
+            /** @description Technique name */
+            name: string;
+            /** @description Technique description */
+            description?: string;
+            /** @description Cost per run in USD */
+            run_cost: number;
+            inputs: components["schemas"]["TechniqueInputOutput"][];
+            outputs: components["schemas"]["TechniqueInputOutput"][];
+        };
+        /** @description Where the next page starts; no next_cursor (or null) on the last page. */
+        PageMeta: {
+            /** @description The cursor of the next page */
+            next_cursor?: string;
+        };
+        /** @description One page of techniques. */
+        TechniqueList: {
+            techniques: components["schemas"]["Technique"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description The technique a run is of. */
+        RunTechnique: {
+            /** @description Technique name */
+            name: string;
+            /** @description Technique identifier */
+            technique_id: string;
+        };
+        /** @description A run as the run list shows it. */
+        TechniqueRunListItem: {
+            created_at: number;
+            progress: number;
+            /** @description Project identifier */
+            project_id: string;
+            /** @description Run identifier */
+            run_id: string;
+            status: components["schemas"]["RunStatus"];
+            technique: components["schemas"]["RunTechnique"];
+            /** @description Run identifier (the technique run's own) */
+            technique_run_id: string;
+            /** @description Workspace identifier */
+            workspace_id: string;
+            charged_cost?: number;
+            completed_at?: number;
+            /** @description Machine-readable run error code */
+            error_code?: string;
+            /** @description Human-readable run error message */
+            error_message?: string;
+            outputs?: components["schemas"]["RunOutput"][];
+            /** @description URL to poll pending/running runs or fetch completed/failed run details. */
+            poll_url?: string;
+            started_at?: number;
+        };
+        /** @description One page of runs. */
+        TechniqueRunList: {
+            technique_runs: components["schemas"]["TechniqueRunListItem"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description A workspace the API key may use. */
+        Workspace: {
+            /** @description Workspace identifier (ws_...) */
+            workspace_id: string;
+            /** @description Workspace name */
+            name: string;
+            /** @description The caller's role in it */
+            role: string;
+            /** @description When it was created, unix seconds; null when unknown */
+            created_at: number;
+        };
+        /** @description The workspaces of an API key. */
+        WorkspaceList: {
+            workspaces: components["schemas"]["Workspace"][];
         };
         /**
          * @description Machine-readable error code
@@ -447,6 +627,16 @@ export interface components {
          */
         RunId: string;
         /**
+         * @description Where a page starts: the `meta.next_cursor` of the page before
+         * @example cur_2
+         */
+        Cursor: string;
+        /**
+         * @description Items on a page, at most 100
+         * @example 50
+         */
+        Limit: number;
+        /**
          * @description Idempotency key for safely retrying requests. A request that repeats a key seen in the last two hours is not run again: it answers 409 idempotency_duplicate.
          * @example 4f0e7c1a-6f0b-4a53-9b8e-2d1c0f6e5a11
          */
@@ -474,6 +664,16 @@ export type TechniqueRun = components['schemas']['TechniqueRun'];
 export type RunType = components['schemas']['RunType'];
 export type ActionId = components['schemas']['ActionId'];
 export type RunStartedResponse = components['schemas']['RunStartedResponse'];
+export type TechniqueMediaType = components['schemas']['TechniqueMediaType'];
+export type TechniqueInputOutput = components['schemas']['TechniqueInputOutput'];
+export type Technique = components['schemas']['Technique'];
+export type PageMeta = components['schemas']['PageMeta'];
+export type TechniqueList = components['schemas']['TechniqueList'];
+export type RunTechnique = components['schemas']['RunTechnique'];
+export type TechniqueRunListItem = components['schemas']['TechniqueRunListItem'];
+export type TechniqueRunList = components['schemas']['TechniqueRunList'];
+export type Workspace = components['schemas']['Workspace'];
+export type WorkspaceList = components['schemas']['WorkspaceList'];
 export type ErrorCode = components['schemas']['ErrorCode'];
 export type FieldError = components['schemas']['FieldError'];
 export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
@@ -491,6 +691,8 @@ export type ResponseRateLimited = components['responses']['RateLimited'];
 export type ResponseUnknownError = components['responses']['UnknownError'];
 export type ParameterTechniqueId = components['parameters']['TechniqueId'];
 export type ParameterRunId = components['parameters']['RunId'];
+export type ParameterCursor = components['parameters']['Cursor'];
+export type ParameterLimit = components['parameters']['Limit'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
 export type HeaderRetryAfter = components['headers']['RetryAfter'];
 export type $defs = Record<string, never>;
@@ -602,6 +804,208 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["IdempotencyDuplicate"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    listTechniques: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where a page starts: the `meta.next_cursor` of the page before
+                 * @example cur_2
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Items on a page, at most 100
+                 * @example 50
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Only techniques of this workspace
+                 * @example ws_abc123
+                 */
+                workspace_id?: string;
+                /**
+                 * @description Search text
+                 * @example critique
+                 */
+                query?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of techniques. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechniqueList"];
+                };
+            };
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    getTechnique: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Technique identifier or slug
+                 * @example art-directors-critique
+                 */
+                techniqueId: components["parameters"]["TechniqueId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The technique. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "technique_id": "tech_abcd1234",
+                     *       "name": "Art Director's Critique",
+                     *       "description": "A critique of an image with an annotated version.",
+                     *       "run_cost": 0.04,
+                     *       "inputs": [
+                     *         {
+                     *           "id": "prompt",
+                     *           "name": "Prompt",
+                     *           "type": "text"
+                     *         },
+                     *         {
+                     *           "id": "reference",
+                     *           "name": "Reference image",
+                     *           "type": "imageUrl",
+                     *           "optional": true
+                     *         }
+                     *       ],
+                     *       "outputs": [
+                     *         {
+                     *           "id": "critique",
+                     *           "name": "Critique",
+                     *           "type": "text"
+                     *         },
+                     *         {
+                     *           "id": "annotated",
+                     *           "name": "Annotated image",
+                     *           "type": "imageUrl"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Technique"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    listTechniqueRuns: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where a page starts: the `meta.next_cursor` of the page before
+                 * @example cur_2
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Items on a page, at most 100
+                 * @example 50
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Only runs in this workspace
+                 * @example ws_abc123
+                 */
+                workspace_id?: string;
+                /**
+                 * @description Only runs in this project
+                 * @example prj_abc123
+                 */
+                project_id?: string;
+                /**
+                 * @description Only runs of this technique
+                 * @example tech_abcd1234
+                 */
+                technique_id?: string;
+                /**
+                 * @description Only runs in this status
+                 * @example running
+                 */
+                status?: components["schemas"]["RunStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechniqueRunList"];
+                };
+            };
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    listWorkspaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workspaces. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "workspaces": [
+                     *         {
+                     *           "workspace_id": "ws_abc123",
+                     *           "name": "Studio",
+                     *           "role": "owner",
+                     *           "created_at": 1767225600
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkspaceList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["UnknownError"];
         };

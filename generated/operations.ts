@@ -13,6 +13,8 @@ export interface OperationSpec {
   /** Matches a path (after the base URL) of this operation; each group is one parameter, still encoded. */
   readonly pathPattern: RegExp;
   readonly queryParams: readonly string[];
+  /** The schema the query parameters are checked against, as one object. */
+  readonly query: SchemaName | undefined;
   /** Where the operation takes an idempotency key: a header, a body field, or both. */
   readonly idempotencyKey: { readonly header?: string; readonly body?: string } | undefined;
   /** The JSON request body's schema. */
@@ -24,7 +26,7 @@ export interface OperationSpec {
 }
 
 /** The operationId of every operation under the spec's `paths`. */
-export type OperationId = "createTechniqueRun" | "getTechniqueRun" | "startTechniqueRun" | "getRun";
+export type OperationId = "createTechniqueRun" | "getTechniqueRun" | "startTechniqueRun" | "listTechniques" | "getTechnique" | "listTechniqueRuns" | "listWorkspaces" | "getRun";
 
 /** Every operation under the spec's `paths`, by operationId. */
 export const OPERATIONS = {
@@ -35,6 +37,7 @@ export const OPERATIONS = {
     pathPattern: /^\/techniques\/([^/]+)\/runs$/,
     queryParams: [],
     idempotencyKey: { header: "Idempotency-Key", body: "idempotency_key" },
+    query: undefined,
     requestBody: "TechniqueRunCreateRequest",
     success: { status: 200, schema: "TechniqueRun" },
     responses: { 200: "TechniqueRun", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
@@ -46,6 +49,7 @@ export const OPERATIONS = {
     pathPattern: /^\/techniques\/([^/]+)\/runs\/([^/]+)$/,
     queryParams: [],
     idempotencyKey: undefined,
+    query: undefined,
     requestBody: undefined,
     success: { status: 200, schema: "TechniqueRun" },
     responses: { 200: "TechniqueRun", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
@@ -57,9 +61,58 @@ export const OPERATIONS = {
     pathPattern: /^\/runs\/technique$/,
     queryParams: [],
     idempotencyKey: { header: "Idempotency-Key" },
+    query: undefined,
     requestBody: "StartTechniqueRunRequest",
     success: { status: 200, schema: "RunStartedResponse" },
     responses: { 200: "RunStartedResponse", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  listTechniques: {
+    method: "GET",
+    path: "/techniques",
+    pathParams: [],
+    pathPattern: /^\/techniques$/,
+    queryParams: ["cursor","limit","workspace_id","query"],
+    idempotencyKey: undefined,
+    query: "ListTechniquesQuery",
+    requestBody: undefined,
+    success: { status: 200, schema: "TechniqueList" },
+    responses: { 200: "TechniqueList", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  getTechnique: {
+    method: "GET",
+    path: "/techniques/{techniqueId}",
+    pathParams: ["techniqueId"],
+    pathPattern: /^\/techniques\/([^/]+)$/,
+    queryParams: [],
+    idempotencyKey: undefined,
+    query: undefined,
+    requestBody: undefined,
+    success: { status: 200, schema: "Technique" },
+    responses: { 200: "Technique", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  listTechniqueRuns: {
+    method: "GET",
+    path: "/technique-runs",
+    pathParams: [],
+    pathPattern: /^\/technique-runs$/,
+    queryParams: ["cursor","limit","workspace_id","project_id","technique_id","status"],
+    idempotencyKey: undefined,
+    query: "ListTechniqueRunsQuery",
+    requestBody: undefined,
+    success: { status: 200, schema: "TechniqueRunList" },
+    responses: { 200: "TechniqueRunList", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  listWorkspaces: {
+    method: "GET",
+    path: "/workspaces",
+    pathParams: [],
+    pathPattern: /^\/workspaces$/,
+    queryParams: [],
+    idempotencyKey: undefined,
+    query: undefined,
+    requestBody: undefined,
+    success: { status: 200, schema: "WorkspaceList" },
+    responses: { 200: "WorkspaceList", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
   getRun: {
     method: "GET",
@@ -68,6 +121,7 @@ export const OPERATIONS = {
     pathPattern: /^\/runs\/([^/]+)$/,
     queryParams: [],
     idempotencyKey: undefined,
+    query: undefined,
     requestBody: undefined,
     success: { status: 200, schema: "TechniqueRun" },
     responses: { 200: "TechniqueRun", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },

@@ -3,7 +3,7 @@
 import type { FieldError } from './openapi.js';
 
 /** The schemas with a check: every request body, answer body and webhook body of the spec. */
-export type SchemaName = "TechniqueRunCreateRequest" | "TechniqueRun" | "ErrorEnvelope" | "StartTechniqueRunRequest" | "RunStartedResponse" | "RunWebhookEvent";
+export type SchemaName = "TechniqueRunCreateRequest" | "TechniqueRun" | "ErrorEnvelope" | "StartTechniqueRunRequest" | "RunStartedResponse" | "ListTechniquesQuery" | "TechniqueList" | "Technique" | "ListTechniqueRunsQuery" | "TechniqueRunList" | "WorkspaceList" | "RunWebhookEvent";
 
 /** One problem found: field path, message, and whether a tolerant reader may accept it. */
 type Found = [field: string, message: string, tolerable: boolean];
@@ -37,9 +37,14 @@ const K9 = new RegExp("^tech_", "u");
 const K10 = new RegExp("^ws_", "u");
 const K11 = new Set(["generation","technique","action"]);
 const K12 = new Set(["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video"]);
-const K13 = new Set(["run.completed","run.failed"]);
-const K14 = new Set(["generation","technique"]);
-const K15 = new Set(["completed","failed"]);
+const K13 = new Set(["cursor","limit","workspace_id","query"]);
+const K14 = new RegExp("^ws_", "u");
+const K15 = new Set(["imageUrl","videoUrl","audioUrl","text","documentUrl"]);
+const K16 = new Set(["cursor","limit","workspace_id","project_id","technique_id","status"]);
+const K17 = new RegExp("^ws_", "u");
+const K18 = new Set(["run.completed","run.failed"]);
+const K19 = new Set(["generation","technique"]);
+const K20 = new Set(["completed","failed"]);
 
 function f0(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
@@ -296,25 +301,215 @@ function c_RunStartedResponse(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["technique"] !== undefined && !(v["technique"] === null ? P(o, C(a, "technique"), "must be object", true) : f16(v["technique"], o, o && C(a, "technique")))) ok = false;
   return ok;
 }
+function f17(v: any, o?: Found[], a = ""): boolean {
+  if (!(Number.isInteger(v))) return P(o, a, "must be integer", false);
+  let ok = true;
+  if (!(v <= 100)) ok = P(o, a, "must be <= 100", true);
+  if (!(v >= 1)) ok = P(o, a, "must be >= 1", true);
+  return ok;
+}
+function f18(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K14.test(v)) ok = P(o, a, "must start with ws_", true);
+  return ok;
+}
+function c_ListTechniquesQuery(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  for (const k in v) { if (!ok && !o) return false; if (K13.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["cursor"] !== undefined && !(v["cursor"] === null ? P(o, C(a, "cursor"), "must be string", true) : f13(v["cursor"], o, o && C(a, "cursor")))) ok = false;
+  if ((ok || o) && v["limit"] !== undefined && !(v["limit"] === null ? P(o, C(a, "limit"), "must be integer", true) : f17(v["limit"], o, o && C(a, "limit")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f18(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["query"] !== undefined && !(v["query"] === null ? P(o, C(a, "query"), "must be string", true) : f13(v["query"], o, o && C(a, "query")))) ok = false;
+  return ok;
+}
+function c_TechniqueMediaType(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K15.has(v)) { ok = P(o, a, "must be one of: imageUrl, videoUrl, audioUrl, text, documentUrl", true); if (!o) return false; }
+  return ok;
+}
+function f19(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "boolean")) return P(o, a, "must be boolean", false);
+  let ok = true;
+  return ok;
+}
+function c_TechniqueInputOutput(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["id"] === undefined) ok = P(o, C(a, "id"), "Required", false);
+  if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+  if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
+  if ((ok || o) && v["id"] !== undefined && !(f0(v["id"], o, o && C(a, "id")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["type"] !== undefined && !(c_TechniqueMediaType(v["type"], o, o && C(a, "type")))) ok = false;
+  if ((ok || o) && v["accepts_element"] !== undefined && !(v["accepts_element"] === null ? P(o, C(a, "accepts_element"), "must be boolean", true) : f19(v["accepts_element"], o, o && C(a, "accepts_element")))) ok = false;
+  if ((ok || o) && v["allow_multiple"] !== undefined && !(v["allow_multiple"] === null ? P(o, C(a, "allow_multiple"), "must be boolean", true) : f19(v["allow_multiple"], o, o && C(a, "allow_multiple")))) ok = false;
+  if ((ok || o) && v["description"] !== undefined && !(v["description"] === null ? P(o, C(a, "description"), "must be string", true) : f0(v["description"], o, o && C(a, "description")))) ok = false;
+  if ((ok || o) && v["optional"] !== undefined && !(v["optional"] === null ? P(o, C(a, "optional"), "must be boolean", true) : f19(v["optional"], o, o && C(a, "optional")))) ok = false;
+  if ((ok || o) && v["specified_aspect_ratio"] !== undefined && !(v["specified_aspect_ratio"] === null ? P(o, C(a, "specified_aspect_ratio"), "must be string", true) : f0(v["specified_aspect_ratio"], o, o && C(a, "specified_aspect_ratio")))) ok = false;
+  if ((ok || o) && v["specified_duration"] !== undefined && !(v["specified_duration"] === null ? P(o, C(a, "specified_duration"), "must be number", true) : f4(v["specified_duration"], o, o && C(a, "specified_duration")))) ok = false;
+  return ok;
+}
+function f20(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_TechniqueInputOutput(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_Technique(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["inputs"] === undefined) ok = P(o, C(a, "inputs"), "Required", false);
+  if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+  if (v["outputs"] === undefined) ok = P(o, C(a, "outputs"), "Required", false);
+  if (v["run_cost"] === undefined) ok = P(o, C(a, "run_cost"), "Required", false);
+  if (v["technique_id"] === undefined) ok = P(o, C(a, "technique_id"), "Required", false);
+  if ((ok || o) && v["technique_id"] !== undefined && !(f0(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["description"] !== undefined && !(v["description"] === null ? P(o, C(a, "description"), "must be string", true) : f0(v["description"], o, o && C(a, "description")))) ok = false;
+  if ((ok || o) && v["run_cost"] !== undefined && !(f4(v["run_cost"], o, o && C(a, "run_cost")))) ok = false;
+  if ((ok || o) && v["inputs"] !== undefined && !(f20(v["inputs"], o, o && C(a, "inputs")))) ok = false;
+  if ((ok || o) && v["outputs"] !== undefined && !(f20(v["outputs"], o, o && C(a, "outputs")))) ok = false;
+  return ok;
+}
+function f21(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_Technique(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_PageMeta(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if ((ok || o) && v["next_cursor"] !== undefined && !(v["next_cursor"] === null ? P(o, C(a, "next_cursor"), "must be string", true) : f0(v["next_cursor"], o, o && C(a, "next_cursor")))) ok = false;
+  return ok;
+}
+function c_TechniqueList(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["techniques"] === undefined) ok = P(o, C(a, "techniques"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["techniques"] !== undefined && !(f21(v["techniques"], o, o && C(a, "techniques")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_PageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function f22(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K17.test(v)) ok = P(o, a, "must start with ws_", true);
+  return ok;
+}
+function c_ListTechniqueRunsQuery(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  for (const k in v) { if (!ok && !o) return false; if (K16.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["cursor"] !== undefined && !(v["cursor"] === null ? P(o, C(a, "cursor"), "must be string", true) : f13(v["cursor"], o, o && C(a, "cursor")))) ok = false;
+  if ((ok || o) && v["limit"] !== undefined && !(v["limit"] === null ? P(o, C(a, "limit"), "must be integer", true) : f17(v["limit"], o, o && C(a, "limit")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f22(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(v["project_id"] === null ? P(o, C(a, "project_id"), "must be string", true) : f13(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["technique_id"] !== undefined && !(v["technique_id"] === null ? P(o, C(a, "technique_id"), "must be string", true) : f13(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(v["status"] === null ? P(o, C(a, "status"), "must be string", true) : c_RunStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  return ok;
+}
+function c_RunTechnique(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+  if (v["technique_id"] === undefined) ok = P(o, C(a, "technique_id"), "Required", false);
+  if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["technique_id"] !== undefined && !(f0(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
+  return ok;
+}
+function c_TechniqueRunListItem(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
+  if (v["progress"] === undefined) ok = P(o, C(a, "progress"), "Required", false);
+  if (v["project_id"] === undefined) ok = P(o, C(a, "project_id"), "Required", false);
+  if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["technique"] === undefined) ok = P(o, C(a, "technique"), "Required", false);
+  if (v["technique_run_id"] === undefined) ok = P(o, C(a, "technique_run_id"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["progress"] !== undefined && !(f4(v["progress"], o, o && C(a, "progress")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(f0(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_RunStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["technique"] !== undefined && !(c_RunTechnique(v["technique"], o, o && C(a, "technique")))) ok = false;
+  if ((ok || o) && v["technique_run_id"] !== undefined && !(f0(v["technique_run_id"], o, o && C(a, "technique_run_id")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["charged_cost"] !== undefined && !(v["charged_cost"] === null ? P(o, C(a, "charged_cost"), "must be number", true) : f4(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
+  if ((ok || o) && v["completed_at"] !== undefined && !(v["completed_at"] === null ? P(o, C(a, "completed_at"), "must be number", true) : f4(v["completed_at"], o, o && C(a, "completed_at")))) ok = false;
+  if ((ok || o) && v["error_code"] !== undefined && !(v["error_code"] === null ? P(o, C(a, "error_code"), "must be string", true) : f0(v["error_code"], o, o && C(a, "error_code")))) ok = false;
+  if ((ok || o) && v["error_message"] !== undefined && !(v["error_message"] === null ? P(o, C(a, "error_message"), "must be string", true) : f0(v["error_message"], o, o && C(a, "error_message")))) ok = false;
+  if ((ok || o) && v["outputs"] !== undefined && !(v["outputs"] === null ? P(o, C(a, "outputs"), "must be array", true) : f5(v["outputs"], o, o && C(a, "outputs")))) ok = false;
+  if ((ok || o) && v["poll_url"] !== undefined && !(v["poll_url"] === null ? P(o, C(a, "poll_url"), "must be string", true) : f0(v["poll_url"], o, o && C(a, "poll_url")))) ok = false;
+  if ((ok || o) && v["started_at"] !== undefined && !(v["started_at"] === null ? P(o, C(a, "started_at"), "must be number", true) : f4(v["started_at"], o, o && C(a, "started_at")))) ok = false;
+  return ok;
+}
+function f23(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_TechniqueRunListItem(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_TechniqueRunList(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["technique_runs"] === undefined) ok = P(o, C(a, "technique_runs"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["technique_runs"] !== undefined && !(f23(v["technique_runs"], o, o && C(a, "technique_runs")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_PageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function c_Workspace(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
+  if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+  if (v["role"] === undefined) ok = P(o, C(a, "role"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["role"] !== undefined && !(f0(v["role"], o, o && C(a, "role")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(v["created_at"] === null ? P(o, C(a, "created_at"), "must be number", true) : f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  return ok;
+}
+function f24(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_Workspace(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_WorkspaceList(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["workspaces"] === undefined) ok = P(o, C(a, "workspaces"), "Required", false);
+  if ((ok || o) && v["workspaces"] !== undefined && !(f24(v["workspaces"], o, o && C(a, "workspaces")))) ok = false;
+  return ok;
+}
 function c_WebhookEventType(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
-  if (!K13.has(v)) { ok = P(o, a, "must be one of: run.completed, run.failed", true); if (!o) return false; }
+  if (!K18.has(v)) { ok = P(o, a, "must be one of: run.completed, run.failed", true); if (!o) return false; }
   return ok;
 }
 function c_WebhookRunType(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
-  if (!K14.has(v)) { ok = P(o, a, "must be one of: generation, technique", true); if (!o) return false; }
+  if (!K19.has(v)) { ok = P(o, a, "must be one of: generation, technique", true); if (!o) return false; }
   return ok;
 }
-function f17(v: any, o?: Found[], a = ""): boolean {
+function f25(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
-  if (!K15.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
+  if (!K20.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
   return ok;
 }
-function f18(v: any, o?: Found[], a = ""): boolean {
+function f26(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
@@ -324,7 +519,7 @@ function f18(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
   if ((ok || o) && v["run_type"] !== undefined && !(c_WebhookRunType(v["run_type"], o, o && C(a, "run_type")))) ok = false;
   if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
-  if ((ok || o) && v["status"] !== undefined && !(f17(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(f25(v["status"], o, o && C(a, "status")))) ok = false;
   if ((ok || o) && v["error_code"] !== undefined && !(v["error_code"] === null ? P(o, C(a, "error_code"), "must be string", true) : f0(v["error_code"], o, o && C(a, "error_code")))) ok = false;
   if ((ok || o) && v["error_message"] !== undefined && !(v["error_message"] === null ? P(o, C(a, "error_message"), "must be string", true) : f0(v["error_message"], o, o && C(a, "error_message")))) ok = false;
   return ok;
@@ -341,7 +536,7 @@ function c_RunWebhookEvent(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["type"] !== undefined && !(c_WebhookEventType(v["type"], o, o && C(a, "type")))) ok = false;
   if ((ok || o) && v["api_version"] !== undefined && !(f0(v["api_version"], o, o && C(a, "api_version")))) ok = false;
   if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
-  if ((ok || o) && v["data"] !== undefined && !(f18(v["data"], o, o && C(a, "data")))) ok = false;
+  if ((ok || o) && v["data"] !== undefined && !(f26(v["data"], o, o && C(a, "data")))) ok = false;
   return ok;
 }
 
@@ -351,6 +546,12 @@ const CHECKS: Record<SchemaName, (v: unknown, o?: Found[], a?: string) => boolea
   ErrorEnvelope: c_ErrorEnvelope,
   StartTechniqueRunRequest: c_StartTechniqueRunRequest,
   RunStartedResponse: c_RunStartedResponse,
+  ListTechniquesQuery: c_ListTechniquesQuery,
+  TechniqueList: c_TechniqueList,
+  Technique: c_Technique,
+  ListTechniqueRunsQuery: c_ListTechniqueRunsQuery,
+  TechniqueRunList: c_TechniqueRunList,
+  WorkspaceList: c_WorkspaceList,
   RunWebhookEvent: c_RunWebhookEvent,
 };
 

@@ -15,6 +15,8 @@ export interface OperationEntry {
   path: string;
   pathParams: string[];
   queryParams: string[];
+  /** The query parameters as one object schema, checked like a body (`<OperationId>Query`). */
+  querySchema: { name: string; schema: Record<string, unknown> } | undefined;
   idempotencyKey: { header?: string; body?: string } | undefined;
   requestBody: string | undefined;
   success: { status: number; schema: string };
@@ -68,6 +70,18 @@ export function operationEntries(spec: OpenAPISpec): OperationEntry[] {
       const successes = Object.keys(responses).filter((s) => s.startsWith('2'));
       if (successes.length !== 1) throw new Error(`${label}: expected exactly one 2xx answer, got ${successes.length}`);
       const header = named('header').find((n) => n.toLowerCase() === 'idempotency-key');
+      const query = params.filter((p) => p.in === 'query');
+      const querySchema = query.length
+        ? {
+            name: `${op.operationId[0].toUpperCase()}${op.operationId.slice(1)}Query`,
+            schema: {
+              type: 'object',
+              additionalProperties: false,
+              ...(query.some((p) => p.required) ? { required: query.filter((p) => p.required).map((p) => p.name) } : {}),
+              properties: Object.fromEntries(query.map((p) => [p.name, p.schema ?? {}])),
+            },
+          }
+        : undefined;
       const body = requestBody && 'idempotency_key' in ((spec.components.schemas[requestBody]?.properties as object) ?? {}) ? 'idempotency_key' : undefined;
       out.push({
         operationId: op.operationId,
@@ -75,6 +89,7 @@ export function operationEntries(spec: OpenAPISpec): OperationEntry[] {
         path,
         pathParams: inTemplate,
         queryParams: named('query'),
+        querySchema,
         idempotencyKey: header || body ? { ...(header ? { header } : {}), ...(body ? { body } : {}) } : undefined,
         requestBody,
         success: { status: Number(successes[0]), schema: responses[successes[0]!]! },
@@ -97,6 +112,7 @@ export function answerSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[])
 export function checkedSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[]): string[] {
   const names = new Set<string>();
   for (const op of ops) {
+    if (op.querySchema) names.add(op.querySchema.name);
     if (op.requestBody) names.add(op.requestBody);
     for (const s of Object.values(op.responses)) names.add(s);
   }
@@ -116,6 +132,7 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
       `pathPattern: /^${op.path.replace(/[.*+?^$()|[\]\\/]/g, '\\$&').replace(/\{\w+\}/g, '([^/]+)')}$/`,
       `queryParams: ${q(op.queryParams)}`,
       `idempotencyKey: ${op.idempotencyKey ? `{ ${Object.entries(op.idempotencyKey).map(([k, v]) => `${k}: ${q(v)}`).join(', ')} }` : 'undefined'}`,
+      `query: ${op.querySchema ? q(op.querySchema.name) : 'undefined'}`,
       `requestBody: ${op.requestBody ? q(op.requestBody) : 'undefined'}`,
       `success: { status: ${op.success.status}, schema: ${q(op.success.schema)} }`,
       `responses: { ${Object.entries(op.responses).map(([s, n]) => `${s}: ${q(n)}`).join(', ')} }`,
@@ -137,6 +154,8 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
     '  /** Matches a path (after the base URL) of this operation; each group is one parameter, still encoded. */',
     '  readonly pathPattern: RegExp;',
     '  readonly queryParams: readonly string[];',
+    "  /** The schema the query parameters are checked against, as one object. */",
+    '  readonly query: SchemaName | undefined;',
     '  /** Where the operation takes an idempotency key: a header, a body field, or both. */',
     '  readonly idempotencyKey: { readonly header?: string; readonly body?: string } | undefined;',
     '  /** The JSON request body\'s schema. */',

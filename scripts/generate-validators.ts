@@ -30,6 +30,7 @@ const CHECKED: Record<string, (v: unknown) => boolean> = {
   minLength: Number.isInteger,
   maxLength: Number.isInteger,
   minimum: (v) => typeof v === 'number',
+  maximum: (v) => typeof v === 'number',
   $ref: (v) => typeof v === 'string' && v.startsWith('#/components/schemas/'),
 };
 /** Annotations say nothing about validity. */
@@ -134,9 +135,10 @@ class Compiler {
       body.push(`if (!${set}.has(v)) { ok = P(o, a, ${q(`must be one of: ${s.enum.join(', ')}`)}, true); if (!o) return false; }`);
     }
     // ajv's order: type, enum, then the keywords of the value's own type.
-    if (typeof s.minimum === 'number') {
-      body.push(when('number', 'typeof v === "number" && isFinite(v)', [`if (!(v >= ${s.minimum})) ok = P(o, a, ${q(`must be >= ${s.minimum}`)}, true);`]));
-    }
+    const bounds: string[] = [];
+    if (typeof s.maximum === 'number') bounds.push(`if (!(v <= ${s.maximum})) ok = P(o, a, ${q(`must be <= ${s.maximum}`)}, true);`);
+    if (typeof s.minimum === 'number') bounds.push(`if (!(v >= ${s.minimum})) ok = P(o, a, ${q(`must be >= ${s.minimum}`)}, true);`);
+    if (bounds.length) body.push(when('number', 'typeof v === "number" && isFinite(v)', bounds));
     const str: string[] = [];
     if (s.maxLength !== undefined || s.minLength !== undefined) str.push('const n = [...v].length;');
     if (s.maxLength !== undefined) str.push(`if (n > ${s.maxLength}) ok = P(o, a, ${q(`must NOT have more than ${s.maxLength} characters`)}, true);`);

@@ -77,6 +77,7 @@ webhooks:`;
       pathParams: ['techniqueId', 'runId'],
       pathPattern: /^\/techniques\/([^/]+)\/runs\/([^/]+)\/cancel$/,
       queryParams: ['reason'],
+      query: 'CancelTechniqueRunQuery',
       idempotencyKey: { header: 'Idempotency-Key' },
       requestBody: 'StartTechniqueRunRequest',
       success: { status: 202, schema: 'TechniqueRun' },

@@ -51,10 +51,12 @@ function constantsFile(spec: OpenAPISpec): string {
 /** Every generated file, by path under the output directory. */
 export async function generatedFiles(spec: OpenAPISpec): Promise<Record<string, string>> {
   const ops = operationEntries(spec);
+  // The query schemas are checked like component schemas, under their own names.
+  const schemas = { ...(spec.components.schemas as Record<string, Record<string, unknown>>), ...Object.fromEntries(ops.flatMap((op) => (op.querySchema ? [[op.querySchema.name, op.querySchema.schema]] : []))) };
   return {
     'openapi.ts': await typesFile(spec),
     'constants.ts': constantsFile(spec),
-    'validators.ts': validatorsFile(HEADER, spec.components.schemas as Record<string, Record<string, unknown>>, checkedSchemas(spec, ops)),
+    'validators.ts': validatorsFile(HEADER, schemas, checkedSchemas(spec, ops)),
     'operations.ts': operationsFile(HEADER, ops),
     'answers.ts': await answersFile(HEADER, spec, answerSchemas(spec, ops)),
   };

@@ -16,6 +16,7 @@ import { checkMs } from './core/validation.js';
 import { Generations } from './resources/generations.js';
 import { Runs } from './resources/runs.js';
 import { Techniques } from './resources/techniques.js';
+import { Workspaces } from './resources/workspaces.js';
 
 export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
 
@@ -117,6 +118,8 @@ export class Flora {
   readonly runs: Runs;
   /** Runs by id alone: `generations.retrieve`, FLORA's SDK's name for `GET /runs/{runId}`. */
   readonly generations: Generations;
+  /** The workspaces of this key: `workspaces.list`. */
+  readonly workspaces: Workspaces;
   /**
    * The underlying openapi-fetch client, for `{ data, error }` style calls. It sends the key and applies
    * the same timeouts, retries and idempotency keys; it does not validate.
@@ -154,6 +157,7 @@ export class Flora {
     this.techniques = new Techniques(requester);
     this.runs = new Runs(requester, this.techniques.runs);
     this.generations = new Generations(requester);
+    this.workspaces = new Workspaces(requester);
   }
 }
 

@@ -9,11 +9,13 @@ export { Flora, Flora as default, createFloraClient, DEFAULT_BASE_URL, type Clie
 export { APIPromise, type WithResponse } from './core/api-promise.js';
 export * from './core/errors.js';
 export type { Logger, LogLevel } from './core/log.js';
-export type { RunCreateParams, RunRetrieveParams, RunWaitOptions, TechniqueRuns, Techniques } from './resources/techniques.js';
+export type { RunCreateParams, RunListParams, RunRetrieveParams, RunWaitOptions, TechniqueListParams, TechniqueRuns, Techniques } from './resources/techniques.js';
+export type { Workspaces } from './resources/workspaces.js';
+export { PagePromise, type Page } from './core/pagination.js';
 export { nextPollDelay, type WaitOptions } from './core/wait.js';
 export type { RunStartTechniqueParams, Runs } from './resources/runs.js';
 export type { Generations } from './resources/generations.js';
 export type * from '../generated/openapi.js';
 /** What the client hands back, as it reads it: open enums, `null` where a property is optional or FLORA's SDK says nullable. */
-export type { RunOutput, RunStartedResponse, RunWebhookEvent, TechniqueRun } from '../generated/answers.js';
+export type { RunOutput, RunStartedResponse, RunWebhookEvent, Technique, TechniqueInputOutput, TechniqueList, TechniqueRun, TechniqueRunList, TechniqueRunListItem, Workspace, WorkspaceList } from '../generated/answers.js';
 export * from '../generated/constants.js';

@@ -35,6 +35,18 @@ export interface CallInput {
   url?: string | undefined;
 }
 
+const withoutUndefined = (query: Record<string, unknown>) => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
+
+/** A query value must be one a URL can carry as it is. */
+function queryProblems(query: Record<string, unknown> | undefined): FieldError[] {
+  const out: FieldError[] = [];
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && !['string', 'number', 'boolean'].includes(typeof v)) out.push({ field: k, message: 'must be a string, number or boolean' });
+    else if (typeof v === 'number' && !Number.isFinite(v)) out.push({ field: k, message: 'must be a finite number' });
+  }
+  return out;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A header of `headers`, by name in any case. */
@@ -92,6 +104,11 @@ export class Requester {
     return new APIPromise(this.#call<AnswerBody<K>>(id, input, options), this.#present);
   }
 
+  /** The same call, for what wraps its data (pages): the data and the raw response, and what a caller may see of it. */
+  answer<K extends OperationId>(id: K, input: CallInput, options: RequestOptions = {}): { result: Promise<{ data: AnswerBody<K>; response: Response }>; present: (r: Response) => Response } {
+    return { result: this.#call<AnswerBody<K>>(id, input, options), present: this.#present };
+  }
+
   /** Warns, once per operation and field, of what a tolerant read let through. */
   #report(op: OperationSpec, problems: SchemaProblem[], data: unknown): void {
     for (const { field, message } of problems) {
@@ -115,8 +132,13 @@ export class Requester {
       ...headerProblems(options.headers),
       ...idempotencyKeyProblems(options.idempotencyKey, 'idempotencyKey'),
       ...(keyField ? idempotencyKeyProblems(bodyKey, keyField) : []),
+      ...queryProblems(input.query),
     ];
     if (unsafe.length > 0) refuse(unsafe);
+    if (config.validateRequests && op.query && input.query) {
+      const fields = bodyProblems(op.query, withoutUndefined(input.query));
+      if (fields.length > 0) refuse(fields);
+    }
     if (config.validateRequests && op.requestBody) {
       const fields = bodyProblems(op.requestBody, body, { allowLoopbackHttpCallback: this.isLocal });
       if (keyField && options.idempotencyKey !== undefined && bodyKey !== undefined && options.idempotencyKey !== bodyKey) {

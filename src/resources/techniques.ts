@@ -1,7 +1,9 @@
 /** `client.techniques.runs`: the nested technique run routes, with the official SDK's call shapes. */
-import type { TechniqueRun } from '../../generated/answers.js';
+import type { Technique, TechniqueList, TechniqueRun, TechniqueRunList, TechniqueRunListItem } from '../../generated/answers.js';
 import type { TechniqueRunCreateRequest } from '../../generated/openapi.js';
+import type { QueryParams } from '../../generated/operations.js';
 import type { APIPromise } from '../core/api-promise.js';
+import { listPage, type PagePromise } from '../core/pagination.js';
 import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
 import { pathProblems } from '../core/url.js';
@@ -10,6 +12,10 @@ import { checkMs } from '../core/validation.js';
 import { DEFAULT_WAIT_TIMEOUT, pollUntilDone, type WaitOptions } from '../core/wait.js';
 
 export type RunCreateParams = TechniqueRunCreateRequest;
+/** Filters and paging of `techniques.runs.list` (FLORA's SDK's name). */
+export type RunListParams = QueryParams<'listTechniqueRuns'>;
+/** Filters and paging of `techniques.list` (FLORA's SDK's name). */
+export type TechniqueListParams = QueryParams<'listTechniques'>;
 export interface RunRetrieveParams {
   /** Technique identifier or slug. */
   techniqueId: string;
@@ -47,6 +53,15 @@ export class TechniqueRuns {
    */
   create(techniqueId: string, body: RunCreateParams, options: RequestOptions = {}): APIPromise<TechniqueRun> {
     return this.#requester.call('createTechniqueRun', { params: { techniqueId }, body }, options);
+  }
+
+  /**
+   * The runs of this key, newest first, filtered by `workspace_id`, `project_id`, `technique_id` and
+   * `status`, `limit` (at most 100) a page. Await it for the first page (`technique_runs`,
+   * `meta.next_cursor`, `hasNextPage()`, `getNextPage()`), or `for await` every run across pages.
+   */
+  list(params: RunListParams = {}, options: RequestOptions = {}): PagePromise<TechniqueRunList, TechniqueRunListItem> {
+    return listPage<'listTechniqueRuns', TechniqueRunListItem>(this.#requester, 'listTechniqueRuns', 'technique_runs', params, options);
   }
 
   /** Status, progress, outputs and error details of a run visible to this key. */
@@ -94,8 +109,25 @@ export class TechniqueRuns {
 
 export class Techniques {
   readonly runs: TechniqueRuns;
+  readonly #requester: Requester;
+
   /** @internal */
   constructor(requester: Requester) {
+    this.#requester = requester;
     this.runs = new TechniqueRuns(requester);
+  }
+
+  /**
+   * The techniques visible to this key, filtered by `workspace_id` and `query`, `limit` (at most 100) a
+   * page. Await it for the first page (`techniques`, `meta.next_cursor`, `hasNextPage()`,
+   * `getNextPage()`), or `for await` every technique across pages.
+   */
+  list(params: TechniqueListParams = {}, options: RequestOptions = {}): PagePromise<TechniqueList, Technique> {
+    return listPage<'listTechniques', Technique>(this.#requester, 'listTechniques', 'techniques', params, options);
+  }
+
+  /** One technique's definition: the inputs a run of it takes, and the outputs it makes. */
+  retrieve(techniqueId: string, options: RequestOptions = {}): APIPromise<Technique> {
+    return this.#requester.call('getTechnique', { params: { techniqueId } }, options);
   }
 }

@@ -1,5 +1,5 @@
 /** The techniques the simulator knows, and how a path's technique id finds one. */
-import type { OutputType } from '../../generated/openapi.js';
+import type { OutputType, TechniqueInputOutput } from '../../generated/openapi.js';
 
 /** One technique of the simulated catalog. */
 export interface Technique {
@@ -17,7 +17,13 @@ export interface Technique {
   estimatedSeconds: number;
   /** The action a start of it reports in the `live` profile (one FLORA's SDK lists), if any. */
   actionId?: string;
+  /** The inputs its definition lists (`GET /techniques/{id}`). Default: one text input, `prompt`. */
+  inputs?: TechniqueInputOutput[];
+  /** Its description. */
+  description?: string;
 }
+
+const PROMPT: TechniqueInputOutput = { id: 'prompt', name: 'Prompt', type: 'text' };
 
 /** The default catalog: one technique per kind of output, including the spec's example technique. */
 export const DEFAULT_TECHNIQUES: readonly Technique[] = Object.freeze([
@@ -28,6 +34,8 @@ export const DEFAULT_TECHNIQUES: readonly Technique[] = Object.freeze([
     outputTypes: ['text', 'imageUrl'],
     cost: 0.04,
     estimatedSeconds: 45,
+    description: 'A critique of an image, with an annotated version.',
+    inputs: [PROMPT, { id: 'reference', name: 'Reference image', type: 'imageUrl', optional: true }],
   },
   { slug: 'product-shot', id: 'tech_prod5678', name: 'Product Shot', outputTypes: ['imageUrl'], cost: 0.08, estimatedSeconds: 30, actionId: 'crop-image-browser' },
   {
@@ -37,6 +45,7 @@ export const DEFAULT_TECHNIQUES: readonly Technique[] = Object.freeze([
     outputTypes: ['videoUrl', 'audioUrl'],
     cost: 0.5,
     estimatedSeconds: 120,
+    inputs: [PROMPT, { id: 'narration', name: 'Narration', type: 'audioUrl', optional: true, description: 'A voice-over to cut the video to' }],
   },
   {
     slug: 'brand-guidelines',
@@ -46,6 +55,8 @@ export const DEFAULT_TECHNIQUES: readonly Technique[] = Object.freeze([
     cost: 0.02,
     estimatedSeconds: 20,
     actionId: 'split-text-browser',
+    // A definition input no run can carry: the run request takes text, imageUrl and videoUrl only.
+    inputs: [PROMPT, { id: 'brand_book', name: 'Brand book', type: 'documentUrl' }],
   },
 ]);
 
@@ -70,4 +81,16 @@ const EXTENSIONS: Record<OutputType, string> = {
 /** A plausible media URL for one output; the host is never contacted. */
 export function outputUrl(runId: string, index: number, type: OutputType): string {
   return `https://media.flora.ai/sim/${runId}/output_${index}.${EXTENSIONS[type]}`;
+}
+
+/** The definition `GET /techniques/{id}` answers for `t`. */
+export function definitionOf(t: Technique): { technique_id: string; name: string; description?: string; run_cost: number; inputs: TechniqueInputOutput[]; outputs: TechniqueInputOutput[] } {
+  return {
+    technique_id: t.id,
+    name: t.name,
+    ...(t.description ? { description: t.description } : {}),
+    run_cost: t.cost,
+    inputs: t.inputs ?? [PROMPT],
+    outputs: t.outputTypes.map((type, i) => ({ id: `output_${i + 1}`, name: `Output ${i + 1}`, type })),
+  };
 }

@@ -1,11 +1,10 @@
 /**
- * What each operation of spec/openapi.yaml does against in-memory state, one handler per operationId
- * (`HANDLERS`; a new operation in the spec fails to compile here until it has one). Routing,
- * authentication, rate limiting and faults happen before these are called (see server.ts).
+ * What the operations that start and read runs do against in-memory state. Routing, authentication,
+ * rate limiting and faults happen before these are called (see server.ts); `handlers.ts` maps every
+ * operationId to its handler.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FieldError, RunStartedResponse, StartTechniqueRunRequest, TechniqueRunCreateRequest } from '../../generated/openapi.js';
-import type { OperationId } from '../../generated/operations.js';
 import { validate } from '../../generated/validators.js';
 import { findTechnique, findTechniqueById, type Technique } from './catalog.js';
 import type { SimClock } from './clock.js';
@@ -14,6 +13,16 @@ import type { Random } from './random.js';
 import { runView, type RunStore, type StoredRun } from './runs.js';
 import type { Caller } from './state.js';
 import type { IdempotencyChannel } from './types.js';
+import { projectOf } from './listings.js';
+
+/** What an operation's handler is given: the caller, the path parameters, the query, the raw body and the headers. */
+export interface SimRequest {
+  caller: Caller;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: string;
+  headers: IncomingHttpHeaders;
+}
 
 /** What the operations share. */
 export interface OperationContext {
@@ -34,6 +43,8 @@ export interface OperationContext {
   live: boolean;
   /** Stream for what only the live profile decides (which estimates are unknown), so it leaves the others unchanged. */
   liveChoices: Random;
+  /** Simulated unix seconds when the simulator started (its workspaces' creation time). */
+  startedAt: number;
 }
 
 
@@ -107,7 +118,7 @@ function createBodyProblems(body: unknown): FieldError[] {
 }
 
 /** POST /techniques/{techniqueId}/runs: validates, then stores a pending run. */
-function createRun(ctx: OperationContext, caller: Caller, { techniqueId }: Record<string, string>, rawBody: string, headers: IncomingHttpHeaders): Reply {
+export function createRun(ctx: OperationContext, { caller, params: { techniqueId }, body: rawBody, headers }: SimRequest): Reply {
   const technique = findTechnique(ctx.catalog, techniqueId!);
   if (!technique) return ERRORS.notFound();
   const parsed = parseJsonBody(rawBody);
@@ -133,7 +144,7 @@ function createRun(ctx: OperationContext, caller: Caller, { techniqueId }: Recor
 }
 
 /** GET /techniques/{techniqueId}/runs/{runId}: the run's state now, if the caller may see it. */
-function retrieveRun(ctx: OperationContext, caller: Caller, { techniqueId, runId }: Record<string, string>): Reply {
+export function retrieveRun(ctx: OperationContext, { caller, params: { techniqueId, runId } }: SimRequest): Reply {
   const run = ctx.store.get(runId!);
   // Another key's run is reported exactly like a missing one, so run ids cannot be probed.
   if (!run || run.apiKey !== caller.apiKey) return ERRORS.notFound();
@@ -142,14 +153,14 @@ function retrieveRun(ctx: OperationContext, caller: Caller, { techniqueId, runId
 }
 
 /** GET /runs/{runId}: any of the caller's runs by its id. */
-function getRun(ctx: OperationContext, caller: Caller, { runId }: Record<string, string>): Reply {
+export function getRun(ctx: OperationContext, { caller, params: { runId } }: SimRequest): Reply {
   const run = ctx.store.get(runId!);
   if (!run || run.apiKey !== caller.apiKey) return ERRORS.notFound();
   return { status: 200, body: runView(run, ctx.clock.now()) };
 }
 
 /** POST /runs/technique: the top-level start, answered with a `RunStartedResponse`. */
-function startTechnique(ctx: OperationContext, caller: Caller, _params: Record<string, string>, rawBody: string, headers: IncomingHttpHeaders): Reply {
+export function startTechnique(ctx: OperationContext, { caller, body: rawBody, headers }: SimRequest): Reply {
   const parsed = parseJsonBody(rawBody);
   if (!parsed.ok) return parsed.reply;
   const fields = validate('StartTechniqueRunRequest', parsed.value);
@@ -178,7 +189,7 @@ function startTechnique(ctx: OperationContext, caller: Caller, _params: Record<s
     charged_cost: technique.cost,
     estimated_seconds: estimate,
     poll_url: run.pollUrl,
-    project_id: `prj_${caller.key.workspaceId.replace(/^ws_/, '')}`,
+    project_id: projectOf(caller.key.workspaceId),
     technique: { name: technique.name, technique_id: technique.id },
   };
   if (!ctx.live) return { status: 200, body: started };
@@ -186,14 +197,3 @@ function startTechnique(ctx: OperationContext, caller: Caller, _params: Record<s
   const live = { ...started, estimated_seconds: ctx.liveChoices.chance(0.3) ? null : estimate, action: technique.actionId ? { action_id: technique.actionId } : null, model: null };
   return { status: 200, body: live };
 }
-
-/** What an operation's handler is given: the caller, the path parameters, the raw body and the headers. */
-export type Handler = (ctx: OperationContext, caller: Caller, params: Record<string, string>, body: string, headers: IncomingHttpHeaders) => Reply;
-
-/** Every operation's handler. */
-export const HANDLERS: Record<OperationId, Handler> = {
-  createTechniqueRun: createRun,
-  getTechniqueRun: retrieveRun,
-  startTechniqueRun: startTechnique,
-  getRun,
-};

@@ -34,6 +34,8 @@ export interface StoredRun {
   callbackDispatched: boolean;
   /** Read as the live API answers (see `SimulatorOptions.profile`). */
   live: boolean;
+  /** Its place in the order runs were stored (set by `RunStore.add`): what run-list cursors point at. */
+  seq?: number;
 }
 
 /** In the live profile, how long after its end a run's charge stays the quote, in simulated seconds. */
@@ -83,9 +85,21 @@ export class RunStore {
   private readonly runs = new Map<string, StoredRun>();
   private readonly idempotency = new Map<string, Map<string, number>>();
 
+  private count = 0;
+
   /** Stores a run. */
   add(run: StoredRun): void {
+    run.seq = this.count++;
     this.runs.set(run.runId, run);
+  }
+
+  /** Runs of `apiKey` stored before the one numbered `before` (all when undefined), newest first. */
+  *newestFirst(apiKey: string, before: number | undefined): Generator<StoredRun> {
+    const all = [...this.runs.values()];
+    for (let i = all.length - 1; i >= 0; i--) {
+      const r = all[i]!;
+      if (r.apiKey === apiKey && (before === undefined || r.seq! < before)) yield r;
+    }
   }
 
   /** A run by id, whoever owns it. */

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultInjector } from './faults.js';
 import { ERRORS, readBody, send, sendMalformed, validationReply } from './http.js';
-import { HANDLERS, type OperationContext } from './operations.js';
+import { HANDLERS } from './handlers.js';
+import type { OperationContext } from './operations.js';
 import type { Random } from './random.js';
 import { matchRoute } from './router.js';
 import { routeOf } from './routes.js';
@@ -32,8 +33,11 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
   res.setHeader('x-request-id', p.requestIds.id('req_', 20));
   const method = req.method ?? 'GET';
   let pathname = '';
+  let query = new URLSearchParams();
   try {
-    pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    pathname = url.pathname;
+    query = url.searchParams;
   } catch {
     // An unparsable request target names no route; it falls through to the 404 below.
   }
@@ -68,7 +72,7 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const reply =
     body === undefined
       ? validationReply([{ field: '(body)', message: `must be at most ${MAX_BODY_BYTES} bytes` }])
-      : operate(p.ctx, caller, matched.params, body, req.headers);
+      : operate(p.ctx, { caller, params: matched.params, query, body, headers: req.headers });
   // Lost answers and corrupt bodies only make sense for work that succeeded.
   if (reply.status === 200 && (plan.fault === 'dropAfterRecord' || plan.fault === 'malformed')) {
     p.stats.fault(plan.fault);

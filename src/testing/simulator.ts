@@ -79,6 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     idempotencyChannel: checkChoice('idempotencyChannel', options.idempotencyChannel ?? 'both', ['header', 'body', 'both'] as const),
     live: checkChoice('profile', options.profile ?? 'seeds', ['seeds', 'live'] as const) === 'live',
     liveChoices: root.fork('live'),
+    startedAt: clock.now(),
   };
   let closed = false;
   const delays = new Delays();
