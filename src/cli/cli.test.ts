@@ -308,6 +308,39 @@ describe.concurrent('finishing what it starts, and saying so once', () => {
   });
 });
 
+describe.concurrent('the read commands', () => {
+  const lines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+  it('techniques list prints one technique a line when piped, and retrieve shows a definition', async () => {
+    const list = await flora(['techniques', 'list'], fastEnv());
+    expect(list.code).toBe(0);
+    const techniques = lines(list.stdout);
+    expect(techniques.map((t) => t.technique_id)).toContain('tech_abcd1234');
+    const one = await flora(['techniques', 'retrieve', '--technique-id', 'art-directors-critique'], fastEnv());
+    expect(JSON.parse(one.stdout)).toMatchObject({ technique_id: 'tech_abcd1234', inputs: [{ id: 'prompt', type: 'text' }, expect.anything()] });
+  });
+
+  it('workspaces list shows the ws_ id a top-level start takes; -o pretty is a table', async () => {
+    const list = await flora(['workspaces', 'list'], fastEnv());
+    expect(lines(list.stdout)).toEqual([expect.objectContaining({ workspace_id: 'ws_abc123', role: 'owner' })]);
+    const table = await flora(['-o', 'pretty', 'workspaces', 'list'], fastEnv());
+    expect(table.stdout).toMatch(/^WORKSPACE_ID\s+NAME\s+ROLE$/m);
+    expect(table.stdout).toMatch(/^ws_abc123\s+/m);
+  });
+
+  it('techniques:runs list pages with --limit, and follows every page with --all', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(JSON.parse((await flora(['techniques:runs', 'create', '--technique-id', 'product-shot', '--input', INPUT, '--mode', 'async'], fastEnv())).stdout).run_id);
+    const first = await flora(['techniques:runs', 'list', '--technique-id', 'tech_prod5678', '--limit', '2'], fastEnv());
+    expect(lines(first.stdout)).toHaveLength(2);
+    const all = await flora(['techniques:runs', 'list', '--technique-id', 'tech_prod5678', '--limit', '2', '--all'], fastEnv());
+    const runIds = lines(all.stdout).map((r) => r.run_id);
+    expect(runIds.length).toBeGreaterThanOrEqual(3);
+    for (const id of ids) expect(runIds).toContain(id);
+    expect((await flora(['techniques:runs', 'list', '--limit', '500'], fastEnv())).code).toBe(2);
+  });
+});
+
 describe.skipIf(!hasScript)('on a terminal (skipped when util-linux `script` is missing)', () => {
   it('create --wait draws a progress bar with status and elapsed time, then a pretty run', async () => {
     const cmd = [process.execPath, ...ENTRY, 'techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', `'${INPUT}'`, '--mode', 'async', '--wait'].join(' ');

@@ -9,7 +9,7 @@ import { APIUserAbortError, FloraError, RunFailedError, RunTimeoutError } from '
 import type { LogLevel } from '../core/log.js';
 import type { RunWaitOptions } from '../resources/techniques.js';
 import { UsageError } from './input.js';
-import { format, type OutputFormat } from './output.js';
+import { format, table, type OutputFormat } from './output.js';
 import { progressView } from './progress.js';
 import { shellQuote, visible } from './safe.js';
 
@@ -70,6 +70,17 @@ export class Cli {
   /** Prints a result to stdout: pretty on a terminal, JSON otherwise, unless --output says. */
   print(g: Globals, value: object): void {
     this.io.stdout.write(`${format(value as Record<string, unknown>, g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json'))}\n`);
+  }
+
+  /**
+   * Prints a list: a table of `columns` on a terminal (or with `-o pretty`), one JSON object a line when
+   * piped (or with `-o json`), YAML with `-o yaml`.
+   */
+  printList(g: Globals, items: readonly object[], columns: readonly string[]): void {
+    const as = g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json');
+    if (as === 'json') return void this.io.stdout.write(items.map((i) => `${JSON.stringify(i)}\n`).join(''));
+    if (as === 'yaml') return void this.io.stdout.write(`${format({ items } as Record<string, unknown>, 'yaml')}\n`);
+    this.io.stdout.write(`${table(items as Record<string, unknown>[], columns)}\n`);
   }
 
   /**

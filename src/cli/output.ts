@@ -33,3 +33,11 @@ export function format(value: Record<string, unknown>, as: OutputFormat): string
   if (as === 'pretty') return pretty(value);
   return JSON.stringify(value, null, 2);
 }
+
+/** `rows` as a plain-text table of `columns`, times and durations shown as in the summary. */
+export function table(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cells = [columns.map((c) => c.toUpperCase()), ...rows.map((r) => columns.map((c) => (r[c] === undefined || r[c] === null ? '' : shown(c, r[c]))))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return visible(cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n'));
+}

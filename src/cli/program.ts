@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { APIConnectionTimeoutError, APIError, APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { listCommands } from './commands/lists.js';
 import { runsCommands } from './commands/runs.js';
 import { techniqueRunsCommands } from './commands/technique-runs.js';
 import { Cli, type Io } from './context.js';
@@ -63,7 +64,8 @@ export function buildProgram(io: Io, version: string): Command {
     .addHelpText('after', `\nExample:\n  $ flora techniques:runs create --technique-id art-directors-critique --input '{id: prompt, type: text, value: "a red fox"}' --mode async --wait\n${EXIT_HELP}`)
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);
-  const groups = [techniqueRunsCommands(program, cli), runsCommands(program, cli)];
+  const techniqueRuns = techniqueRunsCommands(program, cli);
+  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli)];
   for (const cmd of [program, ...groups, ...groups.flatMap((g) => g.commands)]) cmd.exitOverride();
   return program;
 }

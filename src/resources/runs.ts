@@ -6,6 +6,7 @@ import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
 import { segmentProblems } from '../core/url.js';
 import { splitWaitOptions, type RunWaitOptions, type TechniqueRuns } from './techniques.js';
+import { waitAll, type WaitAllOptions, type WaitAllRun } from './wait-all.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
 
@@ -25,6 +26,16 @@ export class Runs {
    */
   startTechnique(body: RunStartTechniqueParams, options: RequestOptions = {}): APIPromise<RunStartedResponse> {
     return this.#requester.call('startTechniqueRun', { body }, options);
+  }
+
+  /**
+   * Waits for many runs at once and resolves, in the order given, with each one's final state (a failed
+   * run's `status` says so; nothing is thrown for it). Each round reads up to 100 runs of a technique with
+   * one `GET /technique-runs` request (give each run's `technique_id` so the list can filter), and reads
+   * a run the list does not show with `GET /runs/{runId}`. `onEnded` hears of each run as it ends.
+   */
+  waitAll(runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
+    return waitAll(this.#requester, runs, options);
   }
 
   /**

@@ -1,0 +1,131 @@
+/**
+ * Waiting for many runs at once: each round reads them through the run list (`GET /technique-runs`,
+ * 100 a page, filtered by technique), so one request covers up to 100 runs; a run the pages do not
+ * reach (an older one, say) is read on its own (`GET /runs/{runId}`).
+ */
+import type { TechniqueRun, TechniqueRunListItem } from '../../generated/answers.js';
+import { APIConnectionError, APIUserAbortError, InternalServerError, RateLimitError, RunTimeoutError } from '../core/errors.js';
+import type { Requester } from '../core/requester.js';
+import { deadline, sleep } from '../core/timers.js';
+import { msProblems, refuseOptions } from '../core/validation.js';
+import { DEFAULT_WAIT_TIMEOUT, nextPollDelay } from '../core/wait.js';
+import { segmentProblems } from '../core/url.js';
+
+/** A run to wait for: its id, and its technique's when known (it lets the list filter). */
+export type WaitAllRun = string | { run_id: string; technique_id?: string | undefined };
+
+/** Options of `runs.waitAll`. */
+export interface WaitAllOptions {
+  /** Stops waiting (and any request in flight) at once with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Overall limit in ms; then `RunTimeoutError` (its `run`: one that had not ended). Default 30 minutes. */
+  timeout?: number | undefined;
+  /** Called with every state seen of every run. */
+  onProgress?: ((run: TechniqueRun) => void) | undefined;
+  /** Called once for each run as it ends (completed or failed). */
+  onEnded?: ((run: TechniqueRun) => void) | undefined;
+  /** Only runs of this workspace are listed (a filter the list takes). */
+  workspaceId?: string | undefined;
+  /** Shortest wait between rounds in ms, at least 50. Default 1000. */
+  minInterval?: number | undefined;
+  /** Longest wait between rounds in ms. Default 30 000. */
+  maxInterval?: number | undefined;
+  /** Per-attempt timeout of each request, and its retries. */
+  requestTimeout?: number | undefined;
+  maxRetries?: number | undefined;
+}
+
+const TERMINAL = new Set(['completed', 'failed']);
+const TRANSIENT = [RateLimitError, InternalServerError, APIConnectionError];
+/** How many list pages a round may read per technique beyond what its runs need (they share the list with others' runs). */
+const SPARE_PAGES = 1;
+
+/**
+ * Resolves, in the order given, with every run's final state (failed runs included: their `status`
+ * says so). Each round costs one list request per 100 runs of a technique, plus one GET per run the list
+ * did not show.
+ */
+export async function waitAll(requester: Requester, runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
+  const wanted = runs.map((r) => (typeof r === 'string' ? { run_id: r, technique_id: undefined } : { run_id: r.run_id, technique_id: r.technique_id }));
+  const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
+  const minInterval = options.minInterval ?? 1000;
+  refuseOptions([
+    ...wanted.flatMap((r, i) => segmentProblems(`runs[${i}].run_id`, r.run_id)),
+    ...msProblems('timeout', timeout),
+    ...msProblems('minInterval', minInterval, { min: 50, infinite: false }),
+    ...msProblems('maxInterval', options.maxInterval ?? 30_000, { min: minInterval }),
+  ]);
+  const last = new Map<string, TechniqueRun>();
+  const ended = new Set<string>();
+  const limit = deadline(timeout, options.signal);
+  const perRequest = { timeout: options.requestTimeout, maxRetries: options.maxRetries, signal: limit.signal };
+  const startedAt = Date.now();
+  const seen = (run: TechniqueRun) => {
+    last.set(run.run_id, run);
+    options.onProgress?.(run);
+    if (TERMINAL.has(run.status) && !ended.has(run.run_id)) {
+      ended.add(run.run_id);
+      options.onEnded?.(run);
+    }
+  };
+  const stop = () => {
+    if (options.signal?.aborted) return new APIUserAbortError({ message: 'Stopped waiting: aborted.', cause: options.signal.reason });
+    const open = wanted.find((r) => !ended.has(r.run_id))!;
+    return new RunTimeoutError(open.run_id, timeout, last.get(open.run_id));
+  };
+  try {
+    for (;;) {
+      const pending = wanted.filter((r) => !ended.has(r.run_id));
+      if (pending.length === 0) return wanted.map((r) => last.get(r.run_id)!);
+      try {
+        await round(requester, pending, options.workspaceId, perRequest, seen);
+      } catch (err) {
+        if (limit.signal?.aborted) throw stop();
+        if (!TRANSIENT.some((T) => err instanceof T)) throw err;
+        // Already retried by the client: the next round is the next retry.
+      }
+      if (wanted.every((r) => ended.has(r.run_id))) continue;
+      const delay = nextPollDelay({ now: Date.now(), startedAt, observations: [], minInterval, maxInterval: options.maxInterval });
+      await sleep(delay, limit.signal).catch(() => {
+        throw stop();
+      });
+    }
+  } finally {
+    limit.clear();
+  }
+}
+
+/** One round: the list pages each technique's pending runs need, then a GET for each run they did not show. */
+async function round(
+  requester: Requester,
+  pending: { run_id: string; technique_id: string | undefined }[],
+  workspaceId: string | undefined,
+  perRequest: { timeout: number | undefined; maxRetries: number | undefined; signal: AbortSignal | undefined },
+  seen: (run: TechniqueRun) => void,
+): Promise<void> {
+  const byTechnique = new Map<string | undefined, Set<string>>();
+  for (const r of pending) {
+    const ids = byTechnique.get(r.technique_id) ?? new Set<string>();
+    ids.add(r.run_id);
+    byTechnique.set(r.technique_id, ids);
+  }
+  const missing: string[] = [];
+  for (const [techniqueId, ids] of byTechnique) {
+    const left = new Set(ids);
+    let cursor: string | undefined;
+    for (let page = 0; left.size > 0 && page < Math.ceil(ids.size / 100) + SPARE_PAGES; page++) {
+      const query = { technique_id: techniqueId, workspace_id: workspaceId, limit: 100, ...(cursor ? { cursor } : {}) };
+      const body = await requester.call('listTechniqueRuns', { query }, perRequest);
+      for (const item of body.technique_runs as TechniqueRunListItem[]) {
+        if (left.delete(item.run_id)) seen(item);
+      }
+      cursor = typeof body.meta?.next_cursor === 'string' ? body.meta.next_cursor : undefined;
+      if (!cursor) break;
+    }
+    missing.push(...left);
+  }
+  // A few at a time: a round must not open a connection per run.
+  for (let i = 0; i < missing.length; i += 8) {
+    for (const run of await Promise.all(missing.slice(i, i + 8).map((runId) => requester.call('getRun', { params: { runId } }, perRequest)))) seen(run);
+  }
+}
