@@ -67,6 +67,7 @@ export function errorFor(sent: Sent, redactor: Redactor): APIError {
     idempotencyKey: sent.idempotencyKey,
     mayHaveBeenProcessed: sent.mayHaveBeenProcessed,
     retried: sent.retried,
+    callStartedAt: sent.startedAt,
   });
 }
 

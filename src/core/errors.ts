@@ -97,7 +97,7 @@ export class APIError extends FloraError {
    * `APIError`. `retried` says the call had retried after an attempt that may have been processed, so
    * a 409 `idempotency_duplicate` is that attempt's own key coming back.
    */
-  static generate(init: APIErrorInit & { retried?: boolean }): APIError {
+  static generate(init: APIErrorInit & { retried?: boolean; callStartedAt?: number }): APIError {
     const { status, code } = init;
     if (init.failure === 'too_large') return new ResponseTooLargeError(init);
     if (init.failure === 'redirect') return new RedirectError(init);
@@ -175,7 +175,12 @@ export class IdempotencyDuplicateError extends ConflictError {
   override name = 'IdempotencyDuplicateError';
   /** True when an earlier attempt of this same call, with this same key, was accepted. */
   readonly acceptedEarlier: boolean;
-  constructor(init: APIErrorInit & { acceptedEarlier?: boolean }) {
+  /**
+   * When the call's first attempt was sent (ms since the epoch), when the client knows: the accepted run
+   * was created after it. `client.runs.findAccepted(error, ...)` searches from there.
+   */
+  readonly callStartedAt: number | undefined;
+  constructor(init: APIErrorInit & { acceptedEarlier?: boolean; callStartedAt?: number | undefined }) {
     const accepted = init.acceptedEarlier ?? false;
     super(
       accepted
@@ -183,11 +188,13 @@ export class IdempotencyDuplicateError extends ConflictError {
             ...init,
             message:
               `${init.message}: an earlier attempt of this same call (Idempotency-Key ${init.idempotencyKey}) was accepted but its answer was lost, ` +
-              'so the run was started once and not charged twice. Do not retry; find the run instead.',
+              'so the run was started once and not charged twice. Do not retry; find the run instead: ' +
+              'client.runs.findAccepted(error, { techniqueId }) lists the runs the technique started since this call began.',
           }
         : init,
     );
     this.acceptedEarlier = accepted;
+    this.callStartedAt = init.callStartedAt;
   }
 }
 

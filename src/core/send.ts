@@ -54,6 +54,8 @@ export interface Sent extends Answer {
   mayHaveBeenProcessed: boolean;
   /** More than one attempt was made. */
   retried: boolean;
+  /** When the first attempt was sent (ms since the epoch): where a search for what it started begins. */
+  startedAt: number;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
   const debug = log.enabled('debug');
   const label = debug || log.enabled('info') ? `${request.method} ${request.url}` : '';
   let mayHaveBeenProcessed = false;
+  const startedAt = Date.now();
   const aborted = () => APIError.generate({ status: undefined, failure: 'aborted', message: 'Request was aborted.', cause: options.signal?.reason, idempotencyKey, mayHaveBeenProcessed });
 
   for (let retry = 0; ; retry++) {
@@ -164,6 +167,6 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
     }
     // A server (or proxy) that echoes the key back must not get it into an error or the data. (Headers are
     // redacted where they are shown: errors, `withResponse()`, the raw client.)
-    return { response: outcome.response, text: config.redactor.body(outcome.text), idempotencyKey, mayHaveBeenProcessed, retried: retry > 0 };
+    return { response: outcome.response, text: config.redactor.body(outcome.text), idempotencyKey, mayHaveBeenProcessed, retried: retry > 0, startedAt };
   }
 }

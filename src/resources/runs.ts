@@ -1,5 +1,7 @@
 /** `client.runs`: the top-level run resource. */
-import type { RunStartedResponse, TechniqueRun } from '../../generated/answers.js';
+import type { RunStartedResponse, TechniqueRun, TechniqueRunListItem } from '../../generated/answers.js';
+import { IdempotencyDuplicateError } from '../core/errors.js';
+import { refuseOptions } from '../core/validation.js';
 import type { StartTechniqueRunRequest } from '../../generated/openapi.js';
 import type { APIPromise } from '../core/api-promise.js';
 import type { Requester } from '../core/requester.js';
@@ -9,6 +11,23 @@ import { splitWaitOptions, type RunWaitOptions, type TechniqueRuns } from './tec
 import { waitAll, type WaitAllOptions, type WaitAllRun } from './wait-all.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
+
+/** Where `runs.findAccepted` looks. */
+export interface FindAcceptedParams {
+  /** The technique the lost call started (slug or `tech_` id): the list is filtered by it. */
+  techniqueId: string;
+  /** The workspace, when known: narrows the list further. */
+  workspaceId?: string | undefined;
+  /**
+   * Runs created at or after this moment (ms since the epoch) are candidates. Defaults to the error's
+   * `callStartedAt`; needed when the error does not carry one.
+   */
+  since?: number | undefined;
+  /** Clock skew allowed between this machine and FLORA, in seconds. Default 60. */
+  slackSeconds?: number | undefined;
+  /** At most this many list pages (100 runs each) are read. Default 10. */
+  maxPages?: number | undefined;
+}
 
 export class Runs {
   readonly #requester: Requester;
@@ -36,6 +55,46 @@ export class Runs {
    */
   waitAll(runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
     return waitAll(this.#requester, runs, options);
+  }
+
+  /**
+   * After an `IdempotencyDuplicateError` whose `acceptedEarlier` is true (the call's first attempt
+   * started a run but its answer was lost), finds the candidates: the technique's runs, newest first,
+   * created since the call began (less `slackSeconds` for clock skew). One candidate is the run; several
+   * mean other runs of the technique started in the same window, and the inputs or outputs tell them
+   * apart. Reads `GET /technique-runs`, nothing is started or charged.
+   *
+   * ```ts
+   * try { await client.runs.startTechnique(body, { idempotencyKey }); }
+   * catch (error) {
+   *   if (error instanceof IdempotencyDuplicateError && error.acceptedEarlier) {
+   *     const [run] = await client.runs.findAccepted(error, { techniqueId: body.technique_id });
+   *   }
+   * }
+   * ```
+   */
+  async findAccepted(error: IdempotencyDuplicateError | undefined, params: FindAcceptedParams, options: RequestOptions = {}): Promise<TechniqueRunListItem[]> {
+    const since = params.since ?? (error instanceof IdempotencyDuplicateError ? error.callStartedAt : undefined);
+    const slack = params.slackSeconds ?? 60;
+    const maxPages = params.maxPages ?? 10;
+    refuseOptions([
+      ...(since === undefined || !Number.isFinite(since) ? [{ field: 'since', message: 'is needed (a time in ms since the epoch) when the error does not carry callStartedAt' }] : []),
+      ...(!Number.isFinite(slack) || slack < 0 ? [{ field: 'slackSeconds', message: 'must be a number of seconds, 0 or more' }] : []),
+      ...(!Number.isInteger(maxPages) || maxPages < 1 ? [{ field: 'maxPages', message: 'must be a whole number, 1 or more' }] : []),
+    ]);
+    const from = since! / 1000 - slack;
+    const found: TechniqueRunListItem[] = [];
+    let page = await this.#techniqueRuns.list({ technique_id: params.techniqueId, workspace_id: params.workspaceId, limit: 100 }, options);
+    for (let read = 1; ; read++) {
+      let older = false;
+      for (const run of page.technique_runs) {
+        if (typeof run.created_at === 'number' && run.created_at >= from) found.push(run);
+        else older = true;
+      }
+      // The list is newest first: once a page reaches runs older than the window, no later page has candidates.
+      if (older || read >= maxPages || !page.hasNextPage()) return found;
+      page = await page.getNextPage();
+    }
   }
 
   /**

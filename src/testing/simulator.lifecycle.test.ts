@@ -15,6 +15,11 @@ const create = (s: Simulator, technique = 'art-directors-critique') =>
 const get = (s: Simulator, technique: string, runId: string) => call<TechniqueRun>(s.url, 'GET', `/techniques/${technique}/runs/${runId}`);
 
 describe('simulator: run lifecycle', () => {
+  it('refuses a rate limit it could not apply when it starts, not with a 500 later', async () => {
+    await expect(startSimulator({ rateLimit: { requests: 10, perSeconds: 0 } })).rejects.toThrow(/perSeconds/);
+    await expect(startSimulator({ keys: { k: { rateLimit: { requests: 0, perSeconds: 1 } } } })).rejects.toThrow(/requests >= 1/);
+  });
+
   it('listens on loopback under /api/v1', async () => {
     const s = await start();
     expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);

@@ -33,12 +33,15 @@ export class KeyRing {
     keys: Record<string, KeyConfig>,
     private readonly rateLimit: RateLimit | undefined,
   ) {
+    // A bad limit is refused here, where the simulator starts, not as a 500 on the first request.
+    if (rateLimit) new TokenBucket(rateLimit);
     for (const [apiKey, config] of Object.entries(keys)) this.set(apiKey, config);
   }
 
   /** Adds a key, or changes some settings of an existing one; a changed limit starts from a full bucket. */
   set(apiKey: string, config: KeyConfig): void {
     const prev = this.keys.get(apiKey);
+    if (config.rateLimit) new TokenBucket(config.rateLimit);
     this.keys.set(apiKey, {
       workspaceId: config.workspaceId ?? prev?.workspaceId ?? DEFAULT_WORKSPACE_ID,
       credits: config.credits ?? prev?.credits ?? true,

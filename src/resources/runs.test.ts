@@ -1,0 +1,154 @@
+/**
+ * `client.runs` beyond starting: waiting for many runs through the run list, and finding the run an
+ * accepted-but-lost call started. Against the simulator, counting the requests each costs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Flora } from '../client.js';
+import { IdempotencyDuplicateError, InputValidationError } from '../core/errors.js';
+import { DEFAULT_API_KEY, startSimulator, type Simulator } from '../testing/index.js';
+import { NESTED_BODY } from '../test-utils.js';
+
+let sim: Simulator;
+beforeAll(async () => {
+  // Runs end within a second of wall time: 20 simulated seconds at 40x.
+  sim = await startSimulator({ seed: 11, timeScale: 40, runDurationSeconds: 20, failureRate: 0.2, rateLimit: { requests: 10_000, perSeconds: 1 } });
+});
+afterAll(() => sim.close());
+
+/** A client whose fetch counts requests by route: `list` (GET /technique-runs), `get` (GET /runs/{id}), other. */
+function counting(fetchFirst?: (request: Request, n: number) => Promise<Response>) {
+  const counts = { list: 0, get: 0, other: 0 };
+  let n = 0;
+  const fetch = async (request: Request) => {
+    const path = new URL(request.url).pathname;
+    if (request.method === 'GET' && path.endsWith('/technique-runs')) counts.list++;
+    else if (request.method === 'GET' && /\/runs\/[^/]+$/.test(path)) counts.get++;
+    else counts.other++;
+    return fetchFirst ? fetchFirst(request, ++n) : globalThis.fetch(request);
+  };
+  const client = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, fetch, logLevel: 'off', maxRetries: 3 });
+  return { client, counts };
+}
+
+async function startMany(client: Flora, count: number, techniqueId = 'art-directors-critique') {
+  const started = [];
+  for (let i = 0; i < count; i += 25) {
+    started.push(...(await Promise.all(Array.from({ length: Math.min(25, count - i) }, () => client.techniques.runs.create(techniqueId, NESTED_BODY)))));
+  }
+  return started.map((s) => ({ run_id: s.run_id, technique_id: techniqueId }));
+}
+
+describe('runs.waitAll', () => {
+  it('waits for 150 runs of a technique with list requests alone, a couple a round, and answers in the given order', async () => {
+    const { client, counts } = counting();
+    const runs = await startMany(client, 150);
+    const ended: string[] = [];
+    let rounds = 0;
+    let lastListCount = -1;
+    const done = await client.runs.waitAll(runs, {
+      minInterval: 100,
+      maxInterval: 200,
+      timeout: 60_000,
+      onProgress: () => {
+        if (counts.list !== lastListCount) rounds++, (lastListCount = counts.list);
+      },
+      onEnded: (run) => ended.push(run.run_id),
+    });
+    expect(done.map((r) => r.run_id)).toEqual(runs.map((r) => r.run_id));
+    expect(done.every((r) => r.status === 'completed' || r.status === 'failed')).toBe(true);
+    expect(done.some((r) => r.status === 'failed')).toBe(true);
+    expect(new Set(ended)).toEqual(new Set(runs.map((r) => r.run_id)));
+    expect(ended).toHaveLength(150);
+    // Every run was in the list: not one GET per run.
+    expect(counts.get).toBe(0);
+    // 150 runs are two pages of 100; a round reads at most one spare page.
+    expect(counts.list).toBeLessThanOrEqual(Math.max(rounds, 1) * 3);
+    // What the list said matches the run itself.
+    const one = done[7]!;
+    const direct = await client.generations.retrieve(one.run_id);
+    expect(direct.status).toBe(one.status);
+  });
+
+  it('reads a run the list cannot select (no technique given) with GET /runs/{runId}', async () => {
+    const { client, counts } = counting();
+    const [run] = await startMany(client, 1, 'storyboard-to-video');
+    const before = { ...counts };
+    const done = await client.runs.waitAll([run!.run_id], { minInterval: 100, maxInterval: 200, timeout: 60_000 });
+    expect(done[0]!.run_id).toBe(run!.run_id);
+    expect(['completed', 'failed']).toContain(done[0]!.status);
+    // Unfiltered, the key's newest runs are listed first; a run they do not show is read on its own.
+    expect(counts.list + counts.get).toBeGreaterThan(before.list + before.get);
+  });
+
+  it('falls back to GET /runs/{runId} for a run older than the pages a round reads', async () => {
+    const { client, counts } = counting();
+    const [old] = await startMany(client, 1, 'product-shot');
+    // 250 newer runs of the same technique push the old one past the two pages a wait for it alone reads.
+    await startMany(client, 250, 'product-shot');
+    const done = await client.runs.waitAll([old!], { minInterval: 100, maxInterval: 200, timeout: 60_000 });
+    expect(done[0]!.run_id).toBe(old!.run_id);
+    expect(counts.get).toBeGreaterThan(0);
+  });
+
+  it('refuses bad options before any request', async () => {
+    const { client, counts } = counting();
+    await expect(client.runs.waitAll(['run_x'], { minInterval: 10 })).rejects.toThrow(/minInterval/);
+    await expect(client.runs.waitAll(['..'])).rejects.toBeInstanceOf(InputValidationError);
+    expect(counts).toEqual({ list: 0, get: 0, other: 0 });
+  });
+
+  it('stops at its timeout with a RunTimeoutError naming a run that had not ended', async () => {
+    const { client } = counting();
+    const slow = await startSimulator({ seed: 2, runDurationSeconds: 3600 });
+    try {
+      const c = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: slow.url, logLevel: 'off' });
+      const started = await c.techniques.runs.create('art-directors-critique', NESTED_BODY);
+      const error = await c.runs.waitAll([started.run_id], { timeout: 300, minInterval: 50 }).catch((e: unknown) => e);
+      expect((error as Error).name).toBe('RunTimeoutError');
+      expect((error as { runId?: string }).runId ?? (error as Error).message).toContain(started.run_id);
+    } finally {
+      await slow.close();
+    }
+    void client;
+  });
+});
+
+describe('runs.findAccepted', () => {
+  /** Lets the first attempt reach the server, then loses its answer. */
+  const losingFirst = (request: Request, n: number) =>
+    globalThis.fetch(request).then((response) => {
+      if (n === 1) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return response;
+    });
+
+  it('after an accepted-but-lost start, finds the run it started, and the error says how', async () => {
+    const { client } = counting(losingFirst);
+    const error = await client.techniques.runs.create('brand-guidelines', NESTED_BODY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyDuplicateError);
+    const duplicate = error as IdempotencyDuplicateError;
+    expect(duplicate.acceptedEarlier).toBe(true);
+    expect(duplicate.message).toContain('client.runs.findAccepted');
+    expect(duplicate.callStartedAt).toBeGreaterThan(Date.now() - 60_000);
+
+    const candidates = await client.runs.findAccepted(duplicate, { techniqueId: 'brand-guidelines' });
+    const started = sim.listRuns().filter((r) => r.idempotencyKey === duplicate.idempotencyKey);
+    expect(started).toHaveLength(1);
+    expect(candidates.map((c) => c.run_id)).toContain(started[0]!.runId);
+    // Only that technique's runs.
+    expect(candidates.every((c) => c.technique.technique_id === started[0]!.technique.id)).toBe(true);
+  });
+
+  it('leaves out runs created before the window', async () => {
+    const { client } = counting();
+    await startMany(client, 2, 'brand-guidelines');
+    const later = Date.now() + 3_600_000;
+    expect(await client.runs.findAccepted(undefined, { techniqueId: 'brand-guidelines', since: later, slackSeconds: 0 })).toEqual([]);
+  });
+
+  it('needs a start time when the error carries none', async () => {
+    const { client, counts } = counting();
+    await expect(client.runs.findAccepted(undefined, { techniqueId: 'brand-guidelines' })).rejects.toThrow(/since/);
+    await expect(client.runs.findAccepted(undefined, { techniqueId: 'x', since: Date.now(), maxPages: 0 })).rejects.toThrow(/maxPages/);
+    expect(counts.list).toBe(0);
+  });
+});
