@@ -1,9 +1,9 @@
 /**
  * The package as another project gets it: `npm run build`, `npm pack`, `npm install <tarball>` into a
  * temporary project, then for each way a TypeScript project can load it (ESM and CommonJS, with
- * `moduleResolution` node16 and bundler) type-check a program that uses the client, the types and the
- * constants (0 errors; a control file's deliberate errors must be reported, so the check is live), and run
- * the emitted JavaScript with node against the simulator from the packed `./testing` entry.
+ * `moduleResolution` node16 and bundler; CommonJS with node10) type-check a program that uses the client,
+ * the types and the constants (0 errors; a control file's deliberate errors must be reported, so the check
+ * is live), and run the emitted JavaScript with node against the simulator from the packed `./testing` entry.
  *
  * One build, pack and install is shared by every case. TypeScript is the repository's own (its `tsc` run with
  * `-p` on each case) and `@types/node` is linked from the repository, so nothing but the package's runtime
@@ -33,7 +33,8 @@ interface Case {
   /**
    * Type-check the package's declaration files too (`skipLibCheck: false`). They cost ~7 s a project (mostly
    * openapi-fetch's types with our `paths`), so this is done once for the `.d.ts` and once for the `.d.cts`
-   * (the node16 cases); the bundler cases load the same files and check the program's use of them.
+   * (the node16 cases), and once more under node10, which resolves imports differently (no `exports`); the
+   * bundler cases load the same files and check the program's use of them.
    */
   checkDeclarations: boolean;
 }
@@ -51,6 +52,15 @@ const CASES: Case[] = [
     name: 'cjs-node16',
     type: 'commonjs',
     compilerOptions: { module: 'node16', moduleResolution: 'node16' },
+    syntax: 'import',
+    expectFormat: 'cjs',
+    checkDeclarations: true,
+  },
+  {
+    // TypeScript's older resolution (no `exports`): the subpaths' types come from `typesVersions`.
+    name: 'cjs-node10',
+    type: 'commonjs',
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node10' },
     syntax: 'import',
     expectFormat: 'cjs',
     checkDeclarations: true,
