@@ -7,7 +7,8 @@
  *   - `./testing`  src/testing/index.ts  the local simulator
  *   - `dist/cli.js` (ESM, with a shebang; `bin.flora`) from src/cli/index.ts, when it exists
  *
- * Dependencies stay external.
+ * The library's dependencies stay external. The CLI's own (commander, cli-progress, yaml) are bundled into
+ * dist/cli.js and are devDependencies, so installing the library does not install them.
  *
  * The CommonJS build's default imports of packages are fixed up after the build (see `cjsDefaultImports`).
  */
@@ -19,6 +20,8 @@ const has = (path: string) => existsSync(new URL(path, import.meta.url));
 const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts' };
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
 const cli = has('src/cli/index.ts');
+/** The CLI's dependencies, which the library entries never import: bundled into dist/cli.js (devDependencies). */
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
 
 const common: Options = {
   platform: 'node',
@@ -78,10 +81,15 @@ export default defineConfig([
     ? [
         {
           ...common,
-          // The binary: one self-contained ESM file (dependencies still external).
+          // The binary: one self-contained ESM file. The library's dependencies stay external (installed with
+          // it); the CLI's own are bundled in.
           entry: { cli: 'src/cli/index.ts' },
           format: ['esm'],
           splitting: false,
+          noExternal: CLI_DEPENDENCIES,
+          // Bundled CommonJS (commander, cli-progress) calls `require` for Node's built-ins; an ES module has
+          // none, and esbuild's stand-in throws "Dynamic require of ... is not supported" without one.
+          banner: { js: "import { createRequire as __floraCreateRequire } from 'node:module';\nconst require = __floraCreateRequire(import.meta.url);" },
           onSuccess: async () => afterCliBuild(),
         } satisfies Options,
       ]

@@ -10,9 +10,11 @@
  * dependencies is installed (from npm's cache when it has them: `--prefer-offline`).
  */
 import { execFile } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -20,6 +22,9 @@ const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..');
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
+/** Packages only the `flora` binary uses: bundled into it, so not installed with the library. */
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
+const NODE_BUILTINS = new Set(builtinModules);
 const quietNpm = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'error' };
 
 interface Case {
@@ -329,6 +334,41 @@ describe('the packed package, installed by a consumer project', () => {
     const { stdout } = await run(bin, ['--help'], { cwd: join(work, 'consumer') });
     expect(stdout).toMatch(/Usage: flora/);
     expect(readFileSync(join(work, 'consumer', 'node_modules', ...pkg.name.split('/'), 'dist', 'cli.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    // The version comes from the package.json bundled into the binary.
+    expect((await run(bin, ['--version'], { cwd: join(work, 'consumer') })).stdout.trim()).toBe(pkg.version);
+  });
+
+  it.runIf(existsSync(join(repo, 'src', 'cli', 'index.ts')))('runs a flora command with its bundled dependencies: YAML in, waiting, YAML out', async () => {
+    const installed = join(work, 'consumer', 'node_modules', ...pkg.name.split('/'));
+    const testing = (await import(pathToFileURL(join(installed, 'dist', 'testing.js')).href)) as typeof import('../src/testing/index.js');
+    const sim = await testing.startSimulator({ timeScale: 40, seed: 3 });
+    try {
+      const bin = join(work, 'consumer', 'node_modules', '.bin', 'flora');
+      const args = ['--output', 'yaml', 'techniques:runs', 'create', '--technique-id', 'tech_abcd1234', '--input', '{id: prompt, type: text, value: "a red fox"}', '--mode', 'async', '--wait'];
+      const { stdout } = await run(bin, args, { cwd: join(work, 'consumer'), env: { PATH: process.env.PATH, FLORA_API_KEY: testing.DEFAULT_API_KEY, FLORA_BASE_URL: sim.url }, timeout: 30_000 });
+      expect(stdout).toMatch(/^run_id: run_\w+$/m);
+      expect(stdout).toMatch(/^status: completed$/m);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("installs openapi-fetch alone: the CLI's dependencies are bundled into dist/cli.js, and no library entry imports them", () => {
+    const installed = join(work, 'consumer', 'node_modules', ...pkg.name.split('/'));
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['openapi-fetch']);
+    for (const cliOnly of CLI_DEPENDENCIES) expect(existsSync(join(work, 'consumer', 'node_modules', cliOnly)), cliOnly).toBe(false);
+    const dist = join(installed, 'dist');
+    const code = readdirSync(dist).filter((f) => /\.c?js$/.test(f) && f !== 'cli.js');
+    expect(code.length).toBeGreaterThan(8);
+    const imports = (text: string) => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\b(?:__)?require\s*\(\s*)["']([^"'.][^"']*)["']/g)].map((m) => m[1]!);
+    for (const file of code) {
+      const bare = imports(readFileSync(join(dist, file), 'utf8')).filter((s) => !s.startsWith('node:'));
+      expect(bare.filter((s) => s !== 'openapi-fetch'), file).toEqual([]);
+    }
+    // The binary imports openapi-fetch (through the client) and Node's modules, nothing else.
+    const cliImports = imports(readFileSync(join(dist, 'cli.js'), 'utf8'));
+    expect(cliImports.filter((s) => !s.startsWith('node:') && s !== 'openapi-fetch' && !NODE_BUILTINS.has(s))).toEqual([]);
   });
 
   describe.each(CASES)('$name', (c) => {
