@@ -157,12 +157,14 @@ async function main(): Promise<void> {
     void asReturned; void unlistedStatus;
     const start: StartTechniqueRunRequest = { technique_id: TECHNIQUE, workspace_id: DEFAULT_WORKSPACE_ID, inputs: { prompt: 'a fox' } };
     const started: RunStartedResponse = await createFloraClient({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' }).runs.startTechnique(start);
-    let missing: { isAPIError: boolean; isNotFound: boolean; status: number | undefined; code: string | undefined } | undefined;
+    let missing: { isAPIError: boolean; isNotFound: boolean; status: number | undefined; code: string | undefined; contentType: string | null } | undefined;
     try {
       await client.techniques.runs.retrieve('run_does_not_exist', { techniqueId: TECHNIQUE });
     } catch (e) {
       if (!(e instanceof APIError)) throw e;
-      missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code };
+      // No \`!\` or \`?.\`: \`headers\` is declared always present (strict mode rejects this if it may be undefined).
+      const contentType = e.headers.get('content-type');
+      missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code, contentType };
     }
     const delivery = JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: 'v1', created_at: 1767225645, data: { run_id: created.run_id, run_type: 'technique', workspace_id: DEFAULT_WORKSPACE_ID, status: 'completed' } });
     const event = verifyWebhook(delivery, { [SIGNATURE_HEADER]: signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
@@ -400,7 +402,7 @@ describe('the packed package, installed by a consumer project', () => {
       expect(out.webhookRunId).toBe(out.created.run_id);
       expect(out.forgedIsFloraError).toBe(true);
       expect(out.started.run_id).not.toBe(out.created.run_id);
-      expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found' });
+      expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found', contentType: expect.stringMatching(/^application\/json/) });
       expect(out.constants).toEqual({
         statuses: ['pending', 'running', 'completed', 'failed'],
         firstAction: 'split-text',
