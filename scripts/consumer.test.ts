@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -197,6 +198,87 @@ main().catch((e: unknown) => {
 });
 `;
 
+/**
+ * An ES module that both imports the package and requires it (`createRequire`), as a project does when one of
+ * its dependencies is CommonJS: every export must be the same object either way (one `FloraError`, so
+ * `instanceof` holds across them: no dual-package hazard), and Node's import must see every name that the
+ * pure ESM build (what bundlers get) exports. ESM cases only.
+ */
+const DUAL = `
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import Flora, { APIError, FloraError, NotFoundError } from '${pkg.name}';
+import * as rootViaImport from '${pkg.name}';
+import * as webhooksViaImport from '${pkg.name}/webhooks';
+import * as testingViaImport from '${pkg.name}/testing';
+import { verifyWebhook, WebhookVerificationError } from '${pkg.name}/webhooks';
+import { startSimulator, DEFAULT_API_KEY } from '${pkg.name}/testing';
+
+const require = createRequire(import.meta.url);
+const root: typeof rootViaImport = require('${pkg.name}');
+const webhooks: typeof webhooksViaImport = require('${pkg.name}/webhooks');
+const testing: typeof testingViaImport = require('${pkg.name}/testing');
+
+async function missingRun(client: Flora): Promise<unknown> {
+  try {
+    await client.techniques.runs.retrieve('run_does_not_exist', { techniqueId: 'tech_abcd1234' });
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a 404');
+}
+
+function forged(verify: typeof verifyWebhook): unknown {
+  try {
+    verify('{}', { 'Flora-Signature': 't=1,v1=00' }, 'whsec_consumer');
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Exports whose value differs between import and require (primitives compare by value). */
+function differing(viaImport: object, viaRequire: object): string[] {
+  const a = viaImport as Record<string, unknown>;
+  const b = viaRequire as Record<string, unknown>;
+  return Object.keys(a).filter((k) => a[k] !== b[k]);
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator();
+  try {
+    const options = { apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' as const };
+    const fromImport = await missingRun(new Flora(options));
+    const fromRequire = await missingRun(new root.default(options));
+    const forgedViaImport = forged(verifyWebhook);
+    const forgedViaRequire = forged(webhooks.verifyWebhook);
+    const pureEsm = async (entry: string): Promise<string[]> =>
+      Object.keys(await import(new URL(\`./\${entry}.js\`, pathToFileURL(require.resolve('${pkg.name}'))).href)).sort();
+    console.log(JSON.stringify({
+      resolvedByImport: import.meta.resolve('${pkg.name}').replace(/^.*\\/dist\\//, 'dist/'),
+      importErrorIsRequiredClasses: fromImport instanceof root.NotFoundError && fromImport instanceof root.APIError && fromImport instanceof root.FloraError,
+      requireErrorIsImportedClasses: fromRequire instanceof NotFoundError && fromRequire instanceof APIError && fromRequire instanceof FloraError,
+      webhookErrorViaImport: forgedViaImport instanceof webhooks.WebhookVerificationError && forgedViaImport instanceof FloraError && forgedViaImport instanceof root.FloraError,
+      webhookErrorViaRequire: forgedViaRequire instanceof WebhookVerificationError && forgedViaRequire instanceof FloraError && forgedViaRequire instanceof root.FloraError,
+      defaultIsFlora: Flora === root.default && Flora === root.Flora && Flora === rootViaImport.Flora,
+      differing: { index: differing(rootViaImport, root), webhooks: differing(webhooksViaImport, webhooks), testing: differing(testingViaImport, testing) },
+      names: {
+        index: { viaImport: Object.keys(rootViaImport).sort(), pureEsm: await pureEsm('index') },
+        webhooks: { viaImport: Object.keys(webhooksViaImport).sort(), pureEsm: await pureEsm('webhooks') },
+        testing: { viaImport: Object.keys(testingViaImport).sort(), pureEsm: await pureEsm('testing') },
+      },
+    }));
+  } finally {
+    await sim.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
+`;
+
 /** Each line is a deliberate type error that tsc must report (one per entry point, so none of them is `any`). */
 const CONTROL = [
   `export const badStatus: RunStatus = 'cancelled';`,
@@ -217,6 +299,8 @@ interface Outcome {
   files: string[];
   errors: { file: string; line: number; code: string; text: string }[];
   run?: { stdout: string; stderr: string; error?: string };
+  /** The DUAL program's run (ESM cases). */
+  dual?: { stdout: string; stderr: string; error?: string };
 }
 
 let work = '';
@@ -270,7 +354,7 @@ beforeAll(async () => {
               outDir: 'out',
               rootDir: '.',
             },
-            files: ['main.ts', 'control.ts'],
+            files: ['main.ts', 'control.ts', ...(c.type === 'module' ? ['dual.ts'] : [])],
           },
           null,
           2,
@@ -278,6 +362,7 @@ beforeAll(async () => {
       );
       writeFileSync(join(dir, 'main.ts'), `${header(c)}\n${BODY}`);
       writeFileSync(join(dir, 'control.ts'), controlFile(c));
+      if (c.type === 'module') writeFileSync(join(dir, 'dual.ts'), DUAL);
       // tsc exits non-zero because of control.ts; it still emits, and its output is checked below.
       const tscOutput = await run(process.execPath, [tsc, '-p', dir, '--pretty', 'false', '--listFiles'], { cwd: dir, maxBuffer: 16 << 20 }).then(
         (r) => r.stdout,
@@ -292,10 +377,13 @@ beforeAll(async () => {
       const outcome: Outcome = { tscOutput: tscOutput.split('\n').filter((l) => !l.startsWith('/')).join('\n'), errors, files: tscOutput.split('\n').filter((l) => l.startsWith('/')) };
       outcomes.set(c.name, outcome);
       if (errors.some((e) => e.file !== 'control.ts')) return;
-      outcome.run = await run(process.execPath, [join(dir, 'out', 'main.js')], { cwd: dir, timeout: 30_000 }).then(
-        (r) => ({ stdout: r.stdout, stderr: r.stderr }),
-        (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', error: e.message }),
-      );
+      const execute = (file: string) =>
+        run(process.execPath, [join(dir, 'out', file)], { cwd: dir, timeout: 30_000 }).then(
+          (r) => ({ stdout: r.stdout, stderr: r.stderr }),
+          (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', error: e.message }),
+        );
+      outcome.run = await execute('main.js');
+      if (c.type === 'module') outcome.dual = await execute('dual.js');
     }),
   );
   phase(`${CASES.length} type-checks and runs`);
@@ -311,6 +399,7 @@ describe('the packed package, installed by a consumer project', () => {
     for (const entry of ['index', 'types', 'webhooks', 'testing']) {
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
     }
+    for (const entry of ['index', 'webhooks', 'testing']) expect(packedFiles).toContain(`dist/${entry}.node.js`);
     expect(packedFiles).toContain('spec/openapi.yaml');
     expect(packedFiles).toContain('package.json');
     expect(packedFiles.filter((f) => /^(src|generated|scripts|contract-tests|bench)\//.test(f) || /\.test\./.test(f))).toEqual([]);
@@ -409,6 +498,51 @@ describe('the packed package, installed by a consumer project', () => {
         outputTypes: ['imageUrl', 'videoUrl', 'audioUrl', 'text', 'documentUrl'],
         errorExample: 'not_found',
       });
+    });
+  });
+
+  it('gives a bundler the ESM build, for the browser and for node (the `module` condition), never the CommonJS one', async () => {
+    const consumer = join(work, 'consumer');
+    const inputs = async (platform: 'browser' | 'node') => {
+      const result = await build({
+        stdin: { contents: `import Flora from '${pkg.name}';\nconsole.log(new Flora({ apiKey: 'k' }));\n`, resolveDir: consumer, loader: 'ts' },
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        platform,
+        external: ['openapi-fetch'],
+        logLevel: 'silent',
+      });
+      return Object.keys(result.metafile.inputs).filter((f) => f.includes(`node_modules/${pkg.name}/dist/`)).map((f) => f.slice(f.lastIndexOf('/') + 1));
+    };
+    for (const platform of ['browser', 'node'] as const) {
+      const files = await inputs(platform);
+      expect(files, platform).toContain('index.js');
+      expect(files.filter((f) => f.endsWith('.cjs') || f.endsWith('.node.js')), platform).toEqual([]);
+    }
+  });
+
+  describe.each(CASES.filter((c) => c.type === 'module'))('$name, importing and requiring the package in one program', (c) => {
+    it("gets one class per error either way (no dual-package hazard), and every name of the ESM build from Node's import", () => {
+      const o = outcomes.get(c.name)!;
+      expect(o.dual, o.tscOutput).toBeDefined();
+      expect(o.dual!.error, o.dual!.stderr).toBeUndefined();
+      const out = JSON.parse(o.dual!.stdout.trim().split('\n').at(-1)!) as Record<string, any>;
+      expect(out).toMatchObject({
+        resolvedByImport: 'dist/index.node.js',
+        importErrorIsRequiredClasses: true,
+        requireErrorIsImportedClasses: true,
+        webhookErrorViaImport: true,
+        webhookErrorViaRequire: true,
+        defaultIsFlora: true,
+        differing: { index: [], webhooks: [], testing: [] },
+      });
+      for (const entry of ['index', 'webhooks', 'testing']) {
+        expect(out.names[entry].viaImport, entry).toEqual(out.names[entry].pureEsm);
+        expect(out.names[entry].viaImport.length, entry).toBeGreaterThan(3);
+      }
+      expect(out.names.index.viaImport).toContain('default');
     });
   });
 });
