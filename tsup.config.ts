@@ -7,10 +7,15 @@
  *   - `./testing`  src/testing/index.ts  the local simulator
  *   - `dist/cli.js` (ESM, with a shebang; `bin.flora`) from src/cli/index.ts, when it exists
  *
- * Dependencies stay external.
+ * The library's dependencies stay external. The CLI's own (commander, cli-progress, yaml) are bundled into
+ * dist/cli.js and are devDependencies, so installing the library does not install them.
  *
  * The CommonJS build's default imports of packages are fixed up after the build (see `cjsDefaultImports`).
+ *
+ * Node's `import` of an entry that exports classes gets `dist/<entry>.node.js`, a small ES module over the
+ * CommonJS build (see `nodeEsmWrappers`); bundlers and browsers get the ESM build.
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
@@ -19,6 +24,10 @@ const has = (path: string) => existsSync(new URL(path, import.meta.url));
 const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts' };
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
 const cli = has('src/cli/index.ts');
+/** Entries that export classes: Node's `import` of them gets an ES module over the CommonJS build. */
+const NODE_WRAPPED = Object.keys(entries);
+/** The CLI's dependencies, which the library entries never import: bundled into dist/cli.js (devDependencies). */
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
 
 const common: Options = {
   platform: 'node',
@@ -49,8 +58,42 @@ function cjsDefaultImports(): void {
   }
 }
 
+/**
+ * The dual-package hazard: a Node program that both imports and requires the package (it or one of its
+ * dependencies is CommonJS) would load the ESM and the CommonJS builds, two copies of every class, and an
+ * error from one is not `instanceof` the other's `FloraError`. So in Node an entry's `import` is this ES
+ * module over the CommonJS build (Node's "ES module wrapper"), and both paths reach one copy: the one in
+ * `require`'s cache.
+ *
+ * It loads the build with `createRequire` rather than `import ... from './x.cjs'`, which Node 20 took
+ * ~25 ms longer over (36 against 14 ms for the root entry). It names each export, as `require` gives them,
+ * so cjs-module-lexer plays no part (`export *` from the CommonJS file would also export `__esModule`,
+ * which the ESM build has not, and never `default`). Bundlers never get this file: the `module`
+ * condition, ahead of `node` in `exports`, gives them the ESM build. The consumer test checks that each
+ * wrapper exports exactly the ESM build's names and that every export is one object across import and require.
+ */
+function nodeEsmWrappers(): void {
+  for (const entry of NODE_WRAPPED) {
+    const names = JSON.parse(
+      execFileSync(process.execPath, ['-p', `JSON.stringify(Object.keys(require('./dist/${entry}.cjs')))`], { encoding: 'utf8' }),
+    ) as string[];
+    const named = names.filter((n) => n !== 'default' && n !== '__esModule');
+    const odd = named.filter((n) => !/^[A-Za-z_$][\w$]*$/.test(n) || n === 'cjs' || n === 'createRequire');
+    if (odd.length > 0) throw new Error(`dist/${entry}.cjs exports names this wrapper cannot re-export: ${odd.join(', ')}`);
+    const lines = [
+      "// Node's `import` of this entry: the CommonJS build, so that `import` and `require` share one copy of every class.",
+      "import { createRequire } from 'node:module';",
+      `const cjs = createRequire(import.meta.url)('./${entry}.cjs');`,
+      `export const { ${named.join(', ')} } = cjs;`,
+    ];
+    if (names.includes('default')) lines.push('export default cjs.default;');
+    writeFileSync(`dist/${entry}.node.js`, `${lines.join('\n')}\n`);
+  }
+}
+
 function afterBuild(): void {
   cjsDefaultImports();
+  nodeEsmWrappers();
   // `./types` ships declarations only; these empty modules make a runtime import of it harmless.
   writeFileSync('dist/types.js', 'export {};\n');
   writeFileSync('dist/types.cjs', "'use strict';\n");
@@ -78,10 +121,15 @@ export default defineConfig([
     ? [
         {
           ...common,
-          // The binary: one self-contained ESM file (dependencies still external).
+          // The binary: one self-contained ESM file. The library's dependencies stay external (installed with
+          // it); the CLI's own are bundled in.
           entry: { cli: 'src/cli/index.ts' },
           format: ['esm'],
           splitting: false,
+          noExternal: CLI_DEPENDENCIES,
+          // Bundled CommonJS (commander, cli-progress) calls `require` for Node's built-ins; an ES module has
+          // none, and esbuild's stand-in throws "Dynamic require of ... is not supported" without one.
+          banner: { js: "import { createRequire as __floraCreateRequire } from 'node:module';\nconst require = __floraCreateRequire(import.meta.url);" },
           onSuccess: async () => afterCliBuild(),
         } satisfies Options,
       ]

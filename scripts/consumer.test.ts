@@ -1,25 +1,31 @@
 /**
  * The package as another project gets it: `npm run build`, `npm pack`, `npm install <tarball>` into a
  * temporary project, then for each way a TypeScript project can load it (ESM and CommonJS, with
- * `moduleResolution` node16 and bundler) type-check a program that uses the client, the types and the
- * constants (0 errors; a control file's deliberate errors must be reported, so the check is live), and run
- * the emitted JavaScript with node against the simulator from the packed `./testing` entry.
+ * `moduleResolution` node16 and bundler; CommonJS with node10) type-check a program that uses the client,
+ * the types and the constants (0 errors; a control file's deliberate errors must be reported, so the check
+ * is live), and run the emitted JavaScript with node against the simulator from the packed `./testing` entry.
  *
  * One build, pack and install is shared by every case. TypeScript is the repository's own (its `tsc` run with
  * `-p` on each case) and `@types/node` is linked from the repository, so nothing but the package's runtime
  * dependencies is installed (from npm's cache when it has them: `--prefer-offline`).
  */
 import { execFile } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..');
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
+/** Packages only the `flora` binary uses: bundled into it, so not installed with the library. */
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
+const NODE_BUILTINS = new Set(builtinModules);
 const quietNpm = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'error' };
 
 interface Case {
@@ -33,7 +39,8 @@ interface Case {
   /**
    * Type-check the package's declaration files too (`skipLibCheck: false`). They cost ~7 s a project (mostly
    * openapi-fetch's types with our `paths`), so this is done once for the `.d.ts` and once for the `.d.cts`
-   * (the node16 cases); the bundler cases load the same files and check the program's use of them.
+   * (the node16 cases), and once more under node10, which resolves imports differently (no `exports`); the
+   * bundler cases load the same files and check the program's use of them.
    */
   checkDeclarations: boolean;
 }
@@ -51,6 +58,15 @@ const CASES: Case[] = [
     name: 'cjs-node16',
     type: 'commonjs',
     compilerOptions: { module: 'node16', moduleResolution: 'node16' },
+    syntax: 'import',
+    expectFormat: 'cjs',
+    checkDeclarations: true,
+  },
+  {
+    // TypeScript's older resolution (no `exports`): the subpaths' types come from `typesVersions`.
+    name: 'cjs-node10',
+    type: 'commonjs',
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node10' },
     syntax: 'import',
     expectFormat: 'cjs',
     checkDeclarations: true,
@@ -142,12 +158,14 @@ async function main(): Promise<void> {
     void asReturned; void unlistedStatus;
     const start: StartTechniqueRunRequest = { technique_id: TECHNIQUE, workspace_id: DEFAULT_WORKSPACE_ID, inputs: { prompt: 'a fox' } };
     const started: RunStartedResponse = await createFloraClient({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' }).runs.startTechnique(start);
-    let missing: { isAPIError: boolean; isNotFound: boolean; status: number | undefined; code: string | undefined } | undefined;
+    let missing: { isAPIError: boolean; isNotFound: boolean; status: number | undefined; code: string | undefined; contentType: string | null } | undefined;
     try {
       await client.techniques.runs.retrieve('run_does_not_exist', { techniqueId: TECHNIQUE });
     } catch (e) {
       if (!(e instanceof APIError)) throw e;
-      missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code };
+      // No \`!\` or \`?.\`: \`headers\` is declared always present (strict mode rejects this if it may be undefined).
+      const contentType = e.headers.get('content-type');
+      missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code, contentType };
     }
     const delivery = JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: 'v1', created_at: 1767225645, data: { run_id: created.run_id, run_type: 'technique', workspace_id: DEFAULT_WORKSPACE_ID, status: 'completed' } });
     const event = verifyWebhook(delivery, { [SIGNATURE_HEADER]: signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
@@ -180,6 +198,87 @@ main().catch((e: unknown) => {
 });
 `;
 
+/**
+ * An ES module that both imports the package and requires it (`createRequire`), as a project does when one of
+ * its dependencies is CommonJS: every export must be the same object either way (one `FloraError`, so
+ * `instanceof` holds across them: no dual-package hazard), and Node's import must see every name that the
+ * pure ESM build (what bundlers get) exports. ESM cases only.
+ */
+const DUAL = `
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import Flora, { APIError, FloraError, NotFoundError } from '${pkg.name}';
+import * as rootViaImport from '${pkg.name}';
+import * as webhooksViaImport from '${pkg.name}/webhooks';
+import * as testingViaImport from '${pkg.name}/testing';
+import { verifyWebhook, WebhookVerificationError } from '${pkg.name}/webhooks';
+import { startSimulator, DEFAULT_API_KEY } from '${pkg.name}/testing';
+
+const require = createRequire(import.meta.url);
+const root: typeof rootViaImport = require('${pkg.name}');
+const webhooks: typeof webhooksViaImport = require('${pkg.name}/webhooks');
+const testing: typeof testingViaImport = require('${pkg.name}/testing');
+
+async function missingRun(client: Flora): Promise<unknown> {
+  try {
+    await client.techniques.runs.retrieve('run_does_not_exist', { techniqueId: 'tech_abcd1234' });
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a 404');
+}
+
+function forged(verify: typeof verifyWebhook): unknown {
+  try {
+    verify('{}', { 'Flora-Signature': 't=1,v1=00' }, 'whsec_consumer');
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Exports whose value differs between import and require (primitives compare by value). */
+function differing(viaImport: object, viaRequire: object): string[] {
+  const a = viaImport as Record<string, unknown>;
+  const b = viaRequire as Record<string, unknown>;
+  return Object.keys(a).filter((k) => a[k] !== b[k]);
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator();
+  try {
+    const options = { apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' as const };
+    const fromImport = await missingRun(new Flora(options));
+    const fromRequire = await missingRun(new root.default(options));
+    const forgedViaImport = forged(verifyWebhook);
+    const forgedViaRequire = forged(webhooks.verifyWebhook);
+    const pureEsm = async (entry: string): Promise<string[]> =>
+      Object.keys(await import(new URL(\`./\${entry}.js\`, pathToFileURL(require.resolve('${pkg.name}'))).href)).sort();
+    console.log(JSON.stringify({
+      resolvedByImport: import.meta.resolve('${pkg.name}').replace(/^.*\\/dist\\//, 'dist/'),
+      importErrorIsRequiredClasses: fromImport instanceof root.NotFoundError && fromImport instanceof root.APIError && fromImport instanceof root.FloraError,
+      requireErrorIsImportedClasses: fromRequire instanceof NotFoundError && fromRequire instanceof APIError && fromRequire instanceof FloraError,
+      webhookErrorViaImport: forgedViaImport instanceof webhooks.WebhookVerificationError && forgedViaImport instanceof FloraError && forgedViaImport instanceof root.FloraError,
+      webhookErrorViaRequire: forgedViaRequire instanceof WebhookVerificationError && forgedViaRequire instanceof FloraError && forgedViaRequire instanceof root.FloraError,
+      defaultIsFlora: Flora === root.default && Flora === root.Flora && Flora === rootViaImport.Flora,
+      differing: { index: differing(rootViaImport, root), webhooks: differing(webhooksViaImport, webhooks), testing: differing(testingViaImport, testing) },
+      names: {
+        index: { viaImport: Object.keys(rootViaImport).sort(), pureEsm: await pureEsm('index') },
+        webhooks: { viaImport: Object.keys(webhooksViaImport).sort(), pureEsm: await pureEsm('webhooks') },
+        testing: { viaImport: Object.keys(testingViaImport).sort(), pureEsm: await pureEsm('testing') },
+      },
+    }));
+  } finally {
+    await sim.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
+`;
+
 /** Each line is a deliberate type error that tsc must report (one per entry point, so none of them is `any`). */
 const CONTROL = [
   `export const badStatus: RunStatus = 'cancelled';`,
@@ -200,6 +299,8 @@ interface Outcome {
   files: string[];
   errors: { file: string; line: number; code: string; text: string }[];
   run?: { stdout: string; stderr: string; error?: string };
+  /** The DUAL program's run (ESM cases). */
+  dual?: { stdout: string; stderr: string; error?: string };
 }
 
 let work = '';
@@ -253,7 +354,7 @@ beforeAll(async () => {
               outDir: 'out',
               rootDir: '.',
             },
-            files: ['main.ts', 'control.ts'],
+            files: ['main.ts', 'control.ts', ...(c.type === 'module' ? ['dual.ts'] : [])],
           },
           null,
           2,
@@ -261,6 +362,7 @@ beforeAll(async () => {
       );
       writeFileSync(join(dir, 'main.ts'), `${header(c)}\n${BODY}`);
       writeFileSync(join(dir, 'control.ts'), controlFile(c));
+      if (c.type === 'module') writeFileSync(join(dir, 'dual.ts'), DUAL);
       // tsc exits non-zero because of control.ts; it still emits, and its output is checked below.
       const tscOutput = await run(process.execPath, [tsc, '-p', dir, '--pretty', 'false', '--listFiles'], { cwd: dir, maxBuffer: 16 << 20 }).then(
         (r) => r.stdout,
@@ -275,10 +377,13 @@ beforeAll(async () => {
       const outcome: Outcome = { tscOutput: tscOutput.split('\n').filter((l) => !l.startsWith('/')).join('\n'), errors, files: tscOutput.split('\n').filter((l) => l.startsWith('/')) };
       outcomes.set(c.name, outcome);
       if (errors.some((e) => e.file !== 'control.ts')) return;
-      outcome.run = await run(process.execPath, [join(dir, 'out', 'main.js')], { cwd: dir, timeout: 30_000 }).then(
-        (r) => ({ stdout: r.stdout, stderr: r.stderr }),
-        (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', error: e.message }),
-      );
+      const execute = (file: string) =>
+        run(process.execPath, [join(dir, 'out', file)], { cwd: dir, timeout: 30_000 }).then(
+          (r) => ({ stdout: r.stdout, stderr: r.stderr }),
+          (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', error: e.message }),
+        );
+      outcome.run = await execute('main.js');
+      if (c.type === 'module') outcome.dual = await execute('dual.js');
     }),
   );
   phase(`${CASES.length} type-checks and runs`);
@@ -294,6 +399,7 @@ describe('the packed package, installed by a consumer project', () => {
     for (const entry of ['index', 'types', 'webhooks', 'testing']) {
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
     }
+    for (const entry of ['index', 'webhooks', 'testing']) expect(packedFiles).toContain(`dist/${entry}.node.js`);
     expect(packedFiles).toContain('spec/openapi.yaml');
     expect(packedFiles).toContain('package.json');
     expect(packedFiles.filter((f) => /^(src|generated|scripts|contract-tests|bench)\//.test(f) || /\.test\./.test(f))).toEqual([]);
@@ -319,6 +425,41 @@ describe('the packed package, installed by a consumer project', () => {
     const { stdout } = await run(bin, ['--help'], { cwd: join(work, 'consumer') });
     expect(stdout).toMatch(/Usage: flora/);
     expect(readFileSync(join(work, 'consumer', 'node_modules', ...pkg.name.split('/'), 'dist', 'cli.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    // The version comes from the package.json bundled into the binary.
+    expect((await run(bin, ['--version'], { cwd: join(work, 'consumer') })).stdout.trim()).toBe(pkg.version);
+  });
+
+  it.runIf(existsSync(join(repo, 'src', 'cli', 'index.ts')))('runs a flora command with its bundled dependencies: YAML in, waiting, YAML out', async () => {
+    const installed = join(work, 'consumer', 'node_modules', ...pkg.name.split('/'));
+    const testing = (await import(pathToFileURL(join(installed, 'dist', 'testing.js')).href)) as typeof import('../src/testing/index.js');
+    const sim = await testing.startSimulator({ timeScale: 40, seed: 3 });
+    try {
+      const bin = join(work, 'consumer', 'node_modules', '.bin', 'flora');
+      const args = ['--output', 'yaml', 'techniques:runs', 'create', '--technique-id', 'tech_abcd1234', '--input', '{id: prompt, type: text, value: "a red fox"}', '--mode', 'async', '--wait'];
+      const { stdout } = await run(bin, args, { cwd: join(work, 'consumer'), env: { PATH: process.env.PATH, FLORA_API_KEY: testing.DEFAULT_API_KEY, FLORA_BASE_URL: sim.url }, timeout: 30_000 });
+      expect(stdout).toMatch(/^run_id: run_\w+$/m);
+      expect(stdout).toMatch(/^status: completed$/m);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("installs openapi-fetch alone: the CLI's dependencies are bundled into dist/cli.js, and no library entry imports them", () => {
+    const installed = join(work, 'consumer', 'node_modules', ...pkg.name.split('/'));
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['openapi-fetch']);
+    for (const cliOnly of CLI_DEPENDENCIES) expect(existsSync(join(work, 'consumer', 'node_modules', cliOnly)), cliOnly).toBe(false);
+    const dist = join(installed, 'dist');
+    const code = readdirSync(dist).filter((f) => /\.c?js$/.test(f) && f !== 'cli.js');
+    expect(code.length).toBeGreaterThan(8);
+    const imports = (text: string) => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\b(?:__)?require\s*\(\s*)["']([^"'.][^"']*)["']/g)].map((m) => m[1]!);
+    for (const file of code) {
+      const bare = imports(readFileSync(join(dist, file), 'utf8')).filter((s) => !s.startsWith('node:'));
+      expect(bare.filter((s) => s !== 'openapi-fetch'), file).toEqual([]);
+    }
+    // The binary imports openapi-fetch (through the client) and Node's modules, nothing else.
+    const cliImports = imports(readFileSync(join(dist, 'cli.js'), 'utf8'));
+    expect(cliImports.filter((s) => !s.startsWith('node:') && s !== 'openapi-fetch' && !NODE_BUILTINS.has(s))).toEqual([]);
   });
 
   describe.each(CASES)('$name', (c) => {
@@ -350,13 +491,58 @@ describe('the packed package, installed by a consumer project', () => {
       expect(out.webhookRunId).toBe(out.created.run_id);
       expect(out.forgedIsFloraError).toBe(true);
       expect(out.started.run_id).not.toBe(out.created.run_id);
-      expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found' });
+      expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found', contentType: expect.stringMatching(/^application\/json/) });
       expect(out.constants).toEqual({
         statuses: ['pending', 'running', 'completed', 'failed'],
         firstAction: 'split-text',
         outputTypes: ['imageUrl', 'videoUrl', 'audioUrl', 'text', 'documentUrl'],
         errorExample: 'not_found',
       });
+    });
+  });
+
+  it('gives a bundler the ESM build, for the browser and for node (the `module` condition), never the CommonJS one', async () => {
+    const consumer = join(work, 'consumer');
+    const inputs = async (platform: 'browser' | 'node') => {
+      const result = await build({
+        stdin: { contents: `import Flora from '${pkg.name}';\nconsole.log(new Flora({ apiKey: 'k' }));\n`, resolveDir: consumer, loader: 'ts' },
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        platform,
+        external: ['openapi-fetch'],
+        logLevel: 'silent',
+      });
+      return Object.keys(result.metafile.inputs).filter((f) => f.includes(`node_modules/${pkg.name}/dist/`)).map((f) => f.slice(f.lastIndexOf('/') + 1));
+    };
+    for (const platform of ['browser', 'node'] as const) {
+      const files = await inputs(platform);
+      expect(files, platform).toContain('index.js');
+      expect(files.filter((f) => f.endsWith('.cjs') || f.endsWith('.node.js')), platform).toEqual([]);
+    }
+  });
+
+  describe.each(CASES.filter((c) => c.type === 'module'))('$name, importing and requiring the package in one program', (c) => {
+    it("gets one class per error either way (no dual-package hazard), and every name of the ESM build from Node's import", () => {
+      const o = outcomes.get(c.name)!;
+      expect(o.dual, o.tscOutput).toBeDefined();
+      expect(o.dual!.error, o.dual!.stderr).toBeUndefined();
+      const out = JSON.parse(o.dual!.stdout.trim().split('\n').at(-1)!) as Record<string, any>;
+      expect(out).toMatchObject({
+        resolvedByImport: 'dist/index.node.js',
+        importErrorIsRequiredClasses: true,
+        requireErrorIsImportedClasses: true,
+        webhookErrorViaImport: true,
+        webhookErrorViaRequire: true,
+        defaultIsFlora: true,
+        differing: { index: [], webhooks: [], testing: [] },
+      });
+      for (const entry of ['index', 'webhooks', 'testing']) {
+        expect(out.names[entry].viaImport, entry).toEqual(out.names[entry].pureEsm);
+        expect(out.names[entry].viaImport.length, entry).toBeGreaterThan(3);
+      }
+      expect(out.names.index.viaImport).toContain('default');
     });
   });
 });
