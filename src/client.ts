@@ -15,6 +15,7 @@ import { isLoopback } from './core/url.js';
 import { checkMs } from './core/validation.js';
 import { Generations } from './resources/generations.js';
 import { Runs } from './resources/runs.js';
+import { InputChecker } from './resources/inputs.js';
 import { Techniques } from './resources/techniques.js';
 import { Workspaces } from './resources/workspaces.js';
 
@@ -58,6 +59,12 @@ export interface ClientOptions {
    * one ends the call with `ResponseTooLargeError`. Default 8 MiB.
    */
   maxResponseBytes?: number | undefined;
+  /**
+   * Check every started run's `inputs` against its technique's definition first (`GET
+   * /techniques/{id}`, cached 5 minutes), refusing with `InputValidationError` before a run is charged.
+   * Each call's `checkInputs` overrides this. Default false.
+   */
+  checkInputs?: boolean | undefined;
 }
 
 export type { RequestOptions };
@@ -154,8 +161,10 @@ export class Flora {
       answers: responses === 'strict' ? 'strict' : responses ? 'tolerant' : 'object',
     });
     this.raw = createClient<paths>({ baseUrl: this.baseUrl, headers: options.headers, fetch: rawFetch(requester.config) });
-    this.techniques = new Techniques(requester);
-    this.runs = new Runs(requester, this.techniques.runs);
+    if (options.checkInputs !== undefined && typeof options.checkInputs !== 'boolean') refuseOption('checkInputs', 'checkInputs must be true or false');
+    const inputs = new InputChecker(requester, options.checkInputs ?? false);
+    this.techniques = new Techniques(requester, inputs);
+    this.runs = new Runs(requester, this.techniques.runs, inputs);
     this.generations = new Generations(requester);
     this.workspaces = new Workspaces(requester);
   }

@@ -13,8 +13,9 @@ export type { RunCreateParams, RunListParams, RunRetrieveParams, RunWaitOptions,
 export type { Workspaces } from './resources/workspaces.js';
 export { PagePromise, type Page } from './core/pagination.js';
 export { nextPollDelay, type WaitOptions } from './core/wait.js';
-export type { RunStartTechniqueParams, Runs } from './resources/runs.js';
+export type { FindAcceptedParams, RunStartTechniqueParams, Runs } from './resources/runs.js';
 export type { WaitAllOptions, WaitAllRun } from './resources/wait-all.js';
+export { inputProblems, type RunInputs, type RunStartOptions } from './resources/inputs.js';
 export type { Generations } from './resources/generations.js';
 export type * from '../generated/openapi.js';
 /** What the client hands back, as it reads it: open enums, `null` where a property is optional or FLORA's SDK says nullable. */

@@ -104,6 +104,14 @@ export class Requester {
     return new APIPromise(this.#call<AnswerBody<K>>(id, input, options), this.#present);
   }
 
+  /** The same call, made once `before` resolves (a check that needs a request of its own); its rejection is the call's. */
+  callAfter<K extends OperationId>(before: Promise<void>, id: K, input: CallInput, options: RequestOptions = {}): APIPromise<AnswerBody<K>> {
+    return new APIPromise(
+      before.then(() => this.#call<AnswerBody<K>>(id, input, options)),
+      this.#present,
+    );
+  }
+
   /** The same call, for what wraps its data (pages): the data and the raw response, and what a caller may see of it. */
   answer<K extends OperationId>(id: K, input: CallInput, options: RequestOptions = {}): { result: Promise<{ data: AnswerBody<K>; response: Response }>; present: (r: Response) => Response } {
     return { result: this.#call<AnswerBody<K>>(id, input, options), present: this.#present };

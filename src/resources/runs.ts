@@ -9,6 +9,7 @@ import type { RequestOptions } from '../core/send.js';
 import { segmentProblems } from '../core/url.js';
 import { splitWaitOptions, type RunWaitOptions, type TechniqueRuns } from './techniques.js';
 import { waitAll, type WaitAllOptions, type WaitAllRun } from './wait-all.js';
+import type { InputChecker, RunStartOptions } from './inputs.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
 
@@ -32,19 +33,24 @@ export interface FindAcceptedParams {
 export class Runs {
   readonly #requester: Requester;
   readonly #techniqueRuns: TechniqueRuns;
+  readonly #inputs: InputChecker;
 
   /** @internal */
-  constructor(requester: Requester, techniqueRuns: TechniqueRuns) {
+  constructor(requester: Requester, techniqueRuns: TechniqueRuns, inputs: InputChecker) {
     this.#requester = requester;
     this.#techniqueRuns = techniqueRuns;
+    this.#inputs = inputs;
   }
 
   /**
    * Starts a run of a technique by its `tech_` id in a `ws_` workspace. Carries an Idempotency-Key (yours,
-   * or one generated for this call and reused on every retry).
+   * or one generated for this call and reused on every retry). With `checkInputs`, the inputs are
+   * checked against the technique's definition first.
    */
-  startTechnique(body: RunStartTechniqueParams, options: RequestOptions = {}): APIPromise<RunStartedResponse> {
-    return this.#requester.call('startTechniqueRun', { body }, options);
+  startTechnique(body: RunStartTechniqueParams, options: RunStartOptions = {}): APIPromise<RunStartedResponse> {
+    const { checkInputs, ...request } = options;
+    if (!(checkInputs ?? this.#inputs.enabled)) return this.#requester.call('startTechniqueRun', { body }, request);
+    return this.#requester.callAfter(this.#inputs.before(body?.technique_id, body?.inputs ?? {}, options), 'startTechniqueRun', { body }, request);
   }
 
   /**
@@ -101,7 +107,7 @@ export class Runs {
    * `startTechnique`, then waits for the run (first poll guided by `estimated_seconds`, then its `poll_url`)
    * and resolves with the completed run. Errors as in `techniques.runs.wait`.
    */
-  async startTechniqueAndWait(body: RunStartTechniqueParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
+  async startTechniqueAndWait(body: RunStartTechniqueParams, options: RunStartOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
     const { start, wait } = splitWaitOptions(options);
     const started = await this.startTechnique(body, start);
     // The server's technique id, unless it could not be a path segment: the run is started and charged either way.

@@ -10,6 +10,8 @@ import { pathProblems } from '../core/url.js';
 import { OPERATIONS } from '../../generated/operations.js';
 import { checkMs } from '../core/validation.js';
 import { DEFAULT_WAIT_TIMEOUT, pollUntilDone, type WaitOptions } from '../core/wait.js';
+import type { FieldError } from '../../generated/openapi.js';
+import type { InputChecker, RunInputs, RunStartOptions } from './inputs.js';
 
 export type RunCreateParams = TechniqueRunCreateRequest;
 /** Filters and paging of `techniques.runs.list` (FLORA's SDK's name). */
@@ -28,31 +30,36 @@ export type RunWaitOptions = WaitOptions & { requestTimeout?: number; maxRetries
  * per-attempt timeout is `requestTimeout`) and the wait's. The overall `timeout` bounds both: the start
  * request's deadline is its end, and `wait()` gives the wait whatever the start left of it.
  */
-export function splitWaitOptions(options: RequestOptions & RunWaitOptions): { start: RequestOptions; wait: () => RunWaitOptions } {
-  const { signal, timeout = DEFAULT_WAIT_TIMEOUT, requestTimeout, maxRetries, idempotencyKey, headers, deadline, ...rest } = options;
+export function splitWaitOptions(options: RunStartOptions & RunWaitOptions): { start: RunStartOptions; wait: () => RunWaitOptions } {
+  const { signal, timeout = DEFAULT_WAIT_TIMEOUT, requestTimeout, maxRetries, idempotencyKey, headers, deadline, checkInputs, ...rest } = options;
   const end = Math.min(deadline ?? Infinity, Date.now() + checkMs('timeout', timeout));
   return {
-    start: { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers, deadline: end === Infinity ? undefined : end },
+    start: { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers, checkInputs, deadline: end === Infinity ? undefined : end },
     wait: () => ({ ...rest, signal, requestTimeout, maxRetries, timeout: end === Infinity ? Infinity : Math.max(1, end - Date.now()) }),
   };
 }
 
 export class TechniqueRuns {
   readonly #requester: Requester;
+  readonly #inputs: InputChecker;
 
   /** @internal */
-  constructor(requester: Requester) {
+  constructor(requester: Requester, inputs: InputChecker) {
     this.#requester = requester;
+    this.#inputs = inputs;
   }
 
   /**
    * Starts a run of `techniqueId` (an identifier or slug). The request carries one idempotency key, in the
    * `Idempotency-Key` header and in the body's `idempotency_key` (FLORA's SDK models the body field, its
    * reference pages the header): yours (`options.idempotencyKey` or `body.idempotency_key`), else one
-   * generated for this call, the same on every retry, so retries never start a second run.
+   * generated for this call, the same on every retry, so retries never start a second run. With
+   * `checkInputs`, the inputs are checked against the technique's definition first.
    */
-  create(techniqueId: string, body: RunCreateParams, options: RequestOptions = {}): APIPromise<TechniqueRun> {
-    return this.#requester.call('createTechniqueRun', { params: { techniqueId }, body }, options);
+  create(techniqueId: string, body: RunCreateParams, options: RunStartOptions = {}): APIPromise<TechniqueRun> {
+    const { checkInputs, ...request } = options;
+    if (!(checkInputs ?? this.#inputs.enabled)) return this.#requester.call('createTechniqueRun', { params: { techniqueId }, body }, request);
+    return this.#requester.callAfter(this.#inputs.before(techniqueId, body?.inputs ?? [], options), 'createTechniqueRun', { params: { techniqueId }, body }, request);
   }
 
   /**
@@ -100,7 +107,7 @@ export class TechniqueRuns {
   }
 
   /** `create`, then `wait`: resolves with the completed run. */
-  async createAndWait(techniqueId: string, body: RunCreateParams, options: RequestOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
+  async createAndWait(techniqueId: string, body: RunCreateParams, options: RunStartOptions & RunWaitOptions = {}): Promise<TechniqueRun> {
     const { start, wait } = splitWaitOptions(options);
     const run = await this.create(techniqueId, body, start);
     return this.wait(run.run_id, { techniqueId }, wait(), { run });
@@ -110,11 +117,21 @@ export class TechniqueRuns {
 export class Techniques {
   readonly runs: TechniqueRuns;
   readonly #requester: Requester;
+  readonly #inputs: InputChecker;
 
   /** @internal */
-  constructor(requester: Requester) {
+  constructor(requester: Requester, inputs: InputChecker) {
     this.#requester = requester;
-    this.runs = new TechniqueRuns(requester);
+    this.#inputs = inputs;
+    this.runs = new TechniqueRuns(requester, inputs);
+  }
+
+  /**
+   * What is wrong with `inputs` (either route's form) for this technique, by its definition: an empty array
+   * when they fit. One `GET /techniques/{id}`, cached 5 minutes; nothing is started.
+   */
+  checkInputs(techniqueId: string, inputs: RunInputs, options: RequestOptions = {}): Promise<FieldError[]> {
+    return this.#inputs.problems(techniqueId, inputs, options);
   }
 
   /**
