@@ -3,17 +3,19 @@
  * independent source about the live API:
  *  - answers shaped like every response type it declares for our operations (its nulls, its enum values)
  *    come back from our client as data, not errors;
+ *  - its client, pointed at a Prism mock of our spec and at our simulator, lists techniques, workspaces and
+ *    runs and reads a technique and a run, so our spec describes routes its client really calls;
  *  - its webhook verifier accepts what our simulator delivers, and our verifier accepts (and refuses)
  *    the signature headers its verifier does.
  * Where the two sources disagree, contract-tests/README.md says what we do and why.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Webhooks } from '@flora-ai/flora';
+import FloraSdk, { Webhooks } from '@flora-ai/flora';
 import type { GenerationRetrieveResponse } from '@flora-ai/flora/resources/generations';
 import type { RunStartTechniqueResponse } from '@flora-ai/flora/resources/runs';
 import type { RunCreateResponse, RunRetrieveResponse } from '@flora-ai/flora/resources/techniques/runs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Flora, ResponseValidationError } from '../src/index.js';
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from '../src/testing/index.js';
 import { signWebhook, verifyWebhook } from '../src/webhooks.js';
@@ -164,5 +166,62 @@ describe('webhooks: FLORA’s SDK and our simulator and verifier interoperate', 
     for (const v of verdicts) expect(v.ours, `${v.what}: the SDK says ${v.theirs}`).toBe(v.theirs);
     expect(verdicts.filter((v) => v.theirs).length).toBeGreaterThanOrEqual(7);
     expect(verdicts.filter((v) => !v.theirs).length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe.each([
+  { name: 'a Prism mock of our spec', stateful: false },
+  { name: 'our simulator', stateful: true },
+])("FLORA's SDK client pointed at $name", ({ stateful }) => {
+  let sdk: FloraSdk;
+  let ours: Flora;
+  let sim: Simulator | undefined;
+  beforeAll(async () => {
+    let baseURL = inject('prismUrl');
+    let apiKey = 'contract-test-key';
+    if (stateful) {
+      sim = await startSimulator({ seed: 21 });
+      baseURL = sim.url;
+      apiKey = DEFAULT_API_KEY;
+    }
+    sdk = new FloraSdk({ apiKey, baseURL, maxRetries: 0, logLevel: 'off' });
+    ours = new Flora({ apiKey, baseUrl: baseURL, logLevel: 'off', maxRetries: 0, validate: 'strict' });
+  });
+  afterAll(() => sim?.close());
+
+  it('lists techniques (across pages with for await) and retrieves one', async () => {
+    const page = await sdk.techniques.list({ limit: 2 });
+    expect(page.techniques.length).toBeGreaterThan(0);
+    const seen: string[] = [];
+    for await (const t of sdk.techniques.list({ limit: 2 })) if (seen.push(t.technique_id) >= 10) break;
+    const mine: string[] = [];
+    for await (const t of ours.techniques.list({ limit: 2 })) if (mine.push(t.technique_id) >= 10) break;
+    // Both clients follow the same cursors to the same techniques.
+    expect(seen).toEqual(mine);
+    if (stateful) expect(seen.length).toBeGreaterThan(2);
+    const one = await sdk.techniques.retrieve(seen[0]!);
+    expect(one.technique_id).toBe(stateful ? seen[0] : one.technique_id);
+    expect(Array.isArray(one.inputs)).toBe(true);
+  });
+
+  it('lists workspaces', async () => {
+    const { workspaces } = await sdk.workspaces.list();
+    expect(workspaces.length).toBeGreaterThan(0);
+    expect(workspaces[0]!.workspace_id).toMatch(/^ws_/);
+    expect((await ours.workspaces.list()).workspaces.map((w) => w.workspace_id)).toEqual(workspaces.map((w) => w.workspace_id));
+  });
+
+  it('lists runs with its filters and retrieves one by id (GET /runs/{runId})', async () => {
+    let runId: string;
+    if (stateful) {
+      runId = (await ours.techniques.runs.create('art-directors-critique', { inputs: [{ id: 'prompt', type: 'text', value: 'a fox' }], mode: 'async' })).run_id;
+    } else runId = 'run_abc123';
+    const page = await sdk.techniques.runs.list({ limit: 5, technique_id: 'art-directors-critique', status: 'pending' });
+    expect(Array.isArray(page.technique_runs)).toBe(true);
+    if (stateful) expect(page.technique_runs.map((r) => r.run_id)).toContain(runId);
+    const run = await sdk.generations.retrieve(runId);
+    if (stateful) expect(run.run_id).toBe(runId);
+    const mine = await ours.generations.retrieve(runId);
+    expect(mine.run_id).toBe(run.run_id);
   });
 });

@@ -111,6 +111,26 @@ export function defineResponseChecks(target: Target): void {
       }
     });
 
+    // The read operations: read-only, so they run against every target, the real API included.
+    it('GET /techniques answers a page of techniques the spec allows, and GET /techniques/{techniqueId} one of them', async () => {
+      const { data } = await expectSpecAnswer(rec, 'listTechniques', () => rec.client.techniques.list({ limit: 5 }), target.live);
+      expect(Array.isArray(data.techniques)).toBe(true);
+      const id = data.techniques[0]?.technique_id ?? target.techniqueId;
+      const one = await expectSpecAnswer(rec, 'getTechnique', () => rec.client.techniques.retrieve(id), target.live);
+      if (target.stateful) expect(one.data.technique_id).toBe(id);
+    });
+
+    it('GET /technique-runs answers a page of runs the spec allows', async () => {
+      const { data } = await expectSpecAnswer(rec, 'listTechniqueRuns', () => rec.client.techniques.runs.list({ limit: 3 }), target.live);
+      expect(Array.isArray(data.technique_runs)).toBe(true);
+      expect(data.technique_runs.length).toBeLessThanOrEqual(3);
+    });
+
+    it('GET /workspaces answers the workspaces the spec allows', async () => {
+      const { data } = await expectSpecAnswer(rec, 'listWorkspaces', () => rec.client.workspaces.list(), target.live);
+      expect(Array.isArray(data.workspaces)).toBe(true);
+    });
+
     // Checks a target cannot make (a stateless mock has every run id and takes any key) are not
     // registered for it at all, rather than reported as skipped.
     if (target.stateful) it(`GET of a made-up run id is a NotFoundError with the spec's error envelope`, async () => {
