@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TechniqueRun } from '../../generated/openapi.js';
 import { APIConnectionTimeoutError, APIUserAbortError, InputValidationError, NotFoundError, RunFailedError, RunTimeoutError } from './errors.js';
 import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded, settle } from '../test-utils.js';
+import { GET_BUDGET, MAX_INTERVAL_MS, measure, measureSimulator, noticeBound, SHAPES, verdict } from './progress-shapes.test-helper.js';
 import { nextPollDelay } from './wait.js';
 
 const BASE = 'https://app.flora.ai/api/v1';
@@ -102,6 +103,29 @@ describe('nextPollDelay', () => {
         },
       ),
     );
+  });
+});
+
+describe('waiting on progress shapes (simulated time)', () => {
+  // Which shapes count as informative, and the targets each meets, are in progress-shapes.test-helper.ts.
+  const cases = SHAPES.filter((s) => !s.simulator).flatMap((shape) => [2, 10, 20, 30, 120].map((seconds) => [shape.label, seconds, shape] as const));
+  it.each(cases)('%s, %i s: noticed as promised', async (_label, seconds, shape) => {
+    const m = await measure(shape, seconds);
+    const v = verdict(shape, seconds, m);
+    const seen = `${m.gets} GETs, noticed ${m.delayMs} ms late`;
+    if (v.asserts.notice) expect(m.delayMs, seen).toBeLessThanOrEqual(noticeBound(seconds));
+    if (v.asserts.budget) expect(m.gets, seen).toBeLessThanOrEqual(GET_BUDGET);
+    expect(m.delayMs, seen).toBeLessThanOrEqual(MAX_INTERVAL_MS);
+    expect(m.delayMs, seen).toBeGreaterThanOrEqual(0);
+  });
+
+  it('notices a 20 s run on the simulator (nested route) within 1 s of its end, in few GETs', async () => {
+    // The report: pending for 1 s, integer progress, and the end seen ~10 s late. The simulator's clock is
+    // faked, so this does not depend on the machine's speed.
+    const m = await measureSimulator('nested', 20, 'adaptive');
+    expect(m.delayMs).toBeGreaterThanOrEqual(0);
+    expect(m.delayMs).toBeLessThanOrEqual(1_000);
+    expect(m.gets).toBeLessThanOrEqual(8);
   });
 });
 
