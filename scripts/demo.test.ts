@@ -12,7 +12,13 @@ it('npm run demo starts the simulator, runs both routes to completion with the C
   });
   expect(code).toBe(0);
   expect(out).toContain('$ flora techniques:runs create --technique-id art-directors-critique');
-  expect(out).toContain('$ flora runs start-technique --technique-id tech_abcd1234');
+  // The top-level run uses ids the list commands printed, not hard-coded ones.
+  expect(out).toContain('$ flora techniques list');
+  expect(out).toContain('$ flora workspaces list');
+  const listed = [...out.matchAll(/"technique_id":"(tech_\w+)","name":"Art Director's Critique"/g)].map((m) => m[1]);
+  const workspace = /"workspace_id":"(ws_\w+)"/.exec(out)?.[1];
+  expect(listed).toHaveLength(1);
+  expect(out).toContain(`$ flora runs start-technique --technique-id ${listed[0]} --workspace-id ${workspace}`);
   expect(out).toMatch(/run_\w+ completed 100%/);
   expect(out.match(/"status": "completed"/g)).toHaveLength(2);
   expect(out).toContain('"outputs"');

@@ -1,11 +1,12 @@
 /**
  * `npm run demo`: the main job on the embedded default. Starts the local FLORA simulator, then drives
  * the real `flora` CLI against it: a technique run with --wait (progress to completion, then its
- * outputs), then the top-level route. No account, no network; stops everything when done.
+ * outputs), then the top-level route, with the `tech_` and `ws_` ids it finds through `flora techniques
+ * list` and `flora workspaces list`, as a user would. No account, no network; stops everything when done.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID, startSimulator } from '../src/testing/index.js';
+import { DEFAULT_API_KEY, startSimulator } from '../src/testing/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // 20 simulated seconds of running take about 3 s here, so the progress bar has something to show.
@@ -21,6 +22,21 @@ function flora(args: string[]): Promise<number> {
   });
 }
 
+/** Runs a list command with JSON-lines output (shown as it comes) and returns its items. */
+function floraList(args: string[]): Promise<Record<string, unknown>[]> {
+  console.log(`\n$ flora ${args.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args, '--output', 'json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)) : reject(new Error(`flora ${args.join(' ')} exited ${code}`))));
+  });
+}
+
 let failed = 0;
 try {
   console.log(`Local FLORA simulator at ${sim.url} (a fake test key; nothing leaves this machine)`);
@@ -33,11 +49,15 @@ try {
       '--mode', 'async', '--wait', '--output', output,
     ])) !== 0,
   );
+  // The top-level route takes ids "returned by list techniques" and "returned by list workspaces".
+  const techniques = await floraList(['techniques', 'list']);
+  const technique = techniques.find((t) => t.name === "Art Director's Critique") ?? techniques[0]!;
+  const [workspace] = await floraList(['workspaces', 'list']);
   failed += Number(
     (await flora([
       'runs', 'start-technique',
-      '--technique-id', 'tech_abcd1234',
-      '--workspace-id', DEFAULT_WORKSPACE_ID,
+      '--technique-id', String(technique.technique_id),
+      '--workspace-id', String(workspace!.workspace_id),
       '--input', 'prompt=a red fox',
       '--wait', '--output', output,
     ])) !== 0,
