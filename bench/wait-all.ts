@@ -60,11 +60,11 @@ export async function measureWaitAll(sizes = [1, 10, 100, 500]): Promise<{ markd
       const ids = await start(a.client, n);
       await a.client.runs.waitAll(
         ids.map((run_id) => ({ run_id, technique_id: TECHNIQUE })),
-        { minInterval: INTERVAL_MS, maxInterval: INTERVAL_MS, timeout: 120_000 },
+        { minInterval: INTERVAL_MS, maxInterval: INTERVAL_MS, waitTimeout: 120_000 },
       );
       const b = counted(sim.url);
       const ids2 = await start(b.client, n);
-      await Promise.all(ids2.map((id) => b.client.techniques.runs.wait(id, { techniqueId: TECHNIQUE }, { minInterval: INTERVAL_MS, maxInterval: INTERVAL_MS, timeout: 120_000 })));
+      await Promise.all(ids2.map((id) => b.client.techniques.runs.wait(id, { techniqueId: TECHNIQUE }, { minInterval: INTERVAL_MS, maxInterval: INTERVAL_MS, waitTimeout: 120_000 })));
       b.count.rounds = b.perRunRounds();
       rows.push({ n, together: a.count, apart: b.count });
     }

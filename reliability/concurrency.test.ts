@@ -58,8 +58,8 @@ describe.each<SimulatorProfile>(['seeds', 'live'])('answers of the %s profile', 
         try {
           results[i] =
             i % 2 === 0
-              ? await client.techniques.runs.createAndWait('art-directors-critique', NESTED, { timeout: 60_000 })
-              : await client.runs.startTechniqueAndWait(TOP, { timeout: 60_000 });
+              ? await client.techniques.runs.createAndWait('art-directors-critique', NESTED, { waitTimeout: 60_000 })
+              : await client.runs.startTechniqueAndWait(TOP, { waitTimeout: 60_000 });
         } catch (e) {
           results[i] = e as Error;
         }

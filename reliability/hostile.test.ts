@@ -88,7 +88,7 @@ const CASES: [name: string, what: string, call: () => () => Promise<unknown>, ex
   ['endless', 'a chunked 200 that never ends', () => retrieve('endless'), ResponseTooLargeError],
   ['gzipBomb', `a gzip body inflating to ${(BIG / MiB).toFixed(0)} MiB`, () => retrieve('gzipBomb'), ResponseTooLargeError],
   ['huge', 'the same through the raw client', () => () => client.raw.GET('/techniques/{techniqueId}/runs/{runId}', { params: { path: { techniqueId: 'huge', runId: 'r' } } }), ResponseTooLargeError],
-  ['endless', 'the same while waiting', () => () => client.techniques.runs.wait('run_hostile_1', { techniqueId: 'endless' }, { timeout: 10_000 }), ResponseTooLargeError],
+  ['endless', 'the same while waiting', () => () => client.techniques.runs.wait('run_hostile_1', { techniqueId: 'endless' }, { waitTimeout: 10_000 }), ResponseTooLargeError],
   ['escapedEcho', 'a 200 echoing the key JSON-escaped (\\/ and \\u00XX)', () => retrieve('escapedEcho'), 'data'],
   ['escapedEchoError', 'a 401 envelope echoing the key JSON-escaped', () => retrieve('escapedEchoError'), AuthenticationError],
   ['headerEcho', 'a 200 echoing the key in a header, read with withResponse()', () => () => client.techniques.runs.retrieve('r', { techniqueId: 'headerEcho' }).withResponse(), 'data'],

@@ -78,7 +78,7 @@ it(`the client's debug log and errors (${SCALE_NAME}: ${CALLS} calls through fau
       () => c.techniques.runs.create('art-directors-critique', NESTED, { idempotencyKey: i % 7 === 0 ? 'reused-key' : undefined }),
       () => c.runs.startTechnique(TOP),
       () => c.techniques.runs.retrieve('run_missing', { techniqueId: 'art-directors-critique' }),
-      () => c.techniques.runs.createAndWait('product-shot', NESTED, { timeout: 3_000 }),
+      () => c.techniques.runs.createAndWait('product-shot', NESTED, { waitTimeout: 3_000 }),
       () => c.runs.startTechnique({ ...TOP, workspace_id: 'ws_someone_else' }),
       () => c.runs.startTechnique({ ...TOP, technique_id: 'nope' } as never),
       () => c.techniques.runs.create('art-directors-critique', NESTED, { signal: AbortSignal.timeout(5) }),

@@ -94,7 +94,7 @@ export class Cli {
     if (mode === 'plain') this.io.stderr.write(`${visible(what)}\n`);
     const view = progressView(this.io.stderr, mode);
     try {
-      const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, timeout: toMs(waitTimeout) });
+      const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(waitTimeout) });
       view.stop();
       this.print(g, run);
     } catch (err) {

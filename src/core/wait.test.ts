@@ -183,8 +183,8 @@ describe('waiting', () => {
 
   it('bounds the start request by the overall timeout too', async () => {
     for (const call of [
-      (c: ReturnType<typeof testClient>) => c.techniques.runs.createAndWait('t', NESTED_BODY, { timeout: 2_000 }),
-      (c: ReturnType<typeof testClient>) => c.runs.startTechniqueAndWait(TOP_BODY, { timeout: 2_000 }),
+      (c: ReturnType<typeof testClient>) => c.techniques.runs.createAndWait('t', NESTED_BODY, { waitTimeout: 2_000 }),
+      (c: ReturnType<typeof testClient>) => c.runs.startTechniqueAndWait(TOP_BODY, { waitTimeout: 2_000 }),
     ]) {
       const started = Date.now();
       const { error } = await settle(call(testClient(scriptedFetch(hang).fetch)));
@@ -198,8 +198,12 @@ describe('waiting', () => {
     ['minInterval', { minInterval: Number.NaN }],
     ['maxInterval', { maxInterval: -1 }],
     ['maxInterval', { minInterval: 5_000, maxInterval: 1_000 }],
+    ['waitTimeout', { waitTimeout: 0 }],
+    ['waitTimeout', { waitTimeout: Number.NaN }],
+    // Each request's own limit, as on every call.
     ['timeout', { timeout: 0 }],
-    ['timeout', { timeout: Number.NaN }],
+    // The old name of `timeout` here is refused by name, not ignored.
+    ['requestTimeout', { requestTimeout: 1_000 }],
   ])('refuses a bad %s (%j) before polling', async (field, options) => {
     const { fetch, requests } = scriptedFetch(json(RUN));
     const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, options));
@@ -210,7 +214,7 @@ describe('waiting', () => {
 
   it('throws RunTimeoutError with the last state after the overall timeout', async () => {
     const { fetch } = scriptedFetch(linearRun(600_000));
-    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { timeout: 10_000 }));
+    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { waitTimeout: 10_000 }));
     expect(error).toBeInstanceOf(RunTimeoutError);
     expect((error as RunTimeoutError).run?.status).toBe('running');
     expect((error as Error).message).toMatch(/after 10000 ms \(last seen running, \d+%\)/);
@@ -231,7 +235,7 @@ describe('waiting', () => {
   it('stops at once when the signal was already aborted, sending nothing', async () => {
     const { fetch, requests } = scriptedFetch(linearRun(600_000));
     const started = Date.now();
-    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { signal: AbortSignal.abort(), timeout: 60_000 }));
+    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { signal: AbortSignal.abort(), waitTimeout: 60_000 }));
     expect(error).toBeInstanceOf(APIUserAbortError);
     expect(Date.now() - started).toBe(0);
     expect(requests).toHaveLength(0);
@@ -239,7 +243,7 @@ describe('waiting', () => {
 
   it('takes a timeout longer than setTimeout allows without firing early', async () => {
     const { fetch } = scriptedFetch(linearRun(5_000));
-    const { result } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { timeout: 40 * 24 * 3600 * 1000 }));
+    const { result } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, { waitTimeout: 40 * 24 * 3600 * 1000 }));
     expect(result?.status).toBe('completed');
   });
 

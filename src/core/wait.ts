@@ -28,8 +28,11 @@ import { msProblems, refuseOptions } from './validation.js';
 export interface WaitOptions {
   /** Stops waiting (and any GET in flight) at once with `APIUserAbortError`. */
   signal?: AbortSignal | undefined;
-  /** Overall limit in ms; then `RunTimeoutError` with the last state. Default 30 minutes. */
-  timeout?: number | undefined;
+  /**
+   * Overall limit of the wait in ms; then `RunTimeoutError` with the last state. Default 30 minutes.
+   * (`timeout`, as on every call, is the limit of each request's attempt.)
+   */
+  waitTimeout?: number | undefined;
   /** Called with every state seen, the first and the final one included. */
   onProgress?: ((run: TechniqueRun) => void) | undefined;
   /** Shortest wait between GETs in ms, at least 50. Default 450. */
@@ -205,6 +208,16 @@ export function nextPollDelay(input: {
 }
 
 const TERMINAL = new Set(['completed', 'failed']);
+
+/**
+ * `requestTimeout` became `timeout` (per attempt, as on every call) and the overall limit `waitTimeout`:
+ * a caller still passing the old name is told, rather than having it ignored.
+ */
+export function renamedOptionProblems(options: object): { field: string; message: string }[] {
+  return 'requestTimeout' in options && (options as { requestTimeout?: unknown }).requestTimeout !== undefined
+    ? [{ field: 'requestTimeout', message: 'is now `timeout` (the limit of each request attempt); the limit of the whole wait is `waitTimeout`' }]
+    : [];
+}
 const TRANSIENT = [RateLimitError, InternalServerError, APIConnectionError];
 
 /**
@@ -217,10 +230,11 @@ export async function pollUntilDone(
   fetchRun: (signal: AbortSignal | undefined) => Promise<TechniqueRun>,
   options: WaitOptions & { initial?: TechniqueRun | undefined } = {},
 ): Promise<TechniqueRun> {
-  const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
+  const timeout = options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   const min = options.minInterval ?? MIN_INTERVAL;
   refuseOptions([
-    ...msProblems('timeout', timeout),
+    ...renamedOptionProblems(options),
+    ...msProblems('waitTimeout', timeout),
     // A shorter one would poll many times a second.
     ...msProblems('minInterval', min, { min: 50, infinite: false }),
     ...msProblems('maxInterval', options.maxInterval ?? MAX_INTERVAL, { min }),

@@ -48,7 +48,7 @@ describe('runs.waitAll', () => {
     const done = await client.runs.waitAll(runs, {
       minInterval: 100,
       maxInterval: 200,
-      timeout: 60_000,
+      waitTimeout: 60_000,
       onProgress: () => {
         if (counts.list !== lastListCount) rounds++, (lastListCount = counts.list);
       },
@@ -73,7 +73,7 @@ describe('runs.waitAll', () => {
     const { client, counts } = counting();
     const [run] = await startMany(client, 1, 'storyboard-to-video');
     const before = { ...counts };
-    const done = await client.runs.waitAll([run!.run_id], { minInterval: 100, maxInterval: 200, timeout: 60_000 });
+    const done = await client.runs.waitAll([run!.run_id], { minInterval: 100, maxInterval: 200, waitTimeout: 60_000 });
     expect(done[0]!.run_id).toBe(run!.run_id);
     expect(['completed', 'failed']).toContain(done[0]!.status);
     // Unfiltered, the key's newest runs are listed first; a run they do not show is read on its own.
@@ -85,7 +85,7 @@ describe('runs.waitAll', () => {
     const [old] = await startMany(client, 1, 'product-shot');
     // 250 newer runs of the same technique push the old one past the two pages a wait for it alone reads.
     await startMany(client, 250, 'product-shot');
-    const done = await client.runs.waitAll([old!], { minInterval: 100, maxInterval: 200, timeout: 60_000 });
+    const done = await client.runs.waitAll([old!], { minInterval: 100, maxInterval: 200, waitTimeout: 60_000 });
     expect(done[0]!.run_id).toBe(old!.run_id);
     expect(counts.get).toBeGreaterThan(0);
   });
@@ -103,7 +103,7 @@ describe('runs.waitAll', () => {
     try {
       const c = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: slow.url, logLevel: 'off' });
       const started = await c.techniques.runs.create('art-directors-critique', NESTED_BODY);
-      const error = await c.runs.waitAll([started.run_id], { timeout: 300, minInterval: 50 }).catch((e: unknown) => e);
+      const error = await c.runs.waitAll([started.run_id], { waitTimeout: 300, minInterval: 50 }).catch((e: unknown) => e);
       expect((error as Error).name).toBe('RunTimeoutError');
       expect((error as { runId?: string }).runId ?? (error as Error).message).toContain(started.run_id);
     } finally {

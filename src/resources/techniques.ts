@@ -8,8 +8,8 @@ import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
 import { pathProblems } from '../core/url.js';
 import { OPERATIONS } from '../../generated/operations.js';
-import { checkMs } from '../core/validation.js';
-import { DEFAULT_WAIT_TIMEOUT, pollUntilDone, type WaitOptions } from '../core/wait.js';
+import { checkMs, refuseOptions } from '../core/validation.js';
+import { DEFAULT_WAIT_TIMEOUT, pollUntilDone, renamedOptionProblems, type WaitOptions } from '../core/wait.js';
 import type { FieldError } from '../../generated/openapi.js';
 import type { InputChecker, RunInputs, RunStartOptions } from './inputs.js';
 
@@ -22,20 +22,24 @@ export interface RunRetrieveParams {
   /** Technique identifier or slug. */
   techniqueId: string;
 }
-/** Options of the waiting methods: the wait's own, plus `requestTimeout` and `maxRetries` for each GET. */
-export type RunWaitOptions = WaitOptions & { requestTimeout?: number; maxRetries?: number };
+/**
+ * Options of the waiting methods: the wait's own (`waitTimeout` bounds the whole wait), plus `timeout` (each
+ * request attempt's limit, as on every call) and `maxRetries` for each request.
+ */
+export type RunWaitOptions = WaitOptions & { timeout?: number | undefined; maxRetries?: number | undefined };
 
 /**
  * Splits the options of `createAndWait` / `startTechniqueAndWait` into the start request's (whose
- * per-attempt timeout is `requestTimeout`) and the wait's. The overall `timeout` bounds both: the start
+ * per-attempt limit is `timeout`, as on every call) and the wait's. `waitTimeout` bounds both: the start
  * request's deadline is its end, and `wait()` gives the wait whatever the start left of it.
  */
 export function splitWaitOptions(options: RunStartOptions & RunWaitOptions): { start: RunStartOptions; wait: () => RunWaitOptions } {
-  const { signal, timeout = DEFAULT_WAIT_TIMEOUT, requestTimeout, maxRetries, idempotencyKey, headers, deadline, checkInputs, ...rest } = options;
-  const end = Math.min(deadline ?? Infinity, Date.now() + checkMs('timeout', timeout));
+  refuseOptions(renamedOptionProblems(options));
+  const { signal, waitTimeout = DEFAULT_WAIT_TIMEOUT, timeout, maxRetries, idempotencyKey, headers, deadline, checkInputs, ...rest } = options;
+  const end = Math.min(deadline ?? Infinity, Date.now() + checkMs('waitTimeout', waitTimeout));
   return {
-    start: { signal, timeout: requestTimeout, maxRetries, idempotencyKey, headers, checkInputs, deadline: end === Infinity ? undefined : end },
-    wait: () => ({ ...rest, signal, requestTimeout, maxRetries, timeout: end === Infinity ? Infinity : Math.max(1, end - Date.now()) }),
+    start: { signal, timeout, maxRetries, idempotencyKey, headers, checkInputs, deadline: end === Infinity ? undefined : end },
+    wait: () => ({ ...rest, signal, timeout, maxRetries, waitTimeout: end === Infinity ? Infinity : Math.max(1, end - Date.now()) }),
   };
 }
 
@@ -92,7 +96,7 @@ export class TechniqueRuns {
     let pollUrl = known.run?.poll_url ?? known.pollUrl;
     // The nested route needs both ids; a poll_url on this API needs neither.
     if (!this.#requester.operationAt(pollUrl, 'getTechniqueRun')) this.#requester.check(() => pathProblems(OPERATIONS.getTechniqueRun, { techniqueId, runId }));
-    const perRequest = { timeout: options.requestTimeout, maxRetries: options.maxRetries };
+    const perRequest = { timeout: options.timeout, maxRetries: options.maxRetries };
     return pollUntilDone(
       runId,
       async (signal) => {

@@ -8,7 +8,7 @@ import { APIConnectionError, APIUserAbortError, InternalServerError, RateLimitEr
 import type { Requester } from '../core/requester.js';
 import { deadline, sleep } from '../core/timers.js';
 import { msProblems, refuseOptions } from '../core/validation.js';
-import { DEFAULT_WAIT_TIMEOUT, nextPollDelay } from '../core/wait.js';
+import { DEFAULT_WAIT_TIMEOUT, nextPollDelay, renamedOptionProblems } from '../core/wait.js';
 import { segmentProblems } from '../core/url.js';
 
 /** A run to wait for: its id, and its technique's when known (it lets the list filter). */
@@ -19,7 +19,7 @@ export interface WaitAllOptions {
   /** Stops waiting (and any request in flight) at once with `APIUserAbortError`. */
   signal?: AbortSignal | undefined;
   /** Overall limit in ms; then `RunTimeoutError` (its `run`: one that had not ended). Default 30 minutes. */
-  timeout?: number | undefined;
+  waitTimeout?: number | undefined;
   /** Called with every state seen of every run. */
   onProgress?: ((run: TechniqueRun) => void) | undefined;
   /** Called once for each run as it ends (completed or failed). */
@@ -30,8 +30,8 @@ export interface WaitAllOptions {
   minInterval?: number | undefined;
   /** Longest wait between rounds in ms. Default 30 000. */
   maxInterval?: number | undefined;
-  /** Per-attempt timeout of each request, and its retries. */
-  requestTimeout?: number | undefined;
+  /** Each request attempt's limit in ms (as on every call), and its retries. */
+  timeout?: number | undefined;
   maxRetries?: number | undefined;
 }
 
@@ -47,18 +47,19 @@ const SPARE_PAGES = 1;
  */
 export async function waitAll(requester: Requester, runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
   const wanted = runs.map((r) => (typeof r === 'string' ? { run_id: r, technique_id: undefined } : { run_id: r.run_id, technique_id: r.technique_id }));
-  const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
+  const timeout = options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   const minInterval = options.minInterval ?? 1000;
   refuseOptions([
     ...wanted.flatMap((r, i) => segmentProblems(`runs[${i}].run_id`, r.run_id)),
-    ...msProblems('timeout', timeout),
+    ...renamedOptionProblems(options),
+    ...msProblems('waitTimeout', timeout),
     ...msProblems('minInterval', minInterval, { min: 50, infinite: false }),
     ...msProblems('maxInterval', options.maxInterval ?? 30_000, { min: minInterval }),
   ]);
   const last = new Map<string, TechniqueRun>();
   const ended = new Set<string>();
   const limit = deadline(timeout, options.signal);
-  const perRequest = { timeout: options.requestTimeout, maxRetries: options.maxRetries, signal: limit.signal };
+  const perRequest = { timeout: options.timeout, maxRetries: options.maxRetries, signal: limit.signal };
   const startedAt = Date.now();
   const seen = (run: TechniqueRun) => {
     last.set(run.run_id, run);
