@@ -18,6 +18,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_API_KEY, startSimulator } from '../src/testing/index.js';
+import { readmeBlocks } from './readme-blocks.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..');
@@ -303,6 +305,36 @@ interface Outcome {
   dual?: { stdout: string; stderr: string; error?: string };
 }
 
+/** The README's TypeScript blocks, each its own module of one ESM project (strict, nodenext), and what tsc said. */
+const README_BLOCKS = readmeBlocks(join(repo, 'README.md'));
+const README_TS = README_BLOCKS.filter((b) => b.lang === 'ts');
+let readmeDir = '';
+let readmeErrors: string[] = [];
+
+async function compileReadme(project: string): Promise<void> {
+  readmeDir = join(project, 'readme');
+  mkdirSync(readmeDir);
+  writeFileSync(join(readmeDir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  const files = README_TS.map((b) => `readme-${b.line}.ts`);
+  README_TS.forEach((b, i) => writeFileSync(join(readmeDir, files[i]!), b.code));
+  writeFileSync(
+    join(readmeDir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2022', lib: ['ES2022'], types: ['node'], strict: true, skipLibCheck: true, outDir: 'out', rootDir: '.' },
+      files,
+    }),
+  );
+  const out = await run(process.execPath, [tsc, '-p', readmeDir, '--pretty', 'false'], { cwd: readmeDir, maxBuffer: 16 << 20 }).then(
+    (r) => r.stdout,
+    (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`,
+  );
+  // Name each error by its README line, not the scratch file's.
+  readmeErrors = out
+    .split('\n')
+    .filter((l) => / error TS/.test(l))
+    .map((l) => l.replace(/^readme-(\d+)\.ts\((\d+),(\d+)\)/, (_, fence: string, row: string, col: string) => `README.md:${Number(fence) + Number(row)}:${col}`));
+}
+
 let work = '';
 let tarball = '';
 let packedFiles: string[] = [];
@@ -334,8 +366,9 @@ beforeAll(async () => {
   symlinkSync(join(repo, 'node_modules', '@types', 'node'), join(project, 'node_modules', '@types', 'node'), 'dir');
   phase('install');
 
-  await Promise.all(
-    CASES.map(async (c) => {
+  await Promise.all([
+    compileReadme(project),
+    ...CASES.map(async (c) => {
       const dir = join(project, c.name);
       mkdirSync(dir);
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: c.type, private: true }));
@@ -385,7 +418,7 @@ beforeAll(async () => {
       outcome.run = await execute('main.js');
       if (c.type === 'module') outcome.dual = await execute('dual.js');
     }),
-  );
+  ]);
   phase(`${CASES.length} type-checks and runs`);
   console.log(`consumer test setup: ${((Date.now() - started) / 1000).toFixed(1)} s (${phases.join(', ')})`);
 }, 240_000);
@@ -460,6 +493,68 @@ describe('the packed package, installed by a consumer project', () => {
     // The binary imports openapi-fetch (through the client) and Node's modules, nothing else.
     const cliImports = imports(readFileSync(join(dist, 'cli.js'), 'utf8'));
     expect(cliImports.filter((s) => !s.startsWith('node:') && s !== 'openapi-fetch' && !NODE_BUILTINS.has(s))).toEqual([]);
+  });
+
+  describe('the README: every code block compiles and runs, or says why not', () => {
+    const consumer = () => join(work, 'consumer');
+    const runnable = README_BLOCKS.filter((b) => !b.notRun);
+
+    it('has TypeScript and shell blocks, and every block is run unless the README says why not', () => {
+      expect(README_TS.length).toBeGreaterThanOrEqual(6);
+      for (const b of README_BLOCKS) expect(['ts', 'sh'], `README.md:${b.line} is a ${b.lang} block`).toContain(b.lang);
+      expect(README_BLOCKS.filter((b) => b.notRun).length).toBeLessThanOrEqual(3);
+    });
+
+    it('its TypeScript blocks type-check against the packed package (strict, nodenext), each a module of its own', () => {
+      expect(readmeErrors).toEqual([]);
+    });
+
+    it.each(runnable.filter((b) => b.lang === 'ts').map((b) => [`${b.section} (README.md:${b.line})`, b] as const))('runs %s against the simulator', async (_, block) => {
+      expect(readmeErrors).toEqual([]);
+      const sim = await startSimulator({ timeScale: 60, seed: block.line });
+      try {
+        const result = await run(process.execPath, [join(readmeDir, 'out', `readme-${block.line}.js`)], {
+          cwd: readmeDir,
+          env: { PATH: process.env.PATH, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_BASE_URL: sim.url, FLORA_LOG: 'error' },
+          timeout: 60_000,
+        }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: `${e.message}\n${e.stderr ?? ''}`, failed: true }));
+        // Exit 0, no stack trace (a block may print what it caught with console.error), and something shown.
+        expect('failed' in result, result.stderr).toBe(false);
+        expect(result.stderr).not.toMatch(/^\s+at /m);
+        expect(`${result.stdout}${result.stderr}`.length).toBeGreaterThan(0);
+      } finally {
+        await sim.close();
+      }
+    }, 90_000);
+
+    it.each(runnable.filter((b) => b.lang === 'sh').map((b) => [`${b.section} (README.md:${b.line})`, b] as const))('runs %s with the installed flora binary against the simulator', async (_, block) => {
+      const sim = await startSimulator({ timeScale: 60, seed: block.line });
+      try {
+        const flora = new (await import('../src/index.js')).Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' });
+        const seed = await flora.techniques.runs.create('art-directors-critique', { inputs: [{ id: 'prompt', type: 'text', value: 'seed' }], mode: 'async' });
+        const result = await run('bash', ['-euo', 'pipefail', '-c', block.code], {
+          cwd: consumer(),
+          env: { PATH: `${join(consumer(), 'node_modules', '.bin')}:${process.env.PATH}`, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_BASE_URL: sim.url, RUN_ID: seed.run_id },
+          timeout: 60_000,
+        }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: `${e.message}\n${e.stderr ?? ''}`, failed: true }));
+        expect('failed' in result, result.stderr).toBe(false);
+        expect(result.stdout).toMatch(/"status":"completed"/);
+      } finally {
+        await sim.close();
+      }
+    }, 90_000);
+
+    it('the blocks not run name commands and variables that exist', () => {
+      const scripts = Object.keys((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+      const targets = readFileSync(join(repo, 'contract-tests', 'targets.ts'), 'utf8') + readFileSync(join(repo, 'contract-tests', 'response-checks.ts'), 'utf8');
+      for (const b of README_BLOCKS.filter((x) => x.notRun)) {
+        for (const [, script] of b.code.matchAll(/npm run (\S+)/g)) expect(scripts, `README.md:${b.line}`).toContain(script);
+        for (const [, name] of b.code.matchAll(/\b(FLORA_[A-Z_]+)=/g)) expect(targets, `README.md:${b.line}: ${name}`).toContain(name);
+      }
+      // The two commands of the README are what CI and the demo test run.
+      expect(readFileSync(join(repo, '.ci', 'run'), 'utf8')).toMatch(/npm ci[\s\S]*npm test/);
+      expect(readFileSync(join(repo, 'scripts', 'demo.test.ts'), 'utf8')).toContain('scripts/demo.ts');
+    });
   });
 
   describe.each(CASES)('$name', (c) => {

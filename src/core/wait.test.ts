@@ -206,7 +206,7 @@ describe('waiting', () => {
     ['requestTimeout', { requestTimeout: 1_000 }],
   ])('refuses a bad %s (%j) before polling', async (field, options) => {
     const { fetch, requests } = scriptedFetch(json(RUN));
-    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, options));
+    const { error } = await settle(testClient(fetch).techniques.runs.wait('run_abc123', { techniqueId: 't' }, options as Parameters<ReturnType<typeof testClient>['techniques']['runs']['wait']>[2]));
     expect(error).toBeInstanceOf(InputValidationError);
     expect((error as InputValidationError).fields.map((f) => f.field)).toContain(field);
     expect(requests).toHaveLength(0);
