@@ -60,6 +60,9 @@ describe.each(CHANNELS)('a simulator honouring the %s channel (%s profile)', (ch
         malformedRate: 0.01,
         slowRate: 0.03,
         slowMs: 700,
+        // 429s from the seed on every key: the limited key's own 429s depend on how fast this machine sends.
+        rateLimitedRate: 0.03,
+        rateLimitedRetryAfterMs: [20, 300],
         routes: ['create', 'startTechnique'],
       },
     });

@@ -8,10 +8,10 @@ import { ROUTES, type Route } from './routes.js';
 export type { Route };
 
 /** A kind of injected fault. */
-export type FaultKind = 'serverError' | 'dropBeforeRecord' | 'dropAfterRecord' | 'malformed' | 'slow';
+export type FaultKind = 'serverError' | 'dropBeforeRecord' | 'dropAfterRecord' | 'malformed' | 'slow' | 'rateLimited';
 
 /** Every fault kind, in the order their rates are stacked. */
-export const FAULT_KINDS: readonly FaultKind[] = ['serverError', 'dropBeforeRecord', 'dropAfterRecord', 'malformed', 'slow'];
+export const FAULT_KINDS: readonly FaultKind[] = ['serverError', 'dropBeforeRecord', 'dropAfterRecord', 'malformed', 'slow', 'rateLimited'];
 
 /**
  * Fault rates (0..1 each). At most one fault hits a request: the rates are stacked in the order of
@@ -32,6 +32,14 @@ export interface FaultOptions {
   slowRate?: number;
   /** Delay of a slow answer, in real ms. Default 2000. */
   slowMs?: number;
+  /**
+   * Answer 429 `rate_limited` without doing anything, with `Retry-After` (whole seconds) and
+   * `retry-after-ms`: 429s that come from the seed, not from how fast the machine sends (the per-key
+   * `rateLimit` is real time).
+   */
+  rateLimitedRate?: number;
+  /** The wait a rate-limited fault asks for, uniform in [min, max] ms. Default [50, 400]. */
+  rateLimitedRetryAfterMs?: [number, number];
   /** The routes faults apply to. Default: all of them. */
   routes?: Route[];
 }
@@ -42,6 +50,8 @@ export interface FaultPlan {
   delayMs: number;
   /** The fault, if any. */
   fault: FaultKind | undefined;
+  /** For `rateLimited`: the wait its answer asks for, in ms. */
+  retryAfterMs?: number;
 }
 
 const NO_FAULT: FaultPlan = { delayMs: 0, fault: undefined };
@@ -58,6 +68,8 @@ export class FaultInjector {
     this.routes = new Set(options.routes ?? ROUTES);
     const [min, max] = options.latencyMs ?? [0, 0];
     if (!(min >= 0) || !(max >= min)) throw new RangeError('faults.latencyMs must be [min, max] with 0 <= min <= max.');
+    const [rmin, rmax] = options.rateLimitedRetryAfterMs ?? [50, 400];
+    if (!(rmin >= 0) || !(rmax >= rmin)) throw new RangeError('faults.rateLimitedRetryAfterMs must be [min, max] with 0 <= min <= max.');
   }
 
   /** The plan for one request on `route`. Draws a fixed number of values per affected request, for replayability. */
@@ -79,6 +91,10 @@ export class FaultInjector {
       }
     }
     if (fault === 'slow') delayMs += this.options.slowMs ?? 2000;
+    if (fault === 'rateLimited') {
+      const [min, max] = this.options.rateLimitedRetryAfterMs ?? [50, 400];
+      return { delayMs, fault, retryAfterMs: min + this.random.float() * (max - min) };
+    }
     return { delayMs, fault };
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultInjector } from './faults.js';
+import { retryAfterHeaders } from './rate-limit.js';
 import { ERRORS, readBody, send, sendMalformed, validationReply } from './http.js';
 import { HANDLERS } from './handlers.js';
 import type { OperationContext } from './operations.js';
@@ -61,6 +62,11 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
     }
     p.stats.count(route, 500);
     return refuse(req, res, ERRORS.unknown());
+  }
+  if (plan.fault === 'rateLimited') {
+    p.stats.fault('rateLimited');
+    p.stats.count(route, 429);
+    return refuse(req, res, ERRORS.rateLimited(retryAfterHeaders(plan.retryAfterMs ?? 0)));
   }
   const caller = p.keys.admit(req.headers.authorization);
   if ('status' in caller) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TechniqueRun } from '../../generated/openapi.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from './index.js';
+import { DEFAULT_API_KEY, startSimulator, type Simulator, type SimulatorOptions } from './index.js';
 import { call, CREATE_BODY, expectSpecResponse, operationOf, rawCall, START_BODY } from './spec-check.test-helper.js';
 
 const NESTED = '/techniques/art-directors-critique/runs';
@@ -92,6 +92,19 @@ describe('simulator: fault injection', () => {
     expect((await call(s.url, 'GET', `${NESTED}/run_x`)).status).toBe(404);
     expect(performance.now() - began).toBeGreaterThanOrEqual(165);
     expect(s.stats().faults.slow).toBe(1);
+  });
+
+  it('answers 429 with Retry-After from the seed, whatever the pace, without doing anything', async () => {
+    const s = await start({ seed: 5, faults: { rateLimitedRate: 1, rateLimitedRetryAfterMs: [1200, 1300], routes: ['create'] } });
+    const r = await fetch(`${s.url}${NESTED}`, { method: 'POST', headers: { authorization: `Bearer ${DEFAULT_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(CREATE_BODY) });
+    expect(r.status).toBe(429);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect(r.headers.get('retry-after')).toBe('2');
+    expect(Number(r.headers.get('retry-after-ms'))).toBeGreaterThanOrEqual(1200);
+    expect(Number(r.headers.get('retry-after-ms'))).toBeLessThanOrEqual(1300);
+    expect(s.runCount()).toBe(0);
+    expect(s.stats().faults.rateLimited).toBe(1);
+    await expect(start({ faults: { rateLimitedRetryAfterMs: [5, 1] } })).rejects.toThrow(/rateLimitedRetryAfterMs/);
   });
 
   it('injects the same faults in the same order for the same seed', async () => {
