@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     // Reporters and timeouts are root-level: both projects inherit them (`extends: true`).
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
+    // Two files at a time on this 2-core machine: most of them wait on servers and child processes.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
