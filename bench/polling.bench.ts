@@ -1,5 +1,5 @@
 /**
- * Polling efficiency: for each progress shape (src/core/progress-shapes.test-helper.ts) and run length,
+ * Polling efficiency: for each progress shape (bench/progress-shapes.ts) and run length,
  * the GETs `wait` makes, beside a fixed 500 ms poller on the same run, and how long after the run's end
  * it noticed; whether that is within max(0.5 s, 5% of the run) and within 10 GETs. Scripted runs and the
  * local simulator alike run in simulated time (fake timers; the simulator's clock is the faked
@@ -7,7 +7,7 @@
  * targets each shape claims. `npm run bench:polling`.
  */
 import { expect, it } from 'vitest';
-import { GET_BUDGET, MAX_INTERVAL_MS, measure, noticeBound, SHAPES, verdict, type ProgressShape } from '../src/core/progress-shapes.test-helper.js';
+import { GET_BUDGET, MAX_INTERVAL_MS, measure, noticeBound, SHAPES, verdict, type ProgressShape } from './progress-shapes.js';
 
 const DURATIONS = [2, 10, 20, 30, 120];
 

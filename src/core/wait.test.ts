@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TechniqueRun } from '../../generated/openapi.js';
 import { APIConnectionTimeoutError, APIUserAbortError, InputValidationError, NotFoundError, RunFailedError, RunTimeoutError } from './errors.js';
 import { envelope, hang, json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded, settle } from '../test-utils.js';
-import { GET_BUDGET, MAX_INTERVAL_MS, measure, measureSimulator, noticeBound, SHAPES, verdict } from './progress-shapes.test-helper.js';
+import { GET_BUDGET, MAX_INTERVAL_MS, measure, measureSimulator, noticeBound, SHAPES, verdict } from '../../bench/progress-shapes.js';
 import { nextPollDelay } from './wait.js';
 
 const BASE = 'https://app.flora.ai/api/v1';
@@ -107,7 +107,7 @@ describe('nextPollDelay', () => {
 });
 
 describe('waiting on progress shapes (simulated time)', () => {
-  // Which shapes count as informative, and the targets each meets, are in progress-shapes.test-helper.ts.
+  // Which shapes count as informative, and the targets each meets, are in bench/progress-shapes.ts.
   const cases = SHAPES.filter((s) => !s.simulator).flatMap((shape) => [2, 10, 20, 30, 120].map((seconds) => [shape.label, seconds, shape] as const));
   it.each(cases)('%s, %i s: noticed as promised', async (_label, seconds, shape) => {
     const m = await measure(shape, seconds);

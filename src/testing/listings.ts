@@ -8,7 +8,7 @@ import { validate } from '../../generated/validators.js';
 import { definitionOf, findTechnique } from './catalog.js';
 import { ERRORS, validationReply, type Reply } from './http.js';
 import type { OperationContext, SimRequest } from './operations.js';
-import { runView, type StoredRun } from './runs.js';
+import { projectOf, runView, type StoredRun } from './runs.js';
 
 const DEFAULT_LIMIT = 20;
 
@@ -66,8 +66,6 @@ function listItem(ctx: OperationContext, run: StoredRun) {
   };
 }
 
-/** The project a workspace's runs are filed under (the simulator has one per workspace). */
-export const projectOf = (workspaceId: string) => `prj_${workspaceId.replace(/^ws_/, '')}`;
 
 /** GET /technique-runs */
 export function listTechniqueRuns(ctx: OperationContext, { caller, query }: SimRequest): Reply {

@@ -10,10 +10,9 @@ import { findTechnique, findTechniqueById, type Technique } from './catalog.js';
 import type { SimClock } from './clock.js';
 import { ERRORS, parseJsonBody, validationReply, type Reply } from './http.js';
 import type { Random } from './random.js';
-import { runView, type RunStore, type StoredRun } from './runs.js';
+import { projectOf, runView, type RunStore, type StoredRun } from './runs.js';
 import type { Caller } from './state.js';
 import type { IdempotencyChannel } from './types.js';
-import { projectOf } from './listings.js';
 
 /** What an operation's handler is given: the caller, the path parameters, the query, the raw body and the headers. */
 export interface SimRequest {

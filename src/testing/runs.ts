@@ -140,3 +140,6 @@ export class RunStore {
     keys.set(key, now);
   }
 }
+
+/** The project a workspace's runs are filed under (the simulator has one per workspace). */
+export const projectOf = (workspaceId: string) => `prj_${workspaceId.replace(/^ws_/, '')}`;

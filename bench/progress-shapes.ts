@@ -4,11 +4,11 @@
  * with fake timers, so figures are exact and do not depend on the machine. Not part of the package.
  */
 import { vi } from 'vitest';
-import type { TechniqueRun } from '../../generated/openapi.js';
-import { Flora } from '../client.js';
-import { DEFAULT_API_KEY, startSimulator } from '../testing/index.js';
-import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded } from '../test-utils.js';
-import { sleep } from './timers.js';
+import type { TechniqueRun } from '../generated/openapi.js';
+import { Flora } from '../src/client.js';
+import { DEFAULT_API_KEY, startSimulator } from '../src/testing/index.js';
+import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY, type Recorded } from '../src/test-utils.js';
+import { sleep } from '../src/core/timers.js';
 
 /**
  * `informative`: progress (or the estimate) predicts the end, so the end should be noticed within
