@@ -15,6 +15,7 @@
 import type { TechniqueRun, TechniqueRunListItem } from '../../generated/answers.js';
 import type { Flora } from '../client.js';
 import {
+  APIConnectionError,
   APIError,
   APIUserAbortError,
   AuthenticationError,
@@ -22,6 +23,7 @@ import {
   IdempotencyDuplicateError,
   InputValidationError,
   InsufficientCreditsError,
+  InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -231,6 +233,8 @@ class Lane {
  */
 export class RunWatcher {
   readonly #queue: { run_id: string; technique_id: string }[] = [];
+  /** Runs added and not yet ended: what a wait that failed part-way resumes with. */
+  readonly #open = new Map<string, { run_id: string; technique_id: string }>();
   #active: Promise<void> | undefined;
   #error: unknown;
   constructor(
@@ -239,7 +243,9 @@ export class RunWatcher {
   ) {}
 
   add(runId: string, techniqueId: string): void {
-    this.#queue.push({ run_id: runId, technique_id: techniqueId });
+    const run = { run_id: runId, technique_id: techniqueId };
+    this.#open.set(runId, run);
+    this.#queue.push(run);
     this.#active ??= this.#loop();
   }
 
@@ -255,24 +261,55 @@ export class RunWatcher {
   }
 
   async #loop(): Promise<void> {
+    let failures = 0;
     try {
       while (this.#queue.length > 0) {
         const first = this.#queue.splice(0);
-        await this.client.runs.waitAll(first, {
-          more: () => this.#queue.splice(0),
-          onEnded: this.options.onEnded,
-          minInterval: this.options.pollInterval,
-          maxInterval: this.options.pollInterval,
-          timeout: Infinity,
-          workspaceId: this.options.workspaceId,
-          signal: this.options.signal,
-        });
+        try {
+          await this.client.runs.waitAll(first, {
+            more: () => this.#queue.splice(0),
+            onEnded: (run) => {
+              if (!this.#open.delete(run.run_id)) return;
+              this.options.onEnded(run);
+            },
+            minInterval: this.options.pollInterval,
+            maxInterval: this.options.pollInterval,
+            timeout: Infinity,
+            workspaceId: this.options.workspaceId,
+            signal: this.options.signal,
+          });
+          failures = 0;
+        } catch (err) {
+          // waitAll goes on through 429s, 5xx and lost connections; an unreadable answer (a body cut off)
+          // ends it. The runs are still there: wait again for the ones that have not ended.
+          if (this.options.signal.aborted || !isTransient(err) || ++failures > 10) throw err;
+          this.#queue.splice(0, this.#queue.length, ...this.#open.values());
+          await sleep(backoff(failures), this.options.signal);
+        }
       }
     } catch (err) {
       this.#error ??= err;
       this.options.onError?.(err);
     } finally {
       this.#active = undefined;
+    }
+  }
+}
+
+/** An answer worth asking again for: none came, the server failed or was busy, or its body was unreadable. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof APIUserAbortError) return false;
+  return err instanceof ResponseValidationError || err instanceof APIConnectionError || err instanceof InternalServerError || err instanceof RateLimitError;
+}
+
+/** `fn` again after a transient failure, up to `attempts` times: for reads, which are safe to repeat. */
+export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal, attempts = 8): Promise<T> {
+  for (let failures = 0; ; ) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (signal?.aborted || !isTransient(err) || ++failures >= attempts) throw err;
+      await sleep(err instanceof RateLimitError && err.retryAfter !== undefined ? err.retryAfter * 1000 : backoff(failures), signal);
     }
   }
 }
@@ -505,15 +542,17 @@ class BatchRunner {
         await this.#changed();
         continue;
       }
-      const id = this.#queue[0]!;
-      const over = this.#overBudget(id);
-      if (over) {
-        this.#stopped = over;
+      // The lane first, then the checks: a start that just ended may have stopped the batch (no credits).
+      await this.#lane.acquire();
+      const id = this.#queue[0];
+      const over = id === undefined ? undefined : this.#overBudget(id);
+      if (over) this.#stopped ??= over;
+      if (id === undefined || this.#stopped || this.#fatal !== undefined || this.#signal.aborted) {
+        this.#lane.release();
         continue;
       }
       this.#queue.shift();
       this.#inFlight.add(id);
-      await this.#lane.acquire();
       const task: Promise<void> = this.#start(id)
         .catch((err: unknown) => {
           if (!this.#signal.aborted) this.#fatal ??= err;
@@ -650,7 +689,7 @@ class BatchRunner {
       let reachedAnchor = false;
       let pages = 0;
       const query = { technique_id: meta.techniqueId, ...(meta.workspaceId ? { workspace_id: meta.workspaceId } : {}), limit: 100 };
-      let page = await this.client.techniques.runs.list(query, { signal: this.#signal });
+      let page = await withRetries(() => this.client.techniques.runs.list(query, { signal: this.#signal }), this.#signal);
       scan: for (;;) {
         pages++;
         for (const run of page.technique_runs) {
@@ -665,7 +704,8 @@ class BatchRunner {
           if (!this.#claimed.has(run.run_id)) orphans.push(run);
         }
         if (!page.hasNextPage() || pages >= LOOKUP_PAGES) break;
-        page = await page.getNextPage();
+        const current = page;
+        page = await withRetries(() => current.getNextPage(), this.#signal);
       }
       if (!page.hasNextPage() && pages < LOOKUP_PAGES) reachedAnchor = true;
       if (orphans.length === 1 && reachedAnchor) return this.#confirmed(id, orphans[0]!.run_id, undefined, 'lookup');

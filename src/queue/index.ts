@@ -34,7 +34,7 @@ import {
 } from '../core/errors.js';
 import { checkItems, refuseItems, type BatchItem, type BatchRoute } from '../batch/items.js';
 import { itemKey, newBatchId, SAFE_RESEND_MS } from '../batch/keys.js';
-import { RunWatcher, type BatchProgress, type BatchSummary, type ItemResult } from '../batch/run-batch.js';
+import { RunWatcher, withRetries, type BatchProgress, type BatchSummary, type ItemResult } from '../batch/run-batch.js';
 
 /** Where the batch lives: a Redis URL and the batch's name (one BullMQ queue). */
 export interface QueueTarget {
@@ -265,7 +265,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     const orphans: TechniqueRunListItem[] = [];
     let reached = false;
     let pages = 0;
-    let page = await client.techniques.runs.list({ technique_id: d.techniqueId, ...(d.workspaceId ? { workspace_id: d.workspaceId } : {}), limit: 100 });
+    let page = await withRetries(() => client.techniques.runs.list({ technique_id: d.techniqueId, ...(d.workspaceId ? { workspace_id: d.workspaceId } : {}), limit: 100 }));
     scan: for (;;) {
       pages++;
       const ids = page.technique_runs.map((r) => r.run_id);
@@ -286,7 +286,8 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         break;
       }
       if (pages >= 30) break;
-      page = await page.getNextPage();
+      const current = page;
+      page = await withRetries(() => current.getNextPage());
     }
     if (orphans.length === 1 && reached) return orphans[0]!.run_id;
     const found = orphans.length === 0 ? 'no run of the technique is unaccounted for' : `${orphans.length} runs are unaccounted for (${orphans.slice(0, 5).map((r) => r.run_id).join(', ')})`;
