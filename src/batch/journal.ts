@@ -257,6 +257,11 @@ export class Journal {
     this.#update(id, { state: 'pending', attempt, past_runs: JSON.stringify(past), confirm_no: undefined, key: undefined, key_at: undefined, anchor_run_id: undefined, run_id: undefined, status: undefined, outputs: undefined, charged_cost: undefined, found_by: undefined });
   }
 
+  /** Runs `fn`'s changes as one transaction: one durable commit (one fsync) for all of them. */
+  transaction(fn: () => void): void {
+    this.#db.transaction(fn)();
+  }
+
   /** Counts by state and the cost so far. */
   status(): JournalStatus {
     const counts = Object.fromEntries(ITEM_STATES.map((s) => [s, 0])) as Record<ItemState, number>;

@@ -460,7 +460,7 @@ class BatchRunner {
       pollInterval: o.pollInterval,
       workspaceId: journal.meta.workspaceId,
       signal: this.#abort.signal,
-      onEnded: (run) => this.#ended(run),
+      onEnded: (run) => this.#endedLater(run),
     });
   }
 
@@ -716,12 +716,34 @@ class BatchRunner {
     }
   }
 
-  /** A run ended (as the watcher saw it): journaled, then retried or reported. */
-  #ended(run: TechniqueRun): void {
+  readonly #ends: TechniqueRun[] = [];
+
+  /**
+   * Runs seen ending in one wait round are journaled together, in one durable commit, before anything acts
+   * on them: one fsync a round instead of one a run.
+   */
+  #endedLater(run: TechniqueRun): void {
+    if (this.#ends.push(run) > 1) return;
+    setImmediate(() => {
+      const ends = this.#ends.splice(0);
+      const finished: string[] = [];
+      this.journal.transaction(() => {
+        for (const r of ends) {
+          const id = this.#ended(r);
+          if (id !== undefined) finished.push(id);
+        }
+      });
+      for (const id of finished) this.#finished(id);
+      if (ends.length > finished.length) this.#poke();
+    });
+  }
+
+  /** A run ended (as the watcher saw it): journaled (inside the round's transaction), then retried; returns the item to report. */
+  #ended(run: TechniqueRun): string | undefined {
     const id = this.#byRun.get(run.run_id);
-    if (id === undefined) return;
+    if (id === undefined) return undefined;
     const row = this.#row(id);
-    if (row.state !== 'started' || row.runId !== run.run_id) return;
+    if (row.state !== 'started' || row.runId !== run.run_id) return undefined;
     const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
     if (cost !== undefined) {
       this.#spent += cost;
@@ -734,9 +756,8 @@ class BatchRunner {
       this.#refresh(id);
       this.#inFlight.delete(id);
       this.#queue.unshift(id);
-      this.#poke();
       this.#progress();
-      return;
+      return undefined;
     }
     this.journal.ended(id, {
       state: run.status === 'completed' ? 'completed' : 'failed',
@@ -746,7 +767,7 @@ class BatchRunner {
       errorCode: run.status === 'failed' ? (code ?? 'unknown') : undefined,
       errorMessage: run.status === 'failed' ? (run.error_message ?? undefined) : undefined,
     });
-    this.#finished(id);
+    return id;
   }
 
   #finished(id: string): void {
