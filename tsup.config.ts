@@ -5,6 +5,8 @@
  *   - `./webhooks` src/webhooks.ts       webhook signature checks (node:crypto, kept out of the root entry)
  *   - `./types`    generated/openapi.ts  the spec's types alone: declarations plus an empty module
  *   - `./testing`  src/testing/index.ts  the local simulator
+ *   - `./batch`    src/batch/index.ts    resumable batches with a journal (better-sqlite3, an optional peer)
+ *   - `./queue`    src/queue/index.ts    batches across machines on BullMQ (an optional peer)
  *   - `dist/cli.js` (ESM, with a shebang; `bin.flora`) from src/cli/index.ts, when it exists
  *
  * The library's dependencies stay external. The CLI's own (commander, cli-progress, yaml) are bundled into
@@ -23,6 +25,8 @@ const has = (path: string) => existsSync(new URL(path, import.meta.url));
 
 const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts' };
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
+if (has('src/batch/index.ts')) entries.batch = 'src/batch/index.ts';
+if (has('src/queue/index.ts')) entries.queue = 'src/queue/index.ts';
 const cli = has('src/cli/index.ts');
 /** Entries that export classes: Node's `import` of them gets an ES module over the CommonJS build. */
 const NODE_WRAPPED = Object.keys(entries);

@@ -16,7 +16,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts', 'reliability/**/*.test.ts'],
+          // batch-tests/ at BATCH_SCALE=small: the quick subset of the batch crash tests (`npm run test:batch` runs them in full).
+          include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts', 'reliability/**/*.test.ts', 'batch-tests/**/*.test.ts'],
           typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },

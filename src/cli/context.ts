@@ -13,6 +13,17 @@ import { format, table, type OutputFormat } from './output.js';
 import { progressView } from './progress.js';
 import { shellQuote, visible } from './safe.js';
 
+/** A command that ran but ends with a non-zero exit code: main prints `error: <message>` and exits with `exitCode`. */
+export class CommandExit extends Error {
+  override name = 'CommandExit';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface Io {
   stdout: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
   stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;

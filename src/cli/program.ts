@@ -6,10 +6,11 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { APIConnectionTimeoutError, APIError, APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { batchCommands } from './commands/batch.js';
 import { listCommands } from './commands/lists.js';
 import { runsCommands } from './commands/runs.js';
 import { techniqueRunsCommands } from './commands/technique-runs.js';
-import { Cli, type Io } from './context.js';
+import { Cli, CommandExit, type Io } from './context.js';
 import { UsageError } from './input.js';
 import { count, positiveNumber } from './options.js';
 import { shellQuote, visible } from './safe.js';
@@ -34,13 +35,14 @@ Environment: FLORA_API_KEY, FLORA_BASE_URL, FLORA_LOG (debug|info|warn|error|off
  * key; the error's class too with --verbose.
  */
 export function describeError(err: unknown, verbose = false): string {
-  const known = err instanceof FloraError || err instanceof UsageError;
+  const known = err instanceof FloraError || err instanceof UsageError || err instanceof CommandExit;
   const message = err instanceof Error ? err.message : String(err);
   const kind = verbose ? ` (${err instanceof Error ? err.name : typeof err})` : '';
   return `error${kind}: ${known ? message : `unexpected: ${message}`}`;
 }
 
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommandExit) return err.exitCode;
   if (err instanceof UsageError || err instanceof InputValidationError) return EXIT.usage;
   if (err instanceof RunFailedError) return EXIT.runFailed;
   if (err instanceof RunTimeoutError || err instanceof APIConnectionTimeoutError) return EXIT.timeout;
@@ -65,7 +67,7 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);
   const techniqueRuns = techniqueRunsCommands(program, cli);
-  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli)];
+  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), batchCommands(program, cli)];
   for (const cmd of [program, ...groups, ...groups.flatMap((g) => g.commands)]) cmd.exitOverride();
   return program;
 }

@@ -33,6 +33,12 @@ export interface WaitAllOptions {
   /** Each request attempt's limit in ms (as on every call), and its retries. */
   timeout?: number | undefined;
   maxRetries?: number | undefined;
+  /**
+   * Called before each round: the runs it returns are waited for too, in the same rounds (a batch hands
+   * over the runs it started meanwhile, so one list request still covers up to 100 of them). They follow
+   * the given runs in the result. The wait ends once every run given or added has ended.
+   */
+  more?: (() => readonly WaitAllRun[]) | undefined;
 }
 
 const TERMINAL = new Set(['completed', 'failed']);
@@ -46,7 +52,8 @@ const SPARE_PAGES = 1;
  * did not show.
  */
 export async function waitAll(requester: Requester, runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
-  const wanted = runs.map((r) => (typeof r === 'string' ? { run_id: r, technique_id: undefined } : { run_id: r.run_id, technique_id: r.technique_id }));
+  const normal = (r: WaitAllRun) => (typeof r === 'string' ? { run_id: r, technique_id: undefined } : { run_id: r.run_id, technique_id: r.technique_id });
+  const wanted = runs.map(normal);
   const timeout = options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   const minInterval = options.minInterval ?? 1000;
   refuseOptions([
@@ -76,6 +83,9 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
   };
   try {
     for (;;) {
+      const added = options.more?.().map(normal) ?? [];
+      refuseOptions(added.flatMap((r, i) => segmentProblems(`more()[${i}].run_id`, r.run_id)));
+      wanted.push(...added);
       const pending = wanted.filter((r) => !ended.has(r.run_id));
       if (pending.length === 0) return wanted.map((r) => last.get(r.run_id)!);
       try {

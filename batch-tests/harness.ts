@@ -1,0 +1,80 @@
+/**
+ * What the batch crash tests share: the `flora` CLI bundled once and spawned as real processes (so SIGKILL
+ * means what it says), an items file, a seeded random stream for the kill moments, and the checks every
+ * crash test makes against the simulator's own record of runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { DEFAULT_API_KEY } from '../src/testing/index.js';
+
+/** `full` (npm run test:batch) or `small` (the quick subset npm test runs). */
+export const FULL = process.env.BATCH_SCALE === 'full';
+
+/** Bundles the CLI (dependencies external) so each spawned process starts in ~0.2 s, not through tsx. */
+export async function bundleCli(): Promise<string> {
+  const dir = join(process.cwd(), 'node_modules', '.cache', 'flora-batch-test');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `cli-${process.pid}.mjs`);
+  await build({ entryPoints: ['src/cli/index.ts'], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+  return out;
+}
+
+export const workDir = () => mkdtempSync(join(tmpdir(), 'flora-batch-'));
+
+/** A seeded stream (mulberry32): the kill moments are the same on every run of a test. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** N items for the nested route (array inputs) or the top-level one (map inputs). */
+export function writeItems(path: string, n: number, route: 'nested' | 'top' = 'nested'): string[] {
+  const ids = Array.from({ length: n }, (_, i) => `shot-${String(i).padStart(4, '0')}`);
+  const line = (id: string, i: number) => JSON.stringify({ id, inputs: route === 'nested' ? [{ id: 'prompt', type: 'text', value: `product shot ${i}` }] : { prompt: `product shot ${i}` } });
+  writeFileSync(path, ids.map((id, i) => `${line(id, i)}\n`).join(''));
+  return ids;
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output: () => string;
+}
+
+/** Spawns the bundled CLI against a simulator. */
+export function flora(bundle: string, args: string[], baseUrl: string): Spawned {
+  const child = spawn(process.execPath, [bundle, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, FLORA_BASE_URL: baseUrl, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_LOG: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited, output: () => out };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** RESULTS.jsonl, parsed. */
+export function readResults(path: string): { id: string; run_id: string | null; status: string; outputs: unknown; charged_cost: number | null; error?: { code: string } }[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+/** A markdown table, as the reliability suite prints its figures. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,238 @@
+/**
+ * `flora batch run | status` (one machine, a journal file) and `flora batch enqueue | worker | collect`
+ * (many machines, BullMQ on Redis). The batch and queue modules, and their optional dependencies
+ * (better-sqlite3, bullmq), are loaded only when a batch command runs, so every other command starts as fast
+ * as before and works without them.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import type { BatchProgress, ItemResult } from '../../batch/index.js';
+import { CommandExit, type Cli } from '../context.js';
+import { UsageError } from '../input.js';
+import { count, positiveNumber, required } from '../options.js';
+import { visible } from '../safe.js';
+
+const EXAMPLE_RUN = 'flora batch run --technique-id art-directors-critique --items items.jsonl --journal shots.journal --out results.jsonl';
+
+const usd = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number of USD >= 0.`);
+  return n;
+};
+const atLeastOne = (name: string) => (value: string) => {
+  const n = count(name)(value);
+  if (n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1.`);
+  return n;
+};
+
+/** The items file's text; a missing or unreadable file is a usage error naming it. */
+function readItems(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--items ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+/** Writes RESULTS.jsonl whole, under a temporary name first, so a reader never sees half a file. */
+export function writeResults(path: string, results: readonly ItemResult[]): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  renameSync(temp, path);
+}
+
+const clock = (ms: number | undefined) => {
+  if (ms === undefined || !Number.isFinite(ms)) return '?';
+  const s = Math.round(ms / 1000);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/** Progress of a batch: a live bar on a terminal, a line each 10% (and at the end) when piped, nothing with --quiet. */
+export function batchProgressView(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>, mode: 'tty' | 'plain' | 'quiet') {
+  if (mode === 'quiet') return { update(_p: BatchProgress) {}, stop() {} };
+  const line = (p: BatchProgress) => `${p.done}/${p.total} done, ${p.running} running, ${p.failed} failed${p.review ? `, ${p.review} for review` : ''}, ${p.spent.toFixed(2)} USD, ETA ${clock(p.etaMs)}`;
+  if (mode === 'plain') {
+    let shown = -1;
+    let last: BatchProgress | undefined;
+    return {
+      update(p: BatchProgress) {
+        last = p;
+        const tenth = Math.floor((p.done / Math.max(1, p.total)) * 10);
+        if (tenth !== shown) stream.write(`${line(p)}\n`);
+        shown = tenth;
+      },
+      stop() {
+        if (last && Math.floor((last.done / Math.max(1, last.total)) * 10) !== 10 && last.done > 0) stream.write(`${line(last)}\n`);
+      },
+    };
+  }
+  const bar = new SingleBar({
+    stream: stream as NodeJS.WriteStream,
+    format: 'batch [{bar}] {value}/{total} | running {running} | failed {failed} | {cost} USD | ETA {eta}',
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+    hideCursor: true,
+    clearOnComplete: false,
+  });
+  let begun = false;
+  return {
+    update(p: BatchProgress) {
+      const payload = { running: p.running, failed: p.failed + p.review, cost: p.spent.toFixed(2), eta: clock(p.etaMs) };
+      if (!begun) bar.start(p.total, p.done, payload);
+      else bar.update(p.done, payload);
+      begun = true;
+    },
+    stop() {
+      if (begun) bar.stop();
+    },
+  };
+}
+
+export function batchCommands(program: Command, cli: Cli): Command {
+  const batch = program.command('batch').description('Run a technique once per item: resumable on one machine, or across machines with Redis.');
+  batch.addHelpText('after', `\nExample:\n  $ ${EXAMPLE_RUN}`);
+
+  const run = batch.command('run').description('Run a batch with a journal file; the same command again resumes it.');
+  required(run, '--technique-id <id>', 'technique slug (nested route, array inputs) or tech_ id with --workspace-id (top-level route, map inputs)');
+  required(run, '--items <file>', 'ITEMS.jsonl: one {"id": ..., "inputs": ...} a line');
+  required(run, '--journal <file>', 'the journal (created on the first run, resumed after)');
+  required(run, '--out <file>', 'RESULTS.jsonl to write: one result a line, one line an item');
+  run
+    .option('--workspace-id <id>', 'workspace id (ws_...): start through the top-level route')
+    .option('--concurrency <n>', 'runs in flight at most (default 16)', atLeastOne('--concurrency'))
+    .option('--max-cost <usd>', 'stop starting runs once spent plus in-flight cost would pass this', usd('--max-cost'))
+    .option('--retry-failed <n>', 'start failed runs with a retryable error code again, up to n times (default 0)', count('--retry-failed'))
+    .option('--poll-interval <seconds>', 'time between wait rounds (default 1)', positiveNumber('--poll-interval'))
+    .addHelpText('after', `\nExample:\n  $ ${EXAMPLE_RUN}\n  $ flora batch status --journal shots.journal`)
+    .action(async (opts, cmd: Command) => {
+      const g = cli.globals(cmd);
+      const { parseItemsJsonl, runBatch } = await import('../../batch/index.js');
+      const items = parseItemsJsonl(readItems(opts.items), opts.items);
+      const flora = cli.client(g);
+      const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
+      const view = batchProgressView(cli.io.stderr, mode);
+      let outcome;
+      try {
+        outcome = await runBatch(flora, items, {
+          techniqueId: opts.techniqueId,
+          workspaceId: opts.workspaceId,
+          journal: opts.journal,
+          concurrency: opts.concurrency,
+          maxCost: opts.maxCost,
+          retryFailed: opts.retryFailed,
+          pollInterval: opts.pollInterval === undefined ? undefined : Math.max(50, opts.pollInterval * 1000),
+          signal: cli.io.interrupt,
+          onProgress: (p) => view.update(p),
+        });
+      } catch (err) {
+        view.stop();
+        if (cli.io.interrupt.aborted) cli.io.stderr.write(`interrupted: the journal keeps every started run; resume with the same command.\n`);
+        throw err;
+      }
+      view.stop();
+      writeResults(opts.out, outcome.results);
+      const s = outcome.summary;
+      const parts = [`${s.completed} completed`, `${s.failed} failed`, ...(s.review ? [`${s.review} for review`] : []), ...(s.notStarted ? [`${s.notStarted} not started`] : [])];
+      if (!g.quiet) cli.io.stderr.write(`batch ${s.batchId}: ${s.total} items, ${parts.join(', ')}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
+      if (s.stopped?.reason === 'insufficient_credits') throw new CommandExit(`${s.stopped.message}; run the same command again once the workspace has credits`, 1);
+      if (s.stopped) cli.io.stderr.write(`stopped: ${visible(s.stopped.message)}\n`);
+      if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
+    });
+
+  const status = batch.command('status').description("Counts by state and the cost so far, from a batch's journal.");
+  required(status, '--journal <file>', 'the journal of `flora batch run`');
+  status.addHelpText('after', '\nExample:\n  $ flora batch status --journal shots.journal').action(async (opts, cmd: Command) => {
+    const g = cli.globals(cmd);
+    const { Journal } = await import('../../batch/index.js');
+    const journal = await Journal.open(opts.journal);
+    try {
+      const s = journal.status();
+      cli.print(g, { batch_id: s.meta.batchId, technique_id: s.meta.techniqueId, workspace_id: s.meta.workspaceId ?? null, items: s.meta.itemCount, ...s.counts, spent: Math.round(s.spent * 1e6) / 1e6 });
+    } finally {
+      journal.close();
+    }
+  });
+
+  queueCommands(batch, cli);
+  return batch;
+}
+
+/** The BullMQ commands: `enqueue` (producer), `worker`, `collect` (results). */
+function queueCommands(batch: Command, cli: Cli): void {
+  const redisOption = (cmd: Command) => required(cmd, '--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379');
+  const nameOption = (cmd: Command) => required(cmd, '--batch <name>', 'the batch name: one queue, and the base of every item\'s idempotency key');
+
+  const enqueue = batch.command('enqueue').description('Add items as jobs of a Redis queue (job id = item id: adding again is a no-op).');
+  redisOption(enqueue);
+  nameOption(enqueue);
+  required(enqueue, '--technique-id <id>', 'technique slug, or tech_ id with --workspace-id');
+  required(enqueue, '--items <file>', 'ITEMS.jsonl');
+  enqueue
+    .option('--workspace-id <id>', 'workspace id (ws_...): start through the top-level route')
+    .addHelpText('after', '\nExample:\n  $ flora batch enqueue --redis redis://127.0.0.1:6379 --batch shots --technique-id art-directors-critique --items items.jsonl')
+    .action(async (opts, cmd: Command) => {
+      const g = cli.globals(cmd);
+      const [{ parseItemsJsonl }, { enqueueItems }] = await Promise.all([import('../../batch/index.js'), import('../../queue/index.js')]);
+      const items = parseItemsJsonl(readItems(opts.items), opts.items);
+      const added = await enqueueItems({ redis: opts.redis, batch: opts.batch }, items, { techniqueId: opts.techniqueId, workspaceId: opts.workspaceId });
+      cli.print(g, added);
+    });
+
+  const worker = batch.command('worker').description("Process a batch's jobs until stopped (Ctrl-C or SIGTERM); start one on every machine.");
+  redisOption(worker);
+  nameOption(worker);
+  worker
+    .option('--concurrency <n>', 'runs in flight in this worker at most (default 16)', atLeastOne('--concurrency'))
+    .option('--max-cost <usd>', 'the batch budget, shared through Redis', usd('--max-cost'))
+    .option('--rate-limit <n>', 'start at most n jobs a second across all workers (BullMQ limiter)', atLeastOne('--rate-limit'))
+    .option('--poll-interval <seconds>', 'time between wait rounds (default 1)', positiveNumber('--poll-interval'))
+    .option('--stalled-interval <seconds>', "how soon another worker takes over a dead worker's jobs (default 30)", positiveNumber('--stalled-interval'))
+    .addHelpText('after', '\nExample:\n  $ flora batch worker --redis redis://127.0.0.1:6379 --batch shots')
+    .action(async (opts, cmd: Command) => {
+      const g = cli.globals(cmd);
+      const { startBatchWorker } = await import('../../queue/index.js');
+      const flora = cli.client(g);
+      const w = await startBatchWorker(flora, {
+        redis: opts.redis,
+        batch: opts.batch,
+        concurrency: opts.concurrency,
+        maxCost: opts.maxCost,
+        rateLimit: opts.rateLimit ? { max: opts.rateLimit, duration: 1000 } : undefined,
+        pollInterval: opts.pollInterval === undefined ? undefined : Math.max(50, opts.pollInterval * 1000),
+        stalledInterval: opts.stalledInterval === undefined ? undefined : opts.stalledInterval * 1000,
+        onResult: g.quiet ? undefined : (r) => void cli.io.stderr.write(`${visible(`${r.id} ${r.status}${r.run_id ? ` ${r.run_id}` : ''}${r.error ? ` ${r.error.code}` : ''}`)}\n`),
+      });
+      if (!g.quiet) cli.io.stderr.write(`worker for batch ${visible(opts.batch)} ready; stop it with Ctrl-C\n`);
+      const stop = new Promise<void>((resolve) => {
+        cli.io.interrupt.addEventListener('abort', () => resolve(), { once: true });
+        process.once('SIGTERM', () => resolve());
+      });
+      await stop;
+      await w.close();
+    });
+
+  const collect = batch.command('collect').description("Wait until a batch's jobs are done, then write RESULTS.jsonl.");
+  redisOption(collect);
+  nameOption(collect);
+  required(collect, '--out <file>', 'RESULTS.jsonl to write');
+  collect
+    .option('--no-wait', 'write what is done now, without waiting for the rest')
+    .addHelpText('after', '\nExample:\n  $ flora batch collect --redis redis://127.0.0.1:6379 --batch shots --out results.jsonl')
+    .action(async (opts, cmd: Command) => {
+      const g = cli.globals(cmd);
+      const { collectResults } = await import('../../queue/index.js');
+      const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
+      const view = batchProgressView(cli.io.stderr, mode);
+      let outcome;
+      try {
+        outcome = await collectResults({ redis: opts.redis, batch: opts.batch }, { wait: opts.wait, signal: cli.io.interrupt, onProgress: (p) => view.update(p) });
+      } finally {
+        view.stop();
+      }
+      writeResults(opts.out, outcome.results);
+      const s = outcome.summary;
+      if (!g.quiet) cli.io.stderr.write(`batch ${visible(opts.batch)}: ${s.total} items, ${s.completed} completed, ${s.failed} failed${s.review ? `, ${s.review} for review` : ''}${s.notStarted ? `, ${s.notStarted} not done` : ''}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
+      if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
+    });
+}
