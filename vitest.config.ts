@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // CI sets VITEST_JSON to a path so .ci/run can count passed and failed tests from vitest's JSON report.
 const json = process.env.VITEST_JSON;
@@ -18,6 +18,8 @@ export default defineConfig({
           name: 'unit',
           // batch-tests/ at BATCH_SCALE=small: the quick subset of the batch crash tests (`npm run test:batch` runs them in full).
           include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts', 'reliability/**/*.test.ts', 'batch-tests/**/*.test.ts'],
+          // Minutes long at any scale: only `npm run test:batch` runs it.
+          exclude: [...configDefaults.exclude, 'batch-tests/readme.test.ts'],
           typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { freePort, hasRedis } from '../scripts/redis.js';
-import { bundleCli, FULL, readResults, workDir } from './harness.js';
+import { bundleCli, readResults, workDir } from './harness.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
@@ -18,8 +18,10 @@ const section = readme.slice(readme.indexOf('## Batches'), readme.indexOf('\n## 
 const blocks = (lang: string) => [...section.matchAll(new RegExp('```' + lang + '\\n([^]*?)```', 'g'))].map((m) => m[1]!);
 const N = 1000;
 
-// 1,000 items twice plus the simulator's start through npm take ~40 s: `npm run test:batch` runs it; `npm test` skips it for time.
-it.skipIf(!hasRedis() || !FULL)(`the README's batch commands run a ${N}-item batch to completion, on one machine and through Redis`, async () => {
+// 1,000 items twice plus the simulator's start through npm take minutes: `npm run test:batch` runs it, and
+// `npm test` leaves this file out (vitest.config.ts) rather than reporting it skipped.
+const noRedis = hasRedis() ? '' : ' (skipped: redis-server is not installed; .ci/run installs it)';
+it.skipIf(!hasRedis())(`the README's batch commands run a ${N}-item batch to completion, on one machine and through Redis${noRedis}`, async () => {
   const [sh, ts] = [blocks('sh'), blocks('ts')];
   expect(sh).toHaveLength(2);
   expect(ts).toHaveLength(1);
