@@ -137,7 +137,17 @@ const queueName = (batch: string) => `flora-batch-${batch}`;
 /** Redis keys of the batch's shared state, beside BullMQ's own. */
 const keys = (batch: string) => {
   const base = `flora-batch:{${batch}}`;
-  return { meta: `${base}:meta`, lock: `${base}:lock`, last: `${base}:last`, claimed: `${base}:claimed`, charged: `${base}:charged`, reserved: `${base}:reserved` };
+  return {
+    meta: `${base}:meta`,
+    lock: `${base}:lock`,
+    last: `${base}:last`,
+    claimed: `${base}:claimed`,
+    charged: `${base}:charged`,
+    reserved: `${base}:reserved`,
+    // The start the lane's holder is sending, until it is confirmed; and runs found for jobs whose holder died.
+    pending: `${base}:pending`,
+    resolved: `${base}:resolved`,
+  };
 };
 
 interface BatchMeta {
@@ -244,10 +254,20 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
   let baseQuote: number | undefined;
   let worker!: BullWorker<ItemJobData, ItemResult>;
 
-  /** The batch's one start lane: a Redis lock with a short TTL, renewed while held, so a dead holder frees it soon. */
-  const withLane = async <T>(fn: () => Promise<T>): Promise<T> => {
+  /**
+   * The batch's one start lane: a Redis lock with a short TTL, renewed while held, so a dead holder frees it
+   * soon. A worker's own jobs queue for it in the process first, so one of them at a time asks Redis: a
+   * few hundred jobs each polling the lock would flood Redis and hold every start up.
+   */
+  let local: Promise<unknown> = Promise.resolve();
+  const withLane = <T>(fn: () => Promise<T>): Promise<T> => {
+    const mine = local.then(() => withRedisLane(fn));
+    local = mine.catch(() => undefined);
+    return mine;
+  };
+  const withRedisLane = async <T>(fn: () => Promise<T>): Promise<T> => {
     const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-    while ((await redis.set(k.lock, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') await sleep(3);
+    while ((await redis.set(k.lock, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') await sleep(1);
     const renew = setInterval(() => void redis.eval(RENEW, 1, k.lock, token, String(LOCK_TTL_MS)).catch(() => undefined), LOCK_TTL_MS / 3);
     try {
       return await fn();
@@ -260,8 +280,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
   const result = (d: ItemJobData, end: Partial<ItemResult> & Pick<ItemResult, 'status'>): ItemResult => ({ id: d.id, run_id: d.runId ?? null, outputs: null, charged_cost: null, ...end });
 
   /** The run of a start whose answer was lost: the one run created after the anchor that no job claims (see runBatch). */
-  const lookup = async (job: Job<ItemJobData>, why: string): Promise<string | ItemResult> => {
-    const d = job.data;
+  const lookup = async (d: Pick<ItemJobData, 'id' | 'key' | 'techniqueId' | 'workspaceId' | 'anchorRunId' | 'keyAt' | 'runId'>, why: string): Promise<string | ItemResult> => {
     const orphans: TechniqueRunListItem[] = [];
     let reached = false;
     let pages = 0;
@@ -291,7 +310,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     }
     if (orphans.length === 1 && reached) return orphans[0]!.run_id;
     const found = orphans.length === 0 ? 'no run of the technique is unaccounted for' : `${orphans.length} runs are unaccounted for (${orphans.slice(0, 5).map((r) => r.run_id).join(', ')})`;
-    return result(d, { status: 'review', error: { code: 'unconfirmed_start', message: `${why}; in the run list ${found}: check it by hand (idempotency key ${d.key})` } });
+    return result(d as ItemJobData, { status: 'review', error: { code: 'unconfirmed_start', message: `${why}; in the run list ${found}: check it by hand (idempotency key ${d.key})` } });
   };
 
   /** Sends the start (holding the lane) until it is confirmed; the run id goes into the job before anything else. */
@@ -304,15 +323,31 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       const confirm = async (runId: string, quote: number | undefined, foundBy: 'answer' | 'lookup') => {
         // The job first: a worker that dies right after leaves the run id where the next one looks.
         await job.updateData({ ...job.data, runId, quote, foundBy });
-        await redis.multi().sadd(k.claimed, runId).set(k.last, runId).exec();
+        await redis.multi().sadd(k.claimed, runId).set(k.last, runId).del(k.pending).hdel(k.resolved, job.id!).exec();
         if (quote !== undefined) baseQuote ??= quote;
         return runId;
       };
       const found = async (why: string) => {
-        const r = await lookup(job, why);
+        const r = await lookup(d, why);
         return typeof r === 'string' ? confirm(r, undefined, 'lookup') : r;
       };
+      // A holder that died between sending its start and confirming it left its job's start pending: with one
+      // lane, the one unclaimed run since that start's anchor is its run. Claim it for that job now, before
+      // this start makes a second unclaimed run and the two could no longer be told apart.
+      const pendingText = await redis.get(k.pending);
+      if (pendingText) {
+        const p = JSON.parse(pendingText) as ItemJobData & { jobId: string };
+        if (p.jobId !== job.id) {
+          const r = await lookup(p, 'its worker died while starting it');
+          const tx = redis.multi().del(k.pending);
+          if (typeof r === 'string') tx.hset(k.resolved, p.jobId, r).sadd(k.claimed, r).set(k.last, r);
+          await tx.exec();
+        }
+      }
+      const resolved = await redis.hget(k.resolved, job.id!);
+      if (resolved) return confirm(resolved, undefined, 'lookup');
       if (Date.now() - d.keyAt! > SAFE_RESEND_MS) return found('its start was sent over two hours ago and never confirmed, so it is not sent again');
+      await redis.set(k.pending, JSON.stringify({ ...d, jobId: job.id }));
       for (let failures = 0; ; ) {
         try {
           const opts = { idempotencyKey: d.key, maxRetries: 0, timeout: 20_000 };
@@ -325,6 +360,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
           if (err instanceof ResponseValidationError && err.runId) return confirm(err.runId, undefined, 'answer');
           if (err instanceof RateLimitError) {
             // Every worker of the batch pauses (BullMQ's queue-wide rate limit); the job goes back to wait.
+            await redis.del(k.pending); // a 429 started nothing
             await worker.rateLimit(err.retryAfter !== undefined ? Math.ceil(err.retryAfter * 1000) : 1000);
             throw Worker.RateLimitError();
           }
@@ -336,6 +372,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
           }
           if (err instanceof AuthenticationError || err instanceof PermissionDeniedError || err instanceof NotFoundError) throw new UnrecoverableError(`${err.code ?? err.name}: ${err.message}`);
           if (err instanceof InputValidationError || (err instanceof APIError && err.status !== undefined && err.status < 500 && err.status !== 408)) {
+            await redis.del(k.pending); // refused: nothing was started
             return result(d, { status: 'failed', error: { code: (err as APIError).code ?? `http_${(err as APIError).status}`, message: err.message } });
           }
           // No answer: resend with the same key (safe: FLORA runs a key once), a few times, then let BullMQ retry the job.
