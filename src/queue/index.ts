@@ -359,9 +359,17 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         } catch (err) {
           if (err instanceof ResponseValidationError && err.runId) return confirm(err.runId, undefined, 'answer');
           if (err instanceof RateLimitError) {
-            // Every worker of the batch pauses (BullMQ's queue-wide rate limit); the job goes back to wait.
+            const wait = err.retryAfter !== undefined ? Math.ceil(err.retryAfter * 1000) : 1000;
+            // A short wait is waited out holding the lane: every start of the batch goes through it, so every
+            // worker pauses together, and the job is not bounced through BullMQ (which costs far more than
+            // the few ms a rate limit's next token is usually away).
+            if (wait <= 5_000) {
+              await sleep(wait);
+              continue;
+            }
+            // A long one pauses every worker through BullMQ's queue-wide rate limit; the job goes back to wait.
             await redis.del(k.pending); // a 429 started nothing
-            await worker.rateLimit(err.retryAfter !== undefined ? Math.ceil(err.retryAfter * 1000) : 1000);
+            await worker.rateLimit(wait);
             throw Worker.RateLimitError();
           }
           if (err instanceof IdempotencyDuplicateError) return found('FLORA already had its idempotency key: an earlier start was accepted but its answer was lost');

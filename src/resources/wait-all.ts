@@ -12,7 +12,12 @@ import { DEFAULT_WAIT_TIMEOUT, nextPollDelay, renamedOptionProblems } from '../c
 import { segmentProblems } from '../core/url.js';
 
 /** A run to wait for: its id, and its technique's when known (it lets the list filter). */
-export type WaitAllRun = string | { run_id: string; technique_id?: string | undefined };
+/**
+ * A run to wait for: its id, and its technique's when known (it lets the list filter), and when it was
+ * created (unix seconds, as its answers say) when known: the list is then read down to it rather than the
+ * run being read on its own.
+ */
+export type WaitAllRun = string | { run_id: string; technique_id?: string | undefined; created_at?: number | undefined };
 
 /** Options of `runs.waitAll`. */
 export interface WaitAllOptions {
@@ -45,6 +50,8 @@ const TERMINAL = new Set(['completed', 'failed']);
 const TRANSIENT = [RateLimitError, InternalServerError, APIConnectionError];
 /** How many list pages a round may read per technique beyond what its runs need (they share the list with others' runs). */
 const SPARE_PAGES = 1;
+/** At most this many pages a round per technique, however far back its runs' creation times reach. */
+const MAX_PAGES = 20;
 
 /**
  * Resolves, in the order given, with every run's final state (failed runs included: their `status`
@@ -52,7 +59,12 @@ const SPARE_PAGES = 1;
  * did not show.
  */
 export async function waitAll(requester: Requester, runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
-  const normal = (r: WaitAllRun) => (typeof r === 'string' ? { run_id: r, technique_id: undefined } : { run_id: r.run_id, technique_id: r.technique_id });
+  const given = new Map<string, number>();
+  const normal = (r: WaitAllRun) => {
+    if (typeof r === 'string') return { run_id: r, technique_id: undefined };
+    if (typeof r.created_at === 'number' && Number.isFinite(r.created_at)) given.set(r.run_id, r.created_at);
+    return { run_id: r.run_id, technique_id: r.technique_id };
+  };
   const wanted = runs.map(normal);
   const timeout = options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   const minInterval = options.minInterval ?? 1000;
@@ -84,12 +96,14 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
   try {
     for (;;) {
       const added = options.more?.().map(normal) ?? [];
+      // Runs handed over while waiting were started moments ago (allowing a few seconds for the server's clock).
+      for (const r of added) if (!given.has(r.run_id)) given.set(r.run_id, Date.now() / 1000 - 5);
       refuseOptions(added.flatMap((r, i) => segmentProblems(`more()[${i}].run_id`, r.run_id)));
       wanted.push(...added);
       const pending = wanted.filter((r) => !ended.has(r.run_id));
       if (pending.length === 0) return wanted.map((r) => last.get(r.run_id)!);
       try {
-        await round(requester, pending, options.workspaceId, perRequest, seen);
+        await round(requester, pending, options.workspaceId, perRequest, seen, (id) => last.get(id)?.created_at ?? given.get(id));
       } catch (err) {
         if (limit.signal?.aborted) throw stop();
         if (!TRANSIENT.some((T) => err instanceof T)) throw err;
@@ -113,6 +127,7 @@ async function round(
   workspaceId: string | undefined,
   perRequest: { timeout: number | undefined; maxRetries: number | undefined; signal: AbortSignal | undefined },
   seen: (run: TechniqueRun) => void,
+  createdAt: (runId: string) => number | undefined,
 ): Promise<void> {
   const byTechnique = new Map<string | undefined, Set<string>>();
   for (const r of pending) {
@@ -123,12 +138,20 @@ async function round(
   const missing: string[] = [];
   for (const [techniqueId, ids] of byTechnique) {
     const left = new Set(ids);
+    // The list is newest first: once the runs' creation times are known, the pages down to the oldest hold
+    // them, however many other runs (another worker's, say) came since; a page more is read only while it
+    // costs less than a GET for each run still missing.
+    const known = [...ids].map(createdAt).filter((t): t is number => typeof t === 'number');
+    const oldest = known.length === ids.size ? Math.min(...known) : undefined;
+    const budget = Math.ceil(ids.size / 100) + SPARE_PAGES;
     let cursor: string | undefined;
-    for (let page = 0; left.size > 0 && page < Math.ceil(ids.size / 100) + SPARE_PAGES; page++) {
+    let reached = Infinity;
+    for (let page = 0; left.size > 0 && (page < budget || (oldest !== undefined && reached >= oldest && page - budget < left.size && page < MAX_PAGES)); page++) {
       const query = { technique_id: techniqueId, workspace_id: workspaceId, limit: 100, ...(cursor ? { cursor } : {}) };
       const body = await requester.call('listTechniqueRuns', { query }, perRequest);
       for (const item of body.technique_runs as TechniqueRunListItem[]) {
         if (left.delete(item.run_id)) seen(item);
+        if (typeof item.created_at === 'number') reached = Math.min(reached, item.created_at);
       }
       cursor = typeof body.meta?.next_cursor === 'string' ? body.meta.next_cursor : undefined;
       if (!cursor) break;
