@@ -90,6 +90,16 @@ describe('runs.waitAll', () => {
     expect(counts.get).toBeGreaterThan(0);
   });
 
+  it("reads the list down to a run whose creation time it is given, when that is cheaper than a GET", async () => {
+    const { client, counts } = counting();
+    const old = await client.techniques.runs.create('product-shot', NESTED_BODY);
+    // 250 newer runs: the old one is on the third page, one beyond what a round reads for a single run.
+    await startMany(client, 250, 'product-shot');
+    const done = await client.runs.waitAll([{ run_id: old.run_id, technique_id: 'product-shot', created_at: old.created_at }], { minInterval: 100, maxInterval: 200, waitTimeout: 60_000 });
+    expect(done[0]!.run_id).toBe(old.run_id);
+    expect(counts.get).toBe(0);
+  });
+
   it('refuses bad options before any request', async () => {
     const { client, counts } = counting();
     await expect(client.runs.waitAll(['run_x'], { minInterval: 10 })).rejects.toThrow(/minInterval/);
