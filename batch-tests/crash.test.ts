@@ -47,7 +47,7 @@ describe.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('flora
       failureRate: 0.03,
       idempotencyChannel: channel,
       rateLimit: { requests: 150, perSeconds: 1 },
-      faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, latencyMs: [0, 3] },
+      faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, rateLimitedRate: 0.03, rateLimitedRetryAfterMs: [20, 200], latencyMs: [0, 3] },
     });
   });
   afterAll(async () => sim?.close());
@@ -115,5 +115,7 @@ describe.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('flora
     for (const id of ids) expect([...(keys.get(id) ?? [])], id).toEqual([itemKey(batchId, id)]);
     // The faults did happen: lost answers were resent with their keys and answered 409.
     expect((create.dropped ?? 0) + (create['500'] ?? 0)).toBeGreaterThan(0);
+    // And seeded 429s were waited out, not turned into failures.
+    expect(create['429'] ?? 0).toBeGreaterThan(0);
   });
 });

@@ -42,7 +42,7 @@ withRedis.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('Bull
       failureRate: 0.03,
       idempotencyChannel: channel,
       rateLimit: { requests: 150, perSeconds: 1 },
-      faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, latencyMs: [0, 3] },
+      faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, rateLimitedRate: 0.03, rateLimitedRetryAfterMs: [20, 200], latencyMs: [0, 3] },
     });
   });
   afterAll(async () => sim?.close());
@@ -95,5 +95,8 @@ withRedis.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('Bull
       expect(run, r.id).toBeDefined();
       expect(r.run_id).toBe(run!.runId);
     }
+    // The faults did happen, seeded 429s among them, and none became a failure.
+    expect((create.dropped ?? 0) + (create['500'] ?? 0)).toBeGreaterThan(0);
+    expect(create['429'] ?? 0).toBeGreaterThan(0);
   });
 });
