@@ -116,6 +116,7 @@ describe.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('flora
     // The faults did happen: lost answers were resent with their keys and answered 409.
     expect((create.dropped ?? 0) + (create['500'] ?? 0)).toBeGreaterThan(0);
     // And seeded 429s were waited out, not turned into failures.
-    expect(create['429'] ?? 0).toBeGreaterThan(0);
+    // (At 1,000 items 3% of starts certainly meet one; 50 items may meet none.)
+    if (FULL) expect(create['429'] ?? 0).toBeGreaterThan(0);
   });
 });

@@ -97,6 +97,7 @@ withRedis.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('Bull
     }
     // The faults did happen, seeded 429s among them, and none became a failure.
     expect((create.dropped ?? 0) + (create['500'] ?? 0)).toBeGreaterThan(0);
-    expect(create['429'] ?? 0).toBeGreaterThan(0);
+    // (At 1,000 items 3% of starts certainly meet one; 50 items may meet none.)
+    if (FULL) expect(create['429'] ?? 0).toBeGreaterThan(0);
   });
 });
