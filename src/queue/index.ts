@@ -316,8 +316,10 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
   /** Sends the start (holding the lane) until it is confirmed; the run id goes into the job before anything else. */
   const start = (job: Job<ItemJobData>, token: string | undefined): Promise<string | ItemResult> =>
     withLane(async () => {
+      // What the lane's state says, in one round trip: every start of the batch waits on this lane.
+      const [pendingText, resolved, lastRun] = ((await redis.multi().get(k.pending).hget(k.resolved, job.id!).get(k.last).exec()) ?? []).map(([, v]) => v as string | null);
       if (job.data.keyAt === undefined) {
-        await job.updateData({ ...job.data, keyAt: Date.now(), anchorRunId: (await redis.get(k.last)) ?? null });
+        await job.updateData({ ...job.data, keyAt: Date.now(), anchorRunId: lastRun ?? null });
       }
       const d = job.data;
       const confirm = async (runId: string, quote: number | undefined, foundBy: 'answer' | 'lookup') => {
@@ -334,7 +336,6 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       // A holder that died between sending its start and confirming it left its job's start pending: with one
       // lane, the one unclaimed run since that start's anchor is its run. Claim it for that job now, before
       // this start makes a second unclaimed run and the two could no longer be told apart.
-      const pendingText = await redis.get(k.pending);
       if (pendingText) {
         const p = JSON.parse(pendingText) as ItemJobData & { jobId: string };
         if (p.jobId !== job.id) {
@@ -344,7 +345,6 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
           await tx.exec();
         }
       }
-      const resolved = await redis.hget(k.resolved, job.id!);
       if (resolved) return confirm(resolved, undefined, 'lookup');
       if (Date.now() - d.keyAt! > SAFE_RESEND_MS) return found('its start was sent over two hours ago and never confirmed, so it is not sent again');
       await redis.set(k.pending, JSON.stringify({ ...d, jobId: job.id }));
