@@ -14,7 +14,7 @@ export type { Workspaces } from './resources/workspaces.js';
 export { PagePromise, type Page } from './core/pagination.js';
 export { nextPollDelay, type WaitOptions } from './core/wait.js';
 export type { FindAcceptedParams, RunStartTechniqueParams, Runs } from './resources/runs.js';
-export type { WaitAllOptions, WaitAllRun } from './resources/wait-all.js';
+export type { RetrieveManyOptions, WaitAllOptions, WaitAllRun } from './resources/wait-all.js';
 export { inputProblems, type RunInputs, type RunStartOptions } from './resources/inputs.js';
 export type { Generations } from './resources/generations.js';
 export type * from '../generated/openapi.js';

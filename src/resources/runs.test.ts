@@ -38,6 +38,36 @@ async function startMany(client: Flora, count: number, techniqueId = 'art-direct
   return started.map((s) => ({ run_id: s.run_id, technique_id: techniqueId }));
 }
 
+describe('runs.retrieveMany', () => {
+  it('reads many runs in one round, in the given order, through the list where it reaches them', async () => {
+    const { client, counts } = counting();
+    const runs = await startMany(client, 30);
+    const before = { ...counts };
+    // Given twice, and in another order than they were started: each answer is that run's own.
+    const asked = [...runs].reverse().concat(runs[0]!);
+    const read = await client.runs.retrieveMany(asked);
+    expect(read.map((r) => r.run_id)).toEqual(asked.map((r) => r.run_id));
+    for (const r of read) expect(['pending', 'running', 'completed', 'failed']).toContain(r.status);
+    // One list page covers all 30; no GET per run.
+    expect(counts.list - before.list).toBe(1);
+    expect(counts.get - before.get).toBe(0);
+    const direct = await client.generations.retrieve(read[3]!.run_id);
+    expect(direct.run_id).toBe(read[3]!.run_id);
+  });
+
+  it('reads a run the list does not reach with GET /runs/{runId}, and refuses a bad id before any request', async () => {
+    const { client, counts } = counting();
+    const [run] = await startMany(client, 1, 'storyboard-to-video');
+    const before = { ...counts };
+    const [read] = await client.runs.retrieveMany([run!.run_id]);
+    expect(read!.run_id).toBe(run!.run_id);
+    expect(counts.list + counts.get).toBeGreaterThan(before.list + before.get);
+    const now = { ...counts };
+    await expect(client.runs.retrieveMany(['run_ok', '..'])).rejects.toThrow(/runs\[1\]\.run_id/);
+    expect(counts).toEqual(now);
+  });
+});
+
 describe('runs.waitAll', () => {
   it('waits for 150 runs of a technique with list requests alone, a couple a round, and answers in the given order', async () => {
     const { client, counts } = counting();

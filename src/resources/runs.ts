@@ -8,7 +8,7 @@ import type { Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
 import { segmentProblems } from '../core/url.js';
 import { splitWaitOptions, type RunWaitOptions, type TechniqueRuns } from './techniques.js';
-import { waitAll, type WaitAllOptions, type WaitAllRun } from './wait-all.js';
+import { retrieveMany, waitAll, type RetrieveManyOptions, type WaitAllOptions, type WaitAllRun } from './wait-all.js';
 import type { InputChecker, RunStartOptions } from './inputs.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
@@ -61,6 +61,16 @@ export class Runs {
    */
   waitAll(runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
     return waitAll(this.#requester, runs, options);
+  }
+
+  /**
+   * Reads many runs at once and resolves, in the order given, with each one's state now: one round of
+   * `waitAll`, for those who schedule their own (a batch whose workers share one poller, say). Costs one
+   * `GET /technique-runs` request per 100 runs of a technique, plus `GET /runs/{runId}` for each run the
+   * list does not reach; give `technique_id` and `created_at` where known so the list can reach them.
+   */
+  retrieveMany(runs: readonly WaitAllRun[], options: RetrieveManyOptions = {}): Promise<TechniqueRun[]> {
+    return retrieveMany(this.#requester, runs, options);
   }
 
   /**

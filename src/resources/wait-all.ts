@@ -11,7 +11,6 @@ import { msProblems, refuseOptions } from '../core/validation.js';
 import { DEFAULT_WAIT_TIMEOUT, nextPollDelay, renamedOptionProblems } from '../core/wait.js';
 import { segmentProblems } from '../core/url.js';
 
-/** A run to wait for: its id, and its technique's when known (it lets the list filter). */
 /**
  * A run to wait for: its id, and its technique's when known (it lets the list filter), and when it was
  * created (unix seconds, as its answers say) when known: the list is then read down to it rather than the
@@ -118,6 +117,35 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
   } finally {
     limit.clear();
   }
+}
+
+/** Options of `runs.retrieveMany`. */
+export interface RetrieveManyOptions {
+  /** Only runs of this workspace are listed (a filter the list takes). */
+  workspaceId?: string | undefined;
+  /** Stops the reads at once with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Each request attempt's limit in ms (as on every call), and its retries. */
+  timeout?: number | undefined;
+  maxRetries?: number | undefined;
+}
+
+/**
+ * One round of `waitAll`: resolves, in the order given, with each run's state now, read through the
+ * run list where it reaches them and `GET /runs/{runId}` where it does not.
+ */
+export async function retrieveMany(requester: Requester, runs: readonly WaitAllRun[], options: RetrieveManyOptions = {}): Promise<TechniqueRun[]> {
+  const createdAt = new Map<string, number>();
+  const wanted = runs.map((r) => {
+    if (typeof r === 'string') return { run_id: r, technique_id: undefined };
+    if (typeof r.created_at === 'number' && Number.isFinite(r.created_at)) createdAt.set(r.run_id, r.created_at);
+    return { run_id: r.run_id, technique_id: r.technique_id };
+  });
+  refuseOptions([...wanted.flatMap((r, i) => segmentProblems(`runs[${i}].run_id`, r.run_id)), ...renamedOptionProblems(options)]);
+  const read = new Map<string, TechniqueRun>();
+  const unique = [...new Map(wanted.map((r) => [r.run_id, r])).values()];
+  await round(requester, unique, options.workspaceId, { timeout: options.timeout, maxRetries: options.maxRetries, signal: options.signal }, (run) => read.set(run.run_id, run), (id) => createdAt.get(id));
+  return wanted.map((r) => read.get(r.run_id)!);
 }
 
 /** One round: the list pages each technique's pending runs need, then a GET for each run they did not show. */
