@@ -6,6 +6,7 @@
  * that the next one resumes from. The CLI (`flora batch status`) and the library read the same file.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import { InputValidationError } from '../core/errors.js';
 
@@ -270,7 +271,76 @@ export class Journal {
     return { meta: this.meta, counts, spent };
   }
 
+  /**
+   * Makes this process the journal's one runner: two processes running one batch would send the same keys
+   * at once and leave starts only a run-list lookup can settle. Refused with `InputValidationError` (field
+   * `journal`) while another live process holds it; a holder that died (its process is gone, or it has not
+   * renewed its claim for `RUNNER_STALE_MS`) is taken over. Renew with `renew()`, give up with `release()`.
+   */
+  claim(): void {
+    const me: Runner = { pid: process.pid, host: hostname(), token: `${process.pid}-${Math.random().toString(36).slice(2)}`, at: Date.now() };
+    this.#db.transaction(() => {
+      const held = this.#runner();
+      if (held && held.token !== this.#token && alive(held)) {
+        refuse('journal', `${this.path} is in use by process ${held.pid} on ${held.host} (its claim renewed ${Math.max(0, Math.round((Date.now() - held.at) / 1000))} s ago): one batch runs in one process at a time; stop that one first, or wait for it`);
+      }
+      this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('runner', ?)").run(JSON.stringify(me));
+    }).immediate();
+    this.#token = me.token;
+  }
+
+  /** Renews this process's claim (see `claim`); false when another process has taken it over. */
+  renew(): boolean {
+    if (this.#token === undefined || !this.#db.open) return false;
+    return this.#db.prepare("UPDATE meta SET value = json_set(value, '$.at', ?) WHERE key = 'runner' AND json_extract(value, '$.token') = ?").run(Date.now(), this.#token).changes === 1;
+  }
+
+  /** Gives the claim up, so the next run starts at once. */
+  release(): void {
+    if (this.#token === undefined || !this.#db.open) return;
+    this.#db.prepare("DELETE FROM meta WHERE key = 'runner' AND json_extract(value, '$.token') = ?").run(this.#token);
+    this.#token = undefined;
+  }
+
+  #token: string | undefined;
+
+  #runner(): Runner | undefined {
+    const r = this.#db.prepare("SELECT value FROM meta WHERE key = 'runner'").get() as { value: string } | undefined;
+    return r && (JSON.parse(r.value) as Runner);
+  }
+
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (this.#db.open) {
+      this.release();
+      this.#db.close();
+    }
+  }
+}
+
+/** The process running a batch, as its journal records it. */
+interface Runner {
+  pid: number;
+  host: string;
+  token: string;
+  /** When it last renewed its claim (epoch ms). */
+  at: number;
+}
+
+/** A runner that has not renewed its claim for this long is taken to be dead. */
+export const RUNNER_STALE_MS = 15_000;
+/** How often a runner renews its claim. */
+export const RUNNER_RENEW_MS = 3_000;
+
+/** Whether the recorded runner may still be running: on this host its process must exist; anywhere, its claim must be fresh. */
+function alive(r: Runner): boolean {
+  if (Date.now() - r.at > RUNNER_STALE_MS) return false;
+  if (r.host !== hostname()) return true;
+  if (r.pid === process.pid) return true;
+  try {
+    process.kill(r.pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: a process of another user has that pid, so it exists.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

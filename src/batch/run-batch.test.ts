@@ -1,6 +1,7 @@
 /** runBatch against the in-process simulator: resuming, lost answers, the two-hour window, money, rate limits. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Flora } from '../client.js';
@@ -86,6 +87,47 @@ describe('runBatch', () => {
     const second = await runBatch(flora, items(5), fast(journal));
     expect(second.results).toEqual(first.results);
     expect(JSON.stringify(sim.stats().requests)).toBe(before);
+  });
+
+  it('one process at a time runs a journal: a second is refused while the first runs, and finishes nothing twice', async () => {
+    const { sim, flora, journal } = await setup();
+    let second: unknown;
+    let tried: Promise<void> | undefined;
+    const first = await runBatch(flora, items(20), fast(journal, {
+      onProgress: (p) => {
+        if (p.done > 0) tried ??= thrown(runBatch(flora, items(20), fast(journal))).then((e) => void (second = e));
+      },
+    }));
+    await tried;
+    expect(second).toBeInstanceOf(InputValidationError);
+    expect((second as InputValidationError).fields[0]!.field).toBe('journal');
+    expect((second as Error).message).toMatch(new RegExp(`in use by process ${process.pid} on `));
+    expect(first.summary.completed + first.summary.failed).toBe(20);
+    expect(sim.stats().requests.create?.['201'] ?? 0).toBeLessThanOrEqual(20);
+    expect(sim.listRuns()).toHaveLength(20);
+  });
+
+  it("takes over a journal whose runner died (its process is gone, or its claim went stale), and refuses a live one's", async () => {
+    const { sim, flora, journal } = await setup();
+    const done = await runBatch(flora, items(3), fast(journal));
+    const Database = (await import('better-sqlite3')).default;
+    const runner = (r: { pid: number; host?: string; at: number }) => {
+      const db = new Database(journal);
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('runner', ?)").run(JSON.stringify({ host: hostname(), token: 'theirs', ...r }));
+      db.close();
+    };
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    const live = process.ppid;
+    const before = sim.listRuns().length;
+    runner({ pid: gone, at: Date.now() });
+    expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
+    runner({ pid: live, at: Date.now() - 60_000 });
+    expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
+    runner({ pid: live, at: Date.now() });
+    expect(await thrown(runBatch(flora, items(3), fast(journal)))).toBeInstanceOf(InputValidationError);
+    runner({ pid: 1, host: 'another-machine', at: Date.now() });
+    expect(String(await thrown(runBatch(flora, items(3), fast(journal))))).toMatch(/in use by process 1 on another-machine/);
+    expect(sim.listRuns()).toHaveLength(before);
   });
 
   it('refuses a journal from another batch, naming the line', async () => {

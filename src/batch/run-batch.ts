@@ -30,7 +30,7 @@ import {
   ResponseValidationError,
 } from '../core/errors.js';
 import { checkItems, type BatchItem, type BatchRoute, type CheckedItem } from './items.js';
-import { Journal, type ItemRow, type JournalMeta } from './journal.js';
+import { Journal, RUNNER_RENEW_MS, type ItemRow, type JournalMeta } from './journal.js';
 import { itemKey, newBatchId, SAFE_RESEND_MS } from './keys.js';
 import { existsSync } from 'node:fs';
 
@@ -387,7 +387,16 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   const route: BatchRoute = options.workspaceId ? 'top' : 'nested';
   const checked = checkItems(items, route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId });
   const journal = await openJournal(options.journal, checked, { techniqueId: options.techniqueId, workspaceId: options.workspaceId, route, itemCount: checked.length });
+  // One process runs a journal at a time; a claim not renewed (this process stalled past the stale limit)
+  // may be taken over by another, and then this one stops rather than run the batch beside it.
+  const lost = new AbortController();
+  let renew: NodeJS.Timeout | undefined;
   try {
+    journal.claim();
+    renew = setInterval(() => {
+      if (!journal.renew()) lost.abort(new FloraError(`Batch stopped: another process took over ${options.journal} while this one had stalled; it runs the batch now.`));
+    }, RUNNER_RENEW_MS);
+    renew.unref();
     return await new BatchRunner(client, journal, route, {
       now,
       concurrency,
@@ -397,12 +406,15 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
       retryable,
       maxStartAttempts,
       maxCost: options.maxCost,
-      signal: options.signal,
+      signal: options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal,
       onProgress: options.onProgress,
       onResult: options.onResult,
       started,
     }).run();
+  } catch (err) {
+    throw lost.signal.aborted ? lost.signal.reason : err;
   } finally {
+    clearInterval(renew);
     journal.close();
   }
 }
