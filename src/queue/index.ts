@@ -18,7 +18,7 @@
  */
 import type { Job, Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { TechniqueRun, TechniqueRunListItem } from '../../generated/answers.js';
+import type { TechniqueRunListItem } from '../../generated/answers.js';
 import type { FieldError } from '../../generated/openapi.js';
 import type { Flora } from '../client.js';
 import {
@@ -35,7 +35,8 @@ import {
 } from '../core/errors.js';
 import { checkItems, refuseItems, type BatchItem, type BatchRoute } from '../batch/items.js';
 import { itemKey, newBatchId, SAFE_RESEND_MS } from '../batch/keys.js';
-import { isTransient, withRetries, type BatchProgress, type BatchSummary, type ItemResult } from '../batch/run-batch.js';
+import { startSharedWait } from './shared-wait.js';
+import { withRetries, type BatchProgress, type BatchSummary, type ItemResult } from '../batch/run-batch.js';
 
 /** Where the batch lives: a Redis URL and the batch's name (one BullMQ queue). */
 export interface QueueTarget {
@@ -222,12 +223,6 @@ redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;
-/** The run's final state if the poller has read it; else the run joins the ones the poller reads. */
-const WATCH = `
-local ended = redis.call('HGET', KEYS[1], ARGV[1])
-if ended then return ended end
-redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
-return false`;
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
@@ -237,11 +232,13 @@ const micro = (usd: number) => Math.round(usd * 1e6);
 const LOCK_TTL_MS = 3000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How a run is found in the list: its technique, and a creation time at or before its own (unix seconds). */
-const openEntry = (techniqueId: string, since: number) => JSON.stringify({ technique_id: techniqueId, created_at: Math.floor(since / 1000) - 5 });
+const openEntry = (techniqueId: string, since: number) => ({ technique_id: techniqueId, created_at: Math.floor(since / 1000) - 5 });
 
 /** Starts a worker for the batch; it runs until `close()`. */
 export async function startBatchWorker(client: Flora, options: BatchWorkerOptions): Promise<BatchWorker> {
   checkTarget(options);
+  const pollInterval = options.pollInterval ?? 1000;
+  refuse(Number.isFinite(pollInterval) && pollInterval >= 50 ? [] : [{ field: 'pollInterval', message: `must be a number of ms >= 50; got ${pollInterval}` }]);
   const { Queue, Worker, UnrecoverableError } = await loadBullmq();
   const connection = redisOptions(options.redis);
   const name = queueName(options.batch);
@@ -249,68 +246,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
   const queue: BullQueue = new Queue(name, { connection });
   const redis = await redisClient(options.redis);
   const stalledInterval = options.stalledInterval ?? 30_000;
-  const abort = new AbortController();
-  const pollInterval = options.pollInterval ?? 1000;
-  const waiting = new Map<string, { resolve: (run: TechniqueRun) => void; reject: (err: unknown) => void }>();
-  const ended = (run: TechniqueRun) => {
-    waiting.get(run.run_id)?.resolve(run);
-    waiting.delete(run.run_id);
-  };
-  let wake: (() => void) | undefined;
-  /**
-   * The batch's runs are polled once a round for all its workers, not once per worker: each round's lease
-   * goes to one worker, which reads every open run of the batch (one list request per 100) and writes the
-   * ones that ended into Redis, where every worker picks up its own. A poller that dies loses only its
-   * round; the lease runs out and another worker takes the next.
-   */
-  const watch = async () => {
-    const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-    const check = Math.max(10, Math.min(50, pollInterval / 4));
-    while (!abort.signal.aborted) {
-      if (waiting.size === 0) {
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-        continue;
-      }
-      try {
-        const ids = [...waiting.keys()];
-        for (const text of await redis.hmget(k.ended, ...ids)) if (text) ended(JSON.parse(text) as TechniqueRun);
-        if (waiting.size > 0 && (await redis.set(k.poll, token, 'PX', pollInterval + 2000, 'NX')) === 'OK') {
-          const began = Date.now();
-          try {
-            const open = Object.entries(await redis.hgetall(k.open)).map(([run_id, v]) => ({ run_id, ...(JSON.parse(v) as { technique_id: string; created_at: number }) }));
-            const done = open.length ? (await client.runs.retrieveMany(open, { signal: abort.signal })).filter((r) => r.status === 'completed' || r.status === 'failed') : [];
-            if (done.length) {
-              const tx = redis.multi();
-              for (const run of done) tx.hset(k.ended, run.run_id, JSON.stringify(run)).hdel(k.open, run.run_id);
-              await tx.exec();
-              done.forEach(ended);
-            }
-          } finally {
-            // The next round begins a poll interval after this one began (or now, if this one took longer).
-            await redis.eval(RENEW, 1, k.poll, token, String(Math.max(1, pollInterval - (Date.now() - began))));
-          }
-        }
-      } catch (err) {
-        if (abort.signal.aborted) break;
-        // A read that cannot succeed (a bad key, say): this worker's jobs fail this attempt, and BullMQ tries them again.
-        if (!isTransient(err)) {
-          for (const w of waiting.values()) w.reject(err);
-          waiting.clear();
-        }
-      }
-      await sleep(check);
-    }
-  };
-  const waitFor = async (d: ItemJobData): Promise<TechniqueRun> => {
-    const text = (await redis.eval(WATCH, 2, k.ended, k.open, d.runId!, openEntry(d.techniqueId, d.keyAt ?? Date.now()))) as string | null;
-    if (text) return JSON.parse(text) as TechniqueRun;
-    return new Promise<TechniqueRun>((resolve, reject) => {
-      waiting.set(d.runId!, { resolve, reject });
-      wake?.();
-    });
-  };
-  const watching = watch();
+  const shared = startSharedWait(client, redis, k, pollInterval);
   let ratio = 1;
   let baseQuote: number | undefined;
   let worker!: BullWorker<ItemJobData, ItemResult>;
@@ -386,7 +322,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       const confirm = async (runId: string, quote: number | undefined, foundBy: 'answer' | 'lookup') => {
         // The job first: a worker that dies right after leaves the run id where the next one looks.
         await job.updateData({ ...job.data, runId, quote, foundBy });
-        await redis.multi().sadd(k.claimed, runId).set(k.last, runId).del(k.pending).hdel(k.resolved, job.id!).hset(k.open, runId, openEntry(d.techniqueId, d.keyAt!)).exec();
+        await redis.multi().sadd(k.claimed, runId).set(k.last, runId).del(k.pending).hdel(k.resolved, job.id!).hset(k.open, runId, JSON.stringify(openEntry(d.techniqueId, d.keyAt!))).exec();
         if (quote !== undefined) baseQuote ??= quote;
         return runId;
       };
@@ -463,7 +399,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       if (typeof started !== 'string') return started;
     }
     const d = job.data;
-    const run = await waitFor(d);
+    const run = await shared.waitFor(d.runId!, openEntry(d.techniqueId, d.keyAt ?? Date.now()));
     const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
     if (cost !== undefined && d.quote) ratio = Math.max(ratio, cost / d.quote);
     await redis.eval(SETTLE, 3, k.charged, k.reserved, k.ended, job.id!, String(micro(cost ?? 0)), d.runId!);
@@ -490,9 +426,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     worker,
     async close() {
       await worker.close();
-      abort.abort();
-      wake?.();
-      await watching;
+      await shared.close();
       redis.disconnect();
       await queue.close();
     },
