@@ -5,7 +5,7 @@
  * soon as it is known, the result as soon as the run ends. A process killed at any moment leaves a journal
  * that the next one resumes from. The CLI (`flora batch status`) and the library read the same file.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import { InputValidationError } from '../core/errors.js';
@@ -186,7 +186,7 @@ export class Journal {
    */
   static async create(path: string, meta: JournalMeta, items: readonly { id: string; line: number; inputs: unknown; digest: string }[]): Promise<Journal> {
     if (existsSync(path)) refuse('journal', `${path} already exists`);
-    const temp = `${path}.${process.pid}.new`;
+    const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.new`;
     const db = await Journal.#connect(temp);
     const now = Date.now();
     db.transaction(() => {
@@ -197,10 +197,18 @@ export class Journal {
       const add = db.prepare("INSERT INTO items (seq, id, line, inputs, digest, state, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)");
       items.forEach((item, i) => add.run(i, item.id, item.line, JSON.stringify(item.inputs), item.digest, now));
     })();
-    // Closing checkpoints the WAL into the file, so the rename moves everything.
+    // Closing checkpoints the WAL into the file, so the link holds everything. A link, not a rename: of two
+    // processes creating the same journal at once, the second fails here instead of replacing the first's
+    // journal (and batch id, so every item's key) under it.
     db.close();
-    renameSync(temp, path);
-    for (const extra of ['-wal', '-shm']) rmSync(`${temp}${extra}`, { force: true });
+    try {
+      linkSync(temp, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') refuse('journal', `${path} already exists`);
+      throw err;
+    } finally {
+      for (const extra of ['', '-wal', '-shm']) rmSync(`${temp}${extra}`, { force: true });
+    }
     return Journal.open(path);
   }
 
@@ -274,11 +282,12 @@ export class Journal {
   /**
    * Makes this process the journal's one runner: two processes running one batch would send the same keys
    * at once and leave starts only a run-list lookup can settle. Refused with `InputValidationError` (field
-   * `journal`) while another live process holds it; a holder that died (its process is gone, or it has not
-   * renewed its claim for `RUNNER_STALE_MS`) is taken over. Renew with `renew()`, give up with `release()`.
+   * `journal`) while another live process holds it; a holder that died (on this host: its process is gone;
+   * on another: it has not renewed its claim for `RUNNER_STALE_MS`) is taken over. Renew with `renew()`,
+   * give up with `release()`.
    */
   claim(): void {
-    const me: Runner = { pid: process.pid, host: hostname(), token: `${process.pid}-${Math.random().toString(36).slice(2)}`, at: Date.now() };
+    const me: Runner = { pid: process.pid, process: PROCESS_ID, host: hostname(), token: `${process.pid}-${Math.random().toString(36).slice(2)}`, at: Date.now() };
     this.#db.transaction(() => {
       const held = this.#runner();
       if (held && held.token !== this.#token && alive(held)) {
@@ -320,22 +329,27 @@ export class Journal {
 /** The process running a batch, as its journal records it. */
 interface Runner {
   pid: number;
+  /** This process among all that had its pid (a restarted container's runner is pid 1 again). */
+  process?: string;
   host: string;
   token: string;
   /** When it last renewed its claim (epoch ms). */
   at: number;
 }
 
-/** A runner that has not renewed its claim for this long is taken to be dead. */
+/** A runner on another host that has not renewed its claim for this long is taken to be dead. */
 export const RUNNER_STALE_MS = 15_000;
+const PROCESS_ID = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 /** How often a runner renews its claim. */
 export const RUNNER_RENEW_MS = 3_000;
 
-/** Whether the recorded runner may still be running: on this host its process must exist; anywhere, its claim must be fresh. */
+/**
+ * Whether the recorded runner may still be running. On this host, whether its process exists (one
+ * suspended with Ctrl-Z still holds the journal); on another, whether its claim is fresh.
+ */
 function alive(r: Runner): boolean {
-  if (Date.now() - r.at > RUNNER_STALE_MS) return false;
-  if (r.host !== hostname()) return true;
-  if (r.pid === process.pid) return true;
+  if (r.host !== hostname()) return Date.now() - r.at <= RUNNER_STALE_MS;
+  if (r.pid === process.pid) return r.process === PROCESS_ID;
   try {
     process.kill(r.pid, 0);
     return true;

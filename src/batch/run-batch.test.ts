@@ -107,11 +107,22 @@ describe('runBatch', () => {
     expect(sim.listRuns()).toHaveLength(20);
   });
 
-  it("takes over a journal whose runner died (its process is gone, or its claim went stale), and refuses a live one's", async () => {
+  it('two batches started at once on a new journal make one journal: one runs, the other is refused', async () => {
+    const { sim, flora, journal } = await setup();
+    const both = await Promise.all([thrown(runBatch(flora, items(10), fast(journal))), thrown(runBatch(flora, items(10), fast(journal)))]);
+    expect(both.filter((e) => e === undefined)).toHaveLength(1);
+    const refused = both.find((e) => e !== undefined);
+    expect(refused).toBeInstanceOf(InputValidationError);
+    expect(String(refused)).toMatch(/in use by process/);
+    expect(sim.listRuns()).toHaveLength(10);
+    expect(new Set(sim.listRuns().map((r) => r.idempotencyKey)).size).toBe(10);
+  });
+
+  it("takes over a journal whose runner died (its process is gone, or its claim from another host went stale), and refuses a live one's", async () => {
     const { sim, flora, journal } = await setup();
     const done = await runBatch(flora, items(3), fast(journal));
     const Database = (await import('better-sqlite3')).default;
-    const runner = (r: { pid: number; host?: string; at: number }) => {
+    const runner = (r: { pid: number; host?: string; process?: string; at: number }) => {
       const db = new Database(journal);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('runner', ?)").run(JSON.stringify({ host: hostname(), token: 'theirs', ...r }));
       db.close();
@@ -121,9 +132,13 @@ describe('runBatch', () => {
     const before = sim.listRuns().length;
     runner({ pid: gone, at: Date.now() });
     expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
-    runner({ pid: live, at: Date.now() - 60_000 });
+    // This process's pid, recorded by an earlier process (a restarted container's runner is pid 1 again).
+    runner({ pid: process.pid, process: 'an-earlier-one', at: Date.now() });
     expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
-    runner({ pid: live, at: Date.now() });
+    runner({ pid: 1, host: 'another-machine', at: Date.now() - 60_000 });
+    expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
+    // A live process on this host holds it however long ago it renewed (suspended with Ctrl-Z, say).
+    runner({ pid: live, at: Date.now() - 60_000 });
     expect(await thrown(runBatch(flora, items(3), fast(journal)))).toBeInstanceOf(InputValidationError);
     runner({ pid: 1, host: 'another-machine', at: Date.now() });
     expect(String(await thrown(runBatch(flora, items(3), fast(journal))))).toMatch(/in use by process 1 on another-machine/);

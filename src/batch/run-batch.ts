@@ -323,7 +323,14 @@ function startCall(client: Flora, route: BatchRoute, meta: JournalMeta, row: Ite
 
 /** The journal of this batch: a new one, or the existing one after checking it is the same batch. */
 async function openJournal(path: string, items: CheckedItem[], meta: Omit<JournalMeta, 'batchId' | 'createdAt'>): Promise<Journal> {
-  if (!existsSync(path)) return Journal.create(path, { ...meta, batchId: newBatchId(), createdAt: Date.now() }, items);
+  if (!existsSync(path)) {
+    // Another process may create it at the same moment: then its journal is the one (and the claim decides who runs it).
+    const made = await Journal.create(path, { ...meta, batchId: newBatchId(), createdAt: Date.now() }, items).catch((err: unknown) => {
+      if (existsSync(path)) return undefined;
+      throw err;
+    });
+    if (made) return made;
+  }
   const journal = await Journal.open(path);
   const m = journal.meta;
   const other = (what: string): never => {
@@ -394,7 +401,13 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   try {
     journal.claim();
     renew = setInterval(() => {
-      if (!journal.renew()) lost.abort(new FloraError(`Batch stopped: another process took over ${options.journal} while this one had stalled; it runs the batch now.`));
+      let mine: boolean;
+      try {
+        mine = journal.renew();
+      } catch {
+        return; // the journal is busy or failing for now: the claim stays good for a while, the next tick tries again
+      }
+      if (!mine) lost.abort(new FloraError(`Batch stopped: another process took over ${options.journal} while this one had stalled; it runs the batch now.`));
     }, RUNNER_RENEW_MS);
     renew.unref();
     return await new BatchRunner(client, journal, route, {
