@@ -145,6 +145,46 @@ withRedis(`shared-wait${noRedis}`, () => {
     }
   });
 
+  it('a run whose read keeps failing with 500 is marked once each run is read on its own; the others end as they are', async () => {
+    const k = keysOf('always500');
+    const r = new Redis(redisOptions(redis!.url));
+    const fetch = async (request: Request) => (new URL(request.url).pathname.endsWith('/runs/run_always_500') ? new Response(JSON.stringify({ error: { code: 'internal_error', message: 'boom' } }), { status: 500, headers: { 'content-type': 'application/json' } }) : globalThis.fetch(request));
+    const flaky = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off', maxRetries: 0, fetch });
+    const wait = startSharedWait(flaky, r, k, 50);
+    try {
+      const run = await client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' });
+      const [bad, good] = await Promise.all([within(wait.waitFor('run_always_500', entry()), 30_000), within(wait.waitFor(run.run_id, entry()), 30_000)]);
+      expect(String((bad as { e: unknown }).e)).toMatch(/run run_always_500 could not be read/);
+      expect((good as { v: { run_id: string } }).v.run_id).toBe(run.run_id);
+    } finally {
+      await wait.close();
+      r.disconnect();
+    }
+  });
+
+  it('a key the API refuses fails every wait at once, without a read per run', async () => {
+    const k = keysOf('refused');
+    const r = new Redis(redisOptions(redis!.url));
+    const reads = { list: 0, get: 0 };
+    const fetch = async (request: Request) => {
+      if (new URL(request.url).pathname.endsWith('/technique-runs')) reads.list++;
+      else reads.get++;
+      return globalThis.fetch(request);
+    };
+    const refused = new Flora({ apiKey: 'flora_sim_revoked_key', baseUrl: sim.url, logLevel: 'off', maxRetries: 0, fetch });
+    const wait = startSharedWait(refused, r, k, 50);
+    try {
+      const runs = await Promise.all(Array.from({ length: 20 }, () => client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' })));
+      const got = await Promise.all(runs.map((run) => within(wait.waitFor(run.run_id, entry()), 20_000)));
+      for (const g of got) expect(String((g as { e: unknown }).e)).toMatch(/^FloraError: \w+: run run_\w+ could not be read/);
+      expect(reads.list).toBe(1);
+      expect(reads.get).toBeLessThanOrEqual(8);
+    } finally {
+      await wait.close();
+      r.disconnect();
+    }
+  });
+
   it('startBatchWorker refuses a poll interval under 50 ms before connecting', async () => {
     for (const pollInterval of [0, 10, Number.NaN]) {
       await expect(startBatchWorker(client(), { redis: 'redis://127.0.0.1:1', batch: 'b', pollInterval })).rejects.toBeInstanceOf(InputValidationError);

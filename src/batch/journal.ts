@@ -5,7 +5,7 @@
  * soon as it is known, the result as soon as the run ends. A process killed at any moment leaves a journal
  * that the next one resumes from. The CLI (`flora batch status`) and the library read the same file.
  */
-import { existsSync, linkSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import { InputValidationError } from '../core/errors.js';
@@ -202,7 +202,13 @@ export class Journal {
     // journal (and batch id, so every item's key) under it.
     db.close();
     try {
-      linkSync(temp, path);
+      try {
+        linkSync(temp, path);
+      } catch (err) {
+        // A file system without hard links: a copy that also refuses to replace an existing file.
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw err;
+        copyFileSync(temp, path, constants.COPYFILE_EXCL);
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') refuse('journal', `${path} already exists`);
       throw err;
@@ -287,7 +293,7 @@ export class Journal {
    * give up with `release()`.
    */
   claim(): void {
-    const me: Runner = { pid: process.pid, process: PROCESS_ID, host: hostname(), token: `${process.pid}-${Math.random().toString(36).slice(2)}`, at: Date.now() };
+    const me: Runner = { pid: process.pid, process: PROCESS_ID, started: startedAt(process.pid), host: hostname(), token: `${process.pid}-${Math.random().toString(36).slice(2)}`, at: Date.now() };
     this.#db.transaction(() => {
       const held = this.#runner();
       if (held && held.token !== this.#token && alive(held)) {
@@ -331,6 +337,8 @@ interface Runner {
   pid: number;
   /** This process among all that had its pid (a restarted container's runner is pid 1 again). */
   process?: string;
+  /** Where the system says when a process started (Linux): the boot and the start time of its pid. */
+  started?: string | undefined;
   host: string;
   token: string;
   /** When it last renewed its claim (epoch ms). */
@@ -343,18 +351,36 @@ const PROCESS_ID = `${process.pid}-${Date.now().toString(36)}-${Math.random().to
 /** How often a runner renews its claim. */
 export const RUNNER_RENEW_MS = 3_000;
 
+/** Where the system can say so (Linux), the boot and start time of a process: a pid reused by another process differs. */
+function startedAt(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (start time in clock ticks since boot), counted after the command name's closing parenthesis.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${start}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** On this host, with no start time to tell a reused pid apart, a claim not renewed for this long is taken to be dead. */
+const LOCAL_STALE_MS = 10 * 60_000;
+
 /**
  * Whether the recorded runner may still be running. On this host, whether its process exists (one
- * suspended with Ctrl-Z still holds the journal); on another, whether its claim is fresh.
+ * suspended with Ctrl-Z still holds the journal), told apart from a later process given the same pid;
+ * on another host, whether its claim is fresh.
  */
 function alive(r: Runner): boolean {
   if (r.host !== hostname()) return Date.now() - r.at <= RUNNER_STALE_MS;
   if (r.pid === process.pid) return r.process === PROCESS_ID;
   try {
     process.kill(r.pid, 0);
-    return true;
   } catch (err) {
     // EPERM: a process of another user has that pid, so it exists.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const now = startedAt(r.pid);
+  if (r.started !== undefined && now !== undefined) return now === r.started;
+  return Date.now() - r.at <= LOCAL_STALE_MS;
 }

@@ -122,7 +122,7 @@ describe('runBatch', () => {
     const { sim, flora, journal } = await setup();
     const done = await runBatch(flora, items(3), fast(journal));
     const Database = (await import('better-sqlite3')).default;
-    const runner = (r: { pid: number; host?: string; process?: string; at: number }) => {
+    const runner = (r: { pid: number; host?: string; process?: string; started?: string; at: number }) => {
       const db = new Database(journal);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('runner', ?)").run(JSON.stringify({ host: hostname(), token: 'theirs', ...r }));
       db.close();
@@ -136,6 +136,9 @@ describe('runBatch', () => {
     runner({ pid: process.pid, process: 'an-earlier-one', at: Date.now() });
     expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
     runner({ pid: 1, host: 'another-machine', at: Date.now() - 60_000 });
+    expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
+    // A live pid that another process had when it claimed the journal (the system says it started later).
+    runner({ pid: live, started: 'an-earlier-boot/1', at: Date.now() });
     expect((await runBatch(flora, items(3), fast(journal))).results).toEqual(done.results);
     // A live process on this host holds it however long ago it renewed (suspended with Ctrl-Z, say).
     runner({ pid: live, at: Date.now() - 60_000 });

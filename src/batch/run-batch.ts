@@ -30,7 +30,7 @@ import {
   ResponseValidationError,
 } from '../core/errors.js';
 import { checkItems, type BatchItem, type BatchRoute, type CheckedItem } from './items.js';
-import { Journal, RUNNER_RENEW_MS, type ItemRow, type JournalMeta } from './journal.js';
+import { Journal, RUNNER_RENEW_MS, RUNNER_STALE_MS, type ItemRow, type JournalMeta } from './journal.js';
 import { itemKey, newBatchId, SAFE_RESEND_MS } from './keys.js';
 import { existsSync } from 'node:fs';
 
@@ -400,12 +400,18 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   let renew: NodeJS.Timeout | undefined;
   try {
     journal.claim();
+    let renewed = Date.now();
     renew = setInterval(() => {
       let mine: boolean;
       try {
         mine = journal.renew();
-      } catch {
-        return; // the journal is busy or failing for now: the claim stays good for a while, the next tick tries again
+        renewed = Date.now();
+      } catch (err) {
+        // Busy or failing for now: the claim stays good for a while and the next tick tries again, but not
+        // for so long that another host could take the journal over while this process goes on.
+        if (Date.now() - renewed < RUNNER_STALE_MS - 2 * RUNNER_RENEW_MS) return;
+        lost.abort(new FloraError(`Batch stopped: its journal ${options.journal} could not be written for ${Math.round((Date.now() - renewed) / 1000)} s (${err instanceof Error ? err.message : String(err)}); run it again to resume.`));
+        return;
       }
       if (!mine) lost.abort(new FloraError(`Batch stopped: another process took over ${options.journal} while this one had stalled; it runs the batch now.`));
     }, RUNNER_RENEW_MS);

@@ -12,7 +12,7 @@
 import type { Redis } from 'ioredis';
 import type { TechniqueRun } from '../../generated/answers.js';
 import type { Flora } from '../client.js';
-import { APIConnectionError, APIError, FloraError, InternalServerError, RateLimitError } from '../core/errors.js';
+import { APIConnectionError, APIError, AuthenticationError, FloraError, InternalServerError, PermissionDeniedError, RateLimitError } from '../core/errors.js';
 import { isTransient } from '../batch/run-batch.js';
 
 /** The Redis keys the waiters share: the open runs, the states read, the round's lease. */
@@ -78,13 +78,46 @@ export function startSharedWait(client: Flora, redis: Redis, k: SharedWaitKeys, 
   };
   const read = (text: string | null): Ended | undefined => {
     if (!text) return undefined;
+    let v: unknown;
     try {
-      return JSON.parse(text) as Ended;
+      v = JSON.parse(text);
     } catch {
       return undefined;
     }
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as Record<string, unknown>;
+    if (typeof o.run === 'object' && o.run !== null) return { run: o.run as TechniqueRun };
+    if (typeof o.error === 'object' && o.error !== null) {
+      const e = o.error as Record<string, unknown>;
+      return { error: { code: typeof e.code === 'string' ? e.code : 'error', message: typeof e.message === 'string' ? e.message : '' } };
+    }
+    // A bare run (as a worker of an earlier version wrote them).
+    if (typeof o.run_id === 'string' && typeof o.status === 'string') return { run: o as unknown as TechniqueRun };
+    return undefined;
   };
   const marker = (err: unknown): Ended => ({ error: { code: (err instanceof APIError && err.code) || (err instanceof Error ? err.name : 'error'), message: err instanceof Error ? err.message : String(err) } });
+
+  /**
+   * Each run on its own (`GET /runs/{runId}`, 8 at a time), to find the ones whose read fails. When the
+   * first reads all fail alike, the error is the batch's, not a run's: the API away (the round is tried
+   * again later) or the key refused (every open run's jobs fail this attempt, without a request per run).
+   */
+  const readEach = async (ids: string[]) => {
+    const states: TechniqueRun[] = [];
+    const failed: [string, unknown][] = [];
+    for (let i = 0; i < ids.length; i += 8) {
+      const slice = ids.slice(i, i + 8);
+      const got = await Promise.allSettled(slice.map((id) => client.generations.retrieve(id, { signal: abort.signal })));
+      if (abort.signal.aborted) throw abort.signal.reason;
+      got.forEach((g, j) => (g.status === 'fulfilled' ? states.push(g.value) : failed.push([slice[j]!, g.reason])));
+      if (i === 0 && states.length === 0) {
+        const first = failed[0]![1];
+        if (outage(first)) throw first;
+        if (first instanceof AuthenticationError || first instanceof PermissionDeniedError) return { states, failed: ids.map((id): [string, unknown] => [id, first]) };
+      }
+    }
+    return { states, failed };
+  };
 
   /** One round for the whole batch: every open run read, the ended ones (and the unreadable) written for every waiter. */
   const poll = async () => {
@@ -94,7 +127,7 @@ export function startSharedWait(client: Flora, redis: Redis, k: SharedWaitKeys, 
     const renew = setInterval(() => void redis.eval(RENEW, 1, k.poll, token, String(pollInterval + 2000)).catch(() => undefined), 1000);
     try {
       let states: TechniqueRun[];
-      const failed: [string, unknown][] = [];
+      let failed: [string, unknown][] = [];
       try {
         states = await client.runs.retrieveMany(open, { signal: abort.signal });
         roundFailures = 0;
@@ -102,15 +135,7 @@ export function startSharedWait(client: Flora, redis: Redis, k: SharedWaitKeys, 
         if (abort.signal.aborted || (isTransient(err) && ++roundFailures < ROUND_FAILURES_BEFORE_SPLIT)) throw err;
         roundFailures = 0;
         // One run's read cannot succeed, or keeps failing: read each on its own, so only that run's jobs fail.
-        states = [];
-        for (const r of open) {
-          try {
-            states.push(...(await client.runs.retrieveMany([r], { signal: abort.signal })));
-          } catch (e) {
-            if (abort.signal.aborted || outage(e)) throw e;
-            failed.push([r.run_id, e]);
-          }
-        }
+        ({ states, failed } = await readEach(open.map((r) => r.run_id)));
       }
       const done: [string, Ended][] = [...states.filter(terminal).map((run): [string, Ended] => [run.run_id, { run }]), ...failed.map(([id, e]): [string, Ended] => [id, marker(e)])];
       if (done.length === 0) return;
