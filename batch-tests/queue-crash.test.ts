@@ -2,8 +2,9 @@
  * Crash tests of the BullMQ batch: the items enqueued with `flora batch enqueue`, 4 `flora batch worker`
  * processes against a real redis-server (started on a free loopback port) and the faulty simulator (in
  * its own process), 2 of the workers SIGKILLed mid-batch at seeded random moments and replaced, and
- * `flora batch collect` waiting for the end. Then, from the simulator's record: exactly one run per item,
- * started with the key the job carried from the start; one result line per item, naming that run.
+ * `flora batch collect` waiting for the end; failed runs are retried once (`--retry-failed 1`). Then, from
+ * the simulator's record: exactly one run per key, a first run per item started with the key the job carried
+ * from the start and a second exactly where the first failed; one result line per item, naming its last run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemKey } from '../src/batch/keys.js';
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await redis?.stop();
-  if (rows.length) console.log(`\nflora batch worker x${WORKERS}, ${KILLED} SIGKILLed and replaced\n${table(['channel', 'items', 'workers started', 'killed', 'simulator runs', 'results', 'completed', 'failed', 'starts answered 409', 'dropped / 500 / 429 answers'], rows)}\n`);
+  if (rows.length) console.log(`\nflora batch worker x${WORKERS}, ${KILLED} SIGKILLed and replaced\n${table(['channel', 'items', 'workers started', 'killed', 'simulator runs', 'retried', 'results', 'completed', 'failed', 'starts answered 409', 'dropped / 500 / 429 answers'], rows)}\n`);
 });
 
 withRedis.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('BullMQ workers killed mid-batch (redis-server required), idempotency channel %s', (channel) => {
@@ -62,7 +63,8 @@ withRedis.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('Bull
     expect((await again.exited).code, again.output()).toBe(0);
     expect((JSON.parse(again.output()) as { jobs: number }).jobs).toBe(ITEMS);
 
-    const worker = () => flora(bundle, ['batch', 'worker', ...common, '--concurrency', '16', '--poll-interval', '0.1', '--stalled-interval', '1', '--quiet'], sim.url);
+    // Failed runs are retried once (a new run, with the next attempt's key): retries must survive kills too.
+    const worker = () => flora(bundle, ['batch', 'worker', ...common, '--concurrency', '16', '--poll-interval', '0.1', '--stalled-interval', '1', '--retry-failed', '1', '--quiet'], sim.url);
     const workers: Spawned[] = Array.from({ length: WORKERS }, worker);
     const collect = flora(bundle, ['batch', 'collect', ...common, '--out', out, '--quiet'], sim.url);
     const random = seeded(channel === 'header' ? 3 : 4);
@@ -83,18 +85,28 @@ withRedis.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('Bull
     const results = readResults(out);
     const runs = await sim.listRuns();
     const create = (await sim.stats()).requests.create ?? {};
-    rows.push([channel, ITEMS, started, KILLED, runs.length, results.length, results.filter((r) => r.status === 'completed').length, results.filter((r) => r.status === 'failed').length, create['409'] ?? 0, `${create.dropped ?? 0} / ${create['500'] ?? 0} / ${create['429'] ?? 0}`]);
+    rows.push([channel, ITEMS, started, KILLED, runs.length, runs.length - ITEMS, results.length, results.filter((r) => r.status === 'completed').length, results.filter((r) => r.status === 'failed').length, create['409'] ?? 0, `${create.dropped ?? 0} / ${create['500'] ?? 0} / ${create['429'] ?? 0}`]);
 
     expect(results.map((r) => r.id)).toEqual(ids);
     for (const r of results) expect(['completed', 'failed'], JSON.stringify(r)).toContain(r.status);
-    expect(runs).toHaveLength(ITEMS);
+    // One run per key, ever: a first run per item, and a second (its retry) exactly where the first failed.
     const byKey = new Map(runs.map((r) => [r.idempotencyKey, r]));
-    expect(byKey.size).toBe(ITEMS);
+    expect(byKey.size).toBe(runs.length);
+    let retried = 0;
     for (const r of results) {
-      const run = byKey.get(itemKey(batchId, r.id));
-      expect(run, r.id).toBeDefined();
-      expect(r.run_id).toBe(run!.runId);
+      const first = byKey.get(itemKey(batchId, r.id, 1));
+      expect(first, r.id).toBeDefined();
+      const second = byKey.get(itemKey(batchId, r.id, 2));
+      if (first!.status === 'failed') {
+        expect(second, `${r.id}: its first run failed, so it was retried`).toBeDefined();
+        expect(r.run_id).toBe(second!.runId);
+        retried++;
+      } else {
+        expect(second, `${r.id}: its first run ${first!.status}, so no retry`).toBeUndefined();
+        expect(r.run_id).toBe(first!.runId);
+      }
     }
+    expect(runs).toHaveLength(ITEMS + retried);
     // The faults did happen, seeded 429s among them, and none became a failure.
     expect((create.dropped ?? 0) + (create['500'] ?? 0)).toBeGreaterThan(0);
     // (At 1,000 items 3% of starts certainly meet one; 50 items may meet none.)

@@ -129,7 +129,8 @@ export interface BatchOutcome {
   results: ItemResult[];
 }
 
-const DEFAULT_RETRYABLE = ['provider_error', 'timeout', 'rate_limited', 'unknown_error'];
+/** The `error_code`s `retryFailed` retries by default. */
+export const DEFAULT_RETRYABLE: readonly string[] = ['provider_error', 'timeout', 'rate_limited', 'unknown_error'];
 /** How far back (ms) the run list is searched for a lost answer's run when no run of the batch was confirmed before it. */
 const LOOKUP_SLACK_MS = 10 * 60 * 1000;
 /** Most run-list pages one lookup reads. */

@@ -36,7 +36,7 @@ import {
 import { checkItems, refuseItems, type BatchItem, type BatchRoute } from '../batch/items.js';
 import { itemKey, newBatchId, SAFE_RESEND_MS } from '../batch/keys.js';
 import { startSharedWait } from './shared-wait.js';
-import { withRetries, type BatchProgress, type BatchSummary, type ItemResult } from '../batch/run-batch.js';
+import { DEFAULT_RETRYABLE, withRetries, type BatchProgress, type BatchSummary, type ItemResult } from '../batch/run-batch.js';
 
 /** Where the batch lives: a Redis URL and the batch's name (one BullMQ queue). */
 export interface QueueTarget {
@@ -61,6 +61,10 @@ export interface ItemJobData {
   runId?: string | undefined;
   quote?: number | undefined;
   foundBy?: 'answer' | 'lookup' | undefined;
+  /** 1 for the item's first run; a retried failed run (`retryFailed`) is 2, 3, ..., with its own key. */
+  attempt?: number | undefined;
+  /** Runs of earlier attempts, that failed. */
+  pastRuns?: string[] | undefined;
 }
 
 export interface BatchWorkerOptions extends QueueTarget {
@@ -74,6 +78,10 @@ export interface BatchWorkerOptions extends QueueTarget {
   pollInterval?: number | undefined;
   /** Ms after which a dead worker's jobs go to another worker (BullMQ's lockDuration and stalledInterval). Default 30 000. */
   stalledInterval?: number | undefined;
+  /** Runs that fail with a retryable code are started again (a new run, with a new key) up to this many times. Default 0. */
+  retryFailed?: number | undefined;
+  /** The `error_code`s `retryFailed` retries. Default: as `runBatch`'s. */
+  retryableCodes?: readonly string[] | undefined;
   /** Called with each item's result as its job completes here. */
   onResult?: ((result: ItemResult) => void) | undefined;
 }
@@ -217,10 +225,13 @@ for _, v in ipairs(redis.call('HVALS', KEYS[2])) do reserved = reserved + tonumb
 if spent + reserved + tonumber(ARGV[2]) > tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[2])
 return 1`;
-/** A run's final charge, once per job, whichever worker sees its end (a resumed job may see it twice). */
+/**
+ * A run's final charge, once per run of a job (ARGV[1]: the job id, then `#2`, `#3` for retried runs),
+ * whichever worker sees its end (a resumed job may see it twice); the job's reservation (ARGV[4]) ends.
+ */
 const SETTLE = `
 redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[4])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -238,7 +249,12 @@ const openEntry = (techniqueId: string, since: number) => ({ technique_id: techn
 export async function startBatchWorker(client: Flora, options: BatchWorkerOptions): Promise<BatchWorker> {
   checkTarget(options);
   const pollInterval = options.pollInterval ?? 1000;
-  refuse(Number.isFinite(pollInterval) && pollInterval >= 50 ? [] : [{ field: 'pollInterval', message: `must be a number of ms >= 50; got ${pollInterval}` }]);
+  const retryFailed = options.retryFailed ?? 0;
+  const retryable = new Set(options.retryableCodes ?? DEFAULT_RETRYABLE);
+  refuse([
+    ...(Number.isFinite(pollInterval) && pollInterval >= 50 ? [] : [{ field: 'pollInterval', message: `must be a number of ms >= 50; got ${pollInterval}` }]),
+    ...(Number.isInteger(retryFailed) && retryFailed >= 0 ? [] : [{ field: 'retryFailed', message: `must be a whole number >= 0; got ${retryFailed}` }]),
+  ]);
   const { Queue, Worker, UnrecoverableError } = await loadBullmq();
   const connection = redisOptions(options.redis);
   const name = queueName(options.batch);
@@ -389,6 +405,13 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     });
 
   const processor = async (job: Job<ItemJobData, ItemResult>, token?: string): Promise<ItemResult> => {
+    for (;;) {
+      const end = await once(job, token);
+      if (end !== 'retry') return end;
+    }
+  };
+  /** The job's current run, started if need be, to its end; 'retry' once a failed run's retry is in the job. */
+  const once = async (job: Job<ItemJobData, ItemResult>, token?: string): Promise<ItemResult | 'retry'> => {
     if (job.data.runId === undefined) {
       if (options.maxCost !== undefined) {
         const estimate = (job.data.quote ?? baseQuote ?? 0) * ratio;
@@ -402,7 +425,17 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     const run = await shared.waitFor(d.runId!, openEntry(d.techniqueId, d.keyAt ?? Date.now()));
     const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
     if (cost !== undefined && d.quote) ratio = Math.max(ratio, cost / d.quote);
-    await redis.eval(SETTLE, 3, k.charged, k.reserved, k.ended, job.id!, String(micro(cost ?? 0)), d.runId!);
+    const attempt = d.attempt ?? 1;
+    await redis.eval(SETTLE, 3, k.charged, k.reserved, k.ended, attempt === 1 ? job.id! : `${job.id}#${attempt}`, String(micro(cost ?? 0)), d.runId!, job.id!);
+    const code = run.error_code ?? undefined;
+    if (run.status === 'failed' && attempt <= retryFailed && code !== undefined && retryable.has(code)) {
+      // The next run's key is in the job before it is sent; a worker that dies after this starts that run, once.
+      const meta = JSON.parse((await redis.get(k.meta)) ?? 'null') as BatchMeta | null;
+      if (meta) {
+        await job.updateData({ ...d, attempt: attempt + 1, key: itemKey(meta.batchId, d.id, attempt + 1), keyAt: undefined, anchorRunId: undefined, runId: undefined, quote: undefined, foundBy: undefined, pastRuns: [...(d.pastRuns ?? []), d.runId!] });
+        return 'retry';
+      }
+    }
     const end: ItemResult =
       run.status === 'completed'
         ? result(d, { status: 'completed', outputs: (run.outputs as unknown[] | undefined) ?? null, charged_cost: cost ?? null })
@@ -468,7 +501,8 @@ export async function collectResults(
       return { id: d.id, run_id: d.runId ?? null, status: 'not_started', outputs: null, charged_cost: null, error: { code: 'not_done', message: 'its job had not finished when the results were collected' } };
     });
     const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
-    const spent = results.reduce((a, r) => a + (r.charged_cost ?? 0), 0);
+    // Every run's charge, failed runs that were retried included (a result line shows its last run's).
+    const spent = Object.values(await redis.hgetall(keys(target.batch).charged)).reduce((a, v) => a + Number(v), 0) / 1e6;
     return { summary: { total: results.length, completed: count('completed'), failed: count('failed'), review: count('review'), notStarted: count('not_started'), spent: Math.round(spent * 1e6) / 1e6 }, results };
   } finally {
     redis.disconnect();

@@ -186,6 +186,7 @@ function queueCommands(batch: Command, cli: Cli): void {
     .option('--concurrency <n>', 'runs in flight in this worker at most (default 16)', atLeastOne('--concurrency'))
     .option('--max-cost <usd>', 'the batch budget, shared through Redis', usd('--max-cost'))
     .option('--rate-limit <n>', 'start at most n jobs a second across all workers (BullMQ limiter)', atLeastOne('--rate-limit'))
+    .option('--retry-failed <n>', 'start failed runs with a retryable error code again, up to n times (default 0)', count('--retry-failed'))
     .option('--poll-interval <seconds>', "time between the batch's polling rounds, one worker polling for all (default 1)", positiveNumber('--poll-interval'))
     .option('--stalled-interval <seconds>', "how soon another worker takes over a dead worker's jobs (default 30)", positiveNumber('--stalled-interval'))
     .addHelpText('after', '\nExample:\n  $ flora batch worker --redis redis://127.0.0.1:6379 --batch shots')
@@ -198,6 +199,7 @@ function queueCommands(batch: Command, cli: Cli): void {
         batch: opts.batch,
         concurrency: opts.concurrency,
         maxCost: opts.maxCost,
+        retryFailed: opts.retryFailed,
         rateLimit: opts.rateLimit ? { max: opts.rateLimit, duration: 1000 } : undefined,
         pollInterval: opts.pollInterval === undefined ? undefined : Math.max(50, opts.pollInterval * 1000),
         stalledInterval: opts.stalledInterval === undefined ? undefined : opts.stalledInterval * 1000,
