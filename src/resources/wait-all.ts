@@ -59,16 +59,11 @@ const MAX_PAGES = 20;
  */
 export async function waitAll(requester: Requester, runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
   const given = new Map<string, number>();
-  const normal = (r: WaitAllRun) => {
-    if (typeof r === 'string') return { run_id: r, technique_id: undefined };
-    if (typeof r.created_at === 'number' && Number.isFinite(r.created_at)) given.set(r.run_id, r.created_at);
-    return { run_id: r.run_id, technique_id: r.technique_id };
-  };
-  const wanted = runs.map(normal);
+  const { wanted, problems } = normalise(runs, 'runs', given);
   const timeout = options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   const minInterval = options.minInterval ?? 1000;
   refuseOptions([
-    ...wanted.flatMap((r, i) => segmentProblems(`runs[${i}].run_id`, r.run_id)),
+    ...problems,
     ...renamedOptionProblems(options),
     ...msProblems('waitTimeout', timeout),
     ...msProblems('minInterval', minInterval, { min: 50, infinite: false }),
@@ -94,10 +89,10 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
   };
   try {
     for (;;) {
-      const added = options.more?.().map(normal) ?? [];
+      const { wanted: added, problems: bad } = normalise(options.more?.() ?? [], 'more()', given);
       // Runs handed over while waiting were started moments ago (allowing a few seconds for the server's clock).
       for (const r of added) if (!given.has(r.run_id)) given.set(r.run_id, Date.now() / 1000 - 5);
-      refuseOptions(added.flatMap((r, i) => segmentProblems(`more()[${i}].run_id`, r.run_id)));
+      refuseOptions(bad);
       wanted.push(...added);
       const pending = wanted.filter((r) => !ended.has(r.run_id));
       if (pending.length === 0) return wanted.map((r) => last.get(r.run_id)!);
@@ -119,6 +114,19 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
   }
 }
 
+/**
+ * The runs as a round takes them, each known creation time put in `createdAt`, and the ids a path
+ * segment cannot carry (named `label[i].run_id`).
+ */
+function normalise(runs: readonly WaitAllRun[], label: string, createdAt: Map<string, number>) {
+  const wanted = runs.map((r) => {
+    if (typeof r === 'string') return { run_id: r, technique_id: undefined };
+    if (typeof r.created_at === 'number' && Number.isFinite(r.created_at)) createdAt.set(r.run_id, r.created_at);
+    return { run_id: r.run_id, technique_id: r.technique_id };
+  });
+  return { wanted, problems: wanted.flatMap((r, i) => segmentProblems(`${label}[${i}].run_id`, r.run_id)) };
+}
+
 /** Options of `runs.retrieveMany`. */
 export interface RetrieveManyOptions {
   /** Only runs of this workspace are listed (a filter the list takes). */
@@ -136,12 +144,8 @@ export interface RetrieveManyOptions {
  */
 export async function retrieveMany(requester: Requester, runs: readonly WaitAllRun[], options: RetrieveManyOptions = {}): Promise<TechniqueRun[]> {
   const createdAt = new Map<string, number>();
-  const wanted = runs.map((r) => {
-    if (typeof r === 'string') return { run_id: r, technique_id: undefined };
-    if (typeof r.created_at === 'number' && Number.isFinite(r.created_at)) createdAt.set(r.run_id, r.created_at);
-    return { run_id: r.run_id, technique_id: r.technique_id };
-  });
-  refuseOptions([...wanted.flatMap((r, i) => segmentProblems(`runs[${i}].run_id`, r.run_id)), ...renamedOptionProblems(options)]);
+  const { wanted, problems } = normalise(runs, 'runs', createdAt);
+  refuseOptions([...problems, ...renamedOptionProblems(options)]);
   const read = new Map<string, TechniqueRun>();
   const unique = [...new Map(wanted.map((r) => [r.run_id, r])).values()];
   await round(requester, unique, options.workspaceId, { timeout: options.timeout, maxRetries: options.maxRetries, signal: options.signal }, (run) => read.set(run.run_id, run), (id) => createdAt.get(id));
