@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../src/batch/journal.js';
 import { itemKey } from '../src/batch/keys.js';
 import type { IdempotencyChannel } from '../src/testing/index.js';
-import { startRemoteSimulator, type RemoteSimulator } from '../reliability/remote-simulator.js';
-import { bundleCli, flora, FULL, readResults, seeded, sleep, table, workDir, writeItems } from './harness.js';
+import type { RemoteSimulator } from '../reliability/remote-simulator.js';
+import { bundleCli, crashSimulator, flora, FULL, readResults, seeded, sleep, table, workDir, writeItems } from './harness.js';
 
 const ITEMS = FULL ? 1000 : 50;
 const KILLS = FULL ? 10 : 2;
@@ -38,17 +38,7 @@ async function journalKeys(path: string, into: Map<string, Set<string>>): Promis
 describe.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('flora batch run, idempotency channel %s', (channel) => {
   let sim: RemoteSimulator;
   beforeAll(async () => {
-    sim = await startRemoteSimulator({
-      seed: channel === 'header' ? 17 : 18,
-      // 2 simulated hours (the key window) are 12 real minutes: far longer than the test.
-      timeScale: 10,
-      runDurationSeconds: 4,
-      pendingSeconds: 1,
-      failureRate: 0.03,
-      idempotencyChannel: channel,
-      rateLimit: { requests: 150, perSeconds: 1 },
-      faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, rateLimitedRate: 0.03, rateLimitedRetryAfterMs: [20, 200], latencyMs: [0, 3] },
-    });
+    sim = await crashSimulator(channel, channel === 'header' ? 17 : 18);
   });
   afterAll(async () => sim?.close());
 

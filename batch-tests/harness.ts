@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { DEFAULT_API_KEY } from '../src/testing/index.js';
+import { DEFAULT_API_KEY, type IdempotencyChannel } from '../src/testing/index.js';
+import { startRemoteSimulator, type RemoteSimulator } from '../reliability/remote-simulator.js';
 
 /** `full` (npm run test:batch) or `small` (the quick subset npm test runs). */
 export const FULL = process.env.BATCH_SCALE === 'full';
@@ -24,16 +25,26 @@ export async function bundleCli(): Promise<string> {
 
 export const workDir = () => mkdtempSync(join(tmpdir(), 'flora-batch-'));
 
-/** A seeded stream (mulberry32): the kill moments are the same on every run of a test. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded stream (the simulator's own mulberry32): the kill moments are the same on every run of a test. */
+export { mulberry32 as seeded } from '../src/testing/random.js';
+
+/**
+ * The faulty simulator both crash suites run against (in its own process): runs of 0.4 s real time, 3% of
+ * them failing, and seeded faults on 2 to 3% of requests (dropped before or after the server records a
+ * start, 500s, malformed answers, 429s), under a 150 requests/s limit. At 10x, FLORA's two-hour key window
+ * is 12 real minutes: far longer than a test.
+ */
+export function crashSimulator(channel: IdempotencyChannel, seed: number): Promise<RemoteSimulator> {
+  return startRemoteSimulator({
+    seed,
+    timeScale: 10,
+    runDurationSeconds: 4,
+    pendingSeconds: 1,
+    failureRate: 0.03,
+    idempotencyChannel: channel,
+    rateLimit: { requests: 150, perSeconds: 1 },
+    faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, rateLimitedRate: 0.03, rateLimitedRetryAfterMs: [20, 200], latencyMs: [0, 3] },
+  });
 }
 
 /** N items for the nested route (array inputs) or the top-level one (map inputs). */

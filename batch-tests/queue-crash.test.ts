@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemKey } from '../src/batch/keys.js';
 import type { IdempotencyChannel } from '../src/testing/index.js';
-import { startRemoteSimulator, type RemoteSimulator } from '../reliability/remote-simulator.js';
+import type { RemoteSimulator } from '../reliability/remote-simulator.js';
 import { hasRedis, startRedis, type RedisServer } from '../scripts/redis.js';
-import { bundleCli, flora, FULL, readResults, seeded, sleep, table, workDir, writeItems, type Spawned } from './harness.js';
+import { bundleCli, crashSimulator, flora, FULL, readResults, seeded, sleep, table, workDir, writeItems, type Spawned } from './harness.js';
 
 const ITEMS = FULL ? 1000 : 50;
 const WORKERS = 4;
@@ -35,16 +35,7 @@ afterAll(async () => {
 withRedis.each<IdempotencyChannel>(FULL ? ['header', 'body'] : ['header'])('BullMQ workers killed mid-batch (redis-server required), idempotency channel %s', (channel) => {
   let sim: RemoteSimulator;
   beforeAll(async () => {
-    sim = await startRemoteSimulator({
-      seed: channel === 'header' ? 27 : 28,
-      timeScale: 10,
-      runDurationSeconds: 4,
-      pendingSeconds: 1,
-      failureRate: 0.03,
-      idempotencyChannel: channel,
-      rateLimit: { requests: 150, perSeconds: 1 },
-      faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, rateLimitedRate: 0.03, rateLimitedRetryAfterMs: [20, 200], latencyMs: [0, 3] },
-    });
+    sim = await crashSimulator(channel, channel === 'header' ? 27 : 28);
   });
   afterAll(async () => sim?.close());
 
