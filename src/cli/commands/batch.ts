@@ -6,11 +6,11 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { SingleBar } from 'cli-progress';
-import type { BatchProgress, ItemResult } from '../../batch/index.js';
+import type { ItemResult } from '../../batch/index.js';
 import { CommandExit, type Cli } from '../context.js';
 import { UsageError } from '../input.js';
 import { count, positiveNumber, required } from '../options.js';
+import { batchProgressView } from '../progress.js';
 import { visible } from '../safe.js';
 
 const EXAMPLE_RUN = 'flora batch run --technique-id art-directors-critique --items items.jsonl --journal shots.journal --out results.jsonl';
@@ -40,53 +40,6 @@ export function writeResults(path: string, results: readonly ItemResult[]): void
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
   renameSync(temp, path);
-}
-
-const clock = (ms: number | undefined) => {
-  if (ms === undefined || !Number.isFinite(ms)) return '?';
-  const s = Math.round(ms / 1000);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-};
-
-/** Progress of a batch: a live bar on a terminal, a line each 10% (and at the end) when piped, nothing with --quiet. */
-export function batchProgressView(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>, mode: 'tty' | 'plain' | 'quiet') {
-  if (mode === 'quiet') return { update(_p: BatchProgress) {}, stop() {} };
-  const line = (p: BatchProgress) => `${p.done}/${p.total} done, ${p.running} running, ${p.failed} failed${p.review ? `, ${p.review} for review` : ''}, ${p.spent.toFixed(2)} USD, ETA ${clock(p.etaMs)}`;
-  if (mode === 'plain') {
-    let shown = -1;
-    let last: BatchProgress | undefined;
-    return {
-      update(p: BatchProgress) {
-        last = p;
-        const tenth = Math.floor((p.done / Math.max(1, p.total)) * 10);
-        if (tenth !== shown) stream.write(`${line(p)}\n`);
-        shown = tenth;
-      },
-      stop() {
-        if (last && Math.floor((last.done / Math.max(1, last.total)) * 10) !== 10 && last.done > 0) stream.write(`${line(last)}\n`);
-      },
-    };
-  }
-  const bar = new SingleBar({
-    stream: stream as NodeJS.WriteStream,
-    format: 'batch [{bar}] {value}/{total} | running {running} | failed {failed} | {cost} USD | ETA {eta}',
-    barCompleteChar: '█',
-    barIncompleteChar: '░',
-    hideCursor: true,
-    clearOnComplete: false,
-  });
-  let begun = false;
-  return {
-    update(p: BatchProgress) {
-      const payload = { running: p.running, failed: p.failed + p.review, cost: p.spent.toFixed(2), eta: clock(p.etaMs) };
-      if (!begun) bar.start(p.total, p.done, payload);
-      else bar.update(p.done, payload);
-      begun = true;
-    },
-    stop() {
-      if (begun) bar.stop();
-    },
-  };
 }
 
 export function batchCommands(program: Command, cli: Cli): Command {
