@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Flora } from '../src/client.js';
 import { FloraError, InputValidationError } from '../src/core/errors.js';
-import { startSharedWait } from '../src/queue/shared-wait.js';
+import { startSharedWait, type SharedWait } from '../src/queue/shared-wait.js';
 import { collectResults, enqueueItems, redisOptions, startBatchWorker, type BatchWorker } from '../src/queue/index.js';
 import { DEFAULT_API_KEY, startSimulator, type Simulator } from '../src/testing/index.js';
 import { hasRedis, startRedis, type RedisServer } from '../scripts/redis.js';
@@ -87,33 +87,41 @@ const TECH = 'art-directors-critique';
 const keysOf = (name: string) => ({ open: `t:{${name}}:open`, ended: `t:{${name}}:ended`, poll: `t:{${name}}:poll` });
 const entry = () => ({ technique_id: TECH, created_at: Math.floor(Date.now() / 1000) - 5 });
 const client = () => new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off', maxRetries: 2 });
+const startRun = () => client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' });
+type Keys = ReturnType<typeof keysOf>;
+/** A shared wait on keys of its own and its own Redis connection (`before` runs first), closed after `fn`. */
+async function withWait(name: string, o: { flora?: Flora; pollInterval?: number; before?: (r: Redis, k: Keys) => Promise<unknown> }, fn: (wait: SharedWait, r: Redis, k: Keys) => Promise<void>) {
+  const k = keysOf(name);
+  const r = new Redis(redisOptions(redis!.url));
+  try {
+    await o.before?.(r, k);
+    const wait = startSharedWait(o.flora ?? client(), r, k, o.pollInterval ?? 100);
+    try {
+      await fn(wait, r, k);
+    } finally {
+      await wait.close();
+    }
+  } finally {
+    r.disconnect();
+  }
+}
 /** Settles with the value or the error, or with 'hung' after `ms` (a wide "must not hang" margin). */
 const within = <T>(p: Promise<T>, ms: number) => Promise.race([p.then((v) => ({ v }), (e: unknown) => ({ e })), new Promise<'hung'>((r) => setTimeout(() => r('hung'), ms))]);
 
 withRedis(`shared-wait${noRedis}`, () => {
-  it('two waits for one run in one process both end with its state', async () => {
-    const r = new Redis(redisOptions(redis!.url));
-    const wait = startSharedWait(client(), r, keysOf('twice'), 100);
-    try {
-      const run = await client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' });
+  it('two waits for one run in one process both end with its state', () =>
+    withWait('twice', {}, async (wait) => {
+      const run = await startRun();
       const [a, b] = await Promise.all([wait.waitFor(run.run_id, entry()), wait.waitFor(run.run_id, entry())]);
       expect(a.run_id).toBe(run.run_id);
       expect(b).toEqual(a);
       expect(['completed', 'failed']).toContain(a.status);
-    } finally {
-      await wait.close();
-      r.disconnect();
-    }
-  });
+    }));
 
-  it('a run whose state another job collected (and cleared) first is read again, not waited for forever', async () => {
-    const k = keysOf('collected');
-    const r = new Redis(redisOptions(redis!.url));
+  it('a run whose state another job collected (and cleared) first is read again, not waited for forever', () =>
     // Another worker holds the round's lease, so this one cannot poll yet.
-    await r.set(k.poll, 'another-worker', 'PX', 60_000);
-    const wait = startSharedWait(client(), r, k, 100);
-    try {
-      const run = await client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' });
+    withWait('collected', { before: (r, k) => r.set(k.poll, 'another-worker', 'PX', 60_000) }, async (wait, r, k) => {
+      const run = await startRun();
       const waited = wait.waitFor(run.run_id, entry());
       await new Promise((res) => setTimeout(res, 300));
       expect(await r.hexists(k.open, run.run_id)).toBe(1);
@@ -122,18 +130,11 @@ withRedis(`shared-wait${noRedis}`, () => {
       const got = await within(waited, 20_000);
       expect(got).not.toBe('hung');
       expect((got as { v: { run_id: string } }).v.run_id).toBe(run.run_id);
-    } finally {
-      await wait.close();
-      r.disconnect();
-    }
-  });
+    }));
 
-  it("a run that cannot be read fails only its own waits, naming the error, and a new attempt reads it again", async () => {
-    const k = keysOf('unreadable');
-    const r = new Redis(redisOptions(redis!.url));
-    const wait = startSharedWait(client(), r, k, 100);
-    try {
-      const run = await client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' });
+  it('a run that cannot be read fails only its own waits, naming the error, and a new attempt reads it again', () =>
+    withWait('unreadable', {}, async (wait, r, k) => {
+      const run = await startRun();
       const [gone, fine] = await Promise.all([within(wait.waitFor('run_never_started', entry()), 20_000), within(wait.waitFor(run.run_id, entry()), 20_000)]);
       expect((fine as { v: { run_id: string } }).v.run_id).toBe(run.run_id);
       const err = (gone as { e: unknown }).e;
@@ -143,32 +144,20 @@ withRedis(`shared-wait${noRedis}`, () => {
       // The next attempt clears the mark and reads the run again.
       const again = await within(wait.waitFor('run_never_started', entry()), 20_000);
       expect(String((again as { e: unknown }).e)).toMatch(/not_found/);
-    } finally {
-      await wait.close();
-      r.disconnect();
-    }
-  });
+    }));
 
-  it('a run whose read keeps failing with 500 is marked once each run is read on its own; the others end as they are', async () => {
-    const k = keysOf('always500');
-    const r = new Redis(redisOptions(redis!.url));
+  it('a run whose read keeps failing with 500 is marked once each run is read on its own; the others end as they are', () => {
     const fetch = async (request: Request) => (new URL(request.url).pathname.endsWith('/runs/run_always_500') ? new Response(JSON.stringify({ error: { code: 'internal_error', message: 'boom' } }), { status: 500, headers: { 'content-type': 'application/json' } }) : globalThis.fetch(request));
     const flaky = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off', maxRetries: 0, fetch });
-    const wait = startSharedWait(flaky, r, k, 50);
-    try {
-      const run = await client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' });
+    return withWait('always500', { flora: flaky, pollInterval: 50 }, async (wait) => {
+      const run = await startRun();
       const [bad, good] = await Promise.all([within(wait.waitFor('run_always_500', entry()), 30_000), within(wait.waitFor(run.run_id, entry()), 30_000)]);
       expect(String((bad as { e: unknown }).e)).toMatch(/run run_always_500 could not be read/);
       expect((good as { v: { run_id: string } }).v.run_id).toBe(run.run_id);
-    } finally {
-      await wait.close();
-      r.disconnect();
-    }
+    });
   });
 
-  it('a key the API refuses fails every wait at once, without a read per run', async () => {
-    const k = keysOf('refused');
-    const r = new Redis(redisOptions(redis!.url));
+  it('a key the API refuses fails every wait at once, without a read per run', () => {
     const reads = { list: 0, get: 0 };
     const fetch = async (request: Request) => {
       if (new URL(request.url).pathname.endsWith('/technique-runs')) reads.list++;
@@ -176,17 +165,13 @@ withRedis(`shared-wait${noRedis}`, () => {
       return globalThis.fetch(request);
     };
     const refused = new Flora({ apiKey: 'flora_sim_revoked_key', baseUrl: sim.url, logLevel: 'off', maxRetries: 0, fetch });
-    const wait = startSharedWait(refused, r, k, 50);
-    try {
-      const runs = await Promise.all(Array.from({ length: 20 }, () => client().techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: 'x' }], mode: 'async' })));
+    return withWait('refused', { flora: refused, pollInterval: 50 }, async (wait) => {
+      const runs = await Promise.all(Array.from({ length: 20 }, startRun));
       const got = await Promise.all(runs.map((run) => within(wait.waitFor(run.run_id, entry()), 20_000)));
       for (const g of got) expect(String((g as { e: unknown }).e)).toMatch(/^FloraError: \w+: run run_\w+ could not be read/);
       expect(reads.list).toBe(1);
       expect(reads.get).toBeLessThanOrEqual(8);
-    } finally {
-      await wait.close();
-      r.disconnect();
-    }
+    });
   });
 
   it('startBatchWorker refuses a poll interval under 50 ms before connecting', async () => {
