@@ -33,6 +33,7 @@ import { checkItems, type BatchItem, type BatchRoute, type CheckedItem } from '.
 import { Journal, RUNNER_RENEW_MS, RUNNER_STALE_MS, type ItemRow, type JournalMeta } from './journal.js';
 import { itemKey, newBatchId, SAFE_RESEND_MS } from './keys.js';
 import { existsSync } from 'node:fs';
+import { msProblems, refuseOptions } from '../core/validation.js';
 
 /** Options of `runBatch`. */
 export interface RunBatchOptions {
@@ -136,9 +137,7 @@ const LOOKUP_SLACK_MS = 10 * 60 * 1000;
 /** Most run-list pages one lookup reads. */
 const LOOKUP_PAGES = 30;
 
-const refuse = (field: string, message: string): never => {
-  throw new InputValidationError({ status: undefined, message: `Invalid options, nothing sent: ${field}: ${message}`, fields: [{ field, message }] });
-};
+const refuse = (field: string, message: string): never => refuseOptions([{ field, message }]) as never;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -389,7 +388,7 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   if (typeof options.journal !== 'string' || options.journal === '') refuse('journal', 'must be a file path');
   if (!Number.isInteger(concurrency) || concurrency < 1) refuse('concurrency', `must be a whole number >= 1; got ${concurrency}`);
   if (!Number.isInteger(startConcurrency) || startConcurrency < 1) refuse('startConcurrency', `must be a whole number >= 1; got ${startConcurrency}`);
-  if (!(pollInterval >= 50) || !Number.isFinite(pollInterval)) refuse('pollInterval', `must be a number of ms >= 50; got ${pollInterval}`);
+  refuseOptions(msProblems('pollInterval', pollInterval, { min: 50, infinite: false }));
   if (!Number.isInteger(retryFailed) || retryFailed < 0) refuse('retryFailed', `must be a whole number >= 0; got ${retryFailed}`);
   if (options.maxCost !== undefined && !(options.maxCost >= 0)) refuse('maxCost', `must be a number of USD >= 0; got ${options.maxCost}`);
   const route: BatchRoute = options.workspaceId ? 'top' : 'nested';

@@ -19,7 +19,6 @@
 import type { Job, Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TechniqueRunListItem } from '../../generated/answers.js';
-import type { FieldError } from '../../generated/openapi.js';
 import type { Flora } from '../client.js';
 import {
   APIError,
@@ -35,6 +34,8 @@ import {
 } from '../core/errors.js';
 import { checkItems, refuseItems, type BatchItem, type BatchRoute } from '../batch/items.js';
 import { itemKey, newBatchId, SAFE_RESEND_MS } from '../batch/keys.js';
+import { msProblems, refuseOptions } from '../core/validation.js';
+import { RENEW, UNLOCK } from './leases.js';
 import { startSharedWait } from './shared-wait.js';
 import { DEFAULT_RETRYABLE, withRetries, type BatchProgress, type BatchSummary, type ItemResult } from '../batch/run-batch.js';
 
@@ -63,8 +64,6 @@ export interface ItemJobData {
   foundBy?: 'answer' | 'lookup' | undefined;
   /** 1 for the item's first run; a retried failed run (`retryFailed`) is 2, 3, ..., with its own key. */
   attempt?: number | undefined;
-  /** Runs of earlier attempts, that failed. */
-  pastRuns?: string[] | undefined;
 }
 
 export interface BatchWorkerOptions extends QueueTarget {
@@ -114,9 +113,6 @@ function loadBullmq(): Promise<Bull> {
   return bullmq;
 }
 
-const refuse = (fields: FieldError[]): void => {
-  if (fields.length > 0) throw new InputValidationError({ status: undefined, message: `Invalid options, nothing sent: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields });
-};
 
 /** ioredis options from a `redis://` URL; BullMQ workers need `maxRetriesPerRequest: null`. */
 export function redisOptions(url: string) {
@@ -124,9 +120,9 @@ export function redisOptions(url: string) {
   try {
     u = new URL(url);
   } catch {
-    return refuse([{ field: 'redis', message: `must be a redis:// URL; got ${JSON.stringify(url)}` }]) as never;
+    return refuseOptions([{ field: 'redis', message: `must be a redis:// URL; got ${JSON.stringify(url)}` }]) as never;
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') refuse([{ field: 'redis', message: `must be a redis:// or rediss:// URL; got ${u.protocol}` }]);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') refuseOptions([{ field: 'redis', message: `must be a redis:// or rediss:// URL; got ${u.protocol}` }]);
   const db = u.pathname.replace(/^\//, '');
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
@@ -140,7 +136,7 @@ export function redisOptions(url: string) {
 }
 
 function checkTarget(t: QueueTarget): void {
-  refuse(typeof t.batch === 'string' && /^[A-Za-z0-9_.-]{1,100}$/.test(t.batch) ? [] : [{ field: 'batch', message: 'must be 1 to 100 letters, digits, ".", "_" or "-"' }]);
+  refuseOptions(typeof t.batch === 'string' && /^[A-Za-z0-9_.-]{1,100}$/.test(t.batch) ? [] : [{ field: 'batch', message: 'must be 1 to 100 letters, digits, ".", "_" or "-"' }]);
 }
 
 const queueName = (batch: string) => `flora-batch-${batch}`;
@@ -194,7 +190,7 @@ export async function enqueueItems(target: QueueTarget, items: Iterable<BatchIte
     await redis.set(k.meta, JSON.stringify(fresh), 'NX');
     const meta = JSON.parse((await redis.get(k.meta))!) as BatchMeta;
     if (meta.techniqueId !== fresh.techniqueId || meta.workspaceId !== fresh.workspaceId) {
-      refuse([{ field: 'batch', message: `batch ${target.batch} runs technique ${meta.techniqueId}${meta.workspaceId ? ` in ${meta.workspaceId}` : ''}; use another --batch name` }]);
+      refuseOptions([{ field: 'batch', message: `batch ${target.batch} runs technique ${meta.techniqueId}${meta.workspaceId ? ` in ${meta.workspaceId}` : ''}; use another --batch name` }]);
     }
     for (let i = 0; i < checked.length; i += 500) {
       await queue.addBulk(
@@ -234,8 +230,6 @@ redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HDEL', KEYS[2], ARGV[4])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;
-const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 /** Micro-USD in Redis: integer sums, no float drift. */
 const micro = (usd: number) => Math.round(usd * 1e6);
@@ -251,8 +245,8 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
   const pollInterval = options.pollInterval ?? 1000;
   const retryFailed = options.retryFailed ?? 0;
   const retryable = new Set(options.retryableCodes ?? DEFAULT_RETRYABLE);
-  refuse([
-    ...(Number.isFinite(pollInterval) && pollInterval >= 50 ? [] : [{ field: 'pollInterval', message: `must be a number of ms >= 50; got ${pollInterval}` }]),
+  refuseOptions([
+    ...msProblems('pollInterval', pollInterval, { min: 50, infinite: false }),
     ...(Number.isInteger(retryFailed) && retryFailed >= 0 ? [] : [{ field: 'retryFailed', message: `must be a whole number >= 0; got ${retryFailed}` }]),
   ]);
   const { Queue, Worker, UnrecoverableError } = await loadBullmq();
@@ -432,7 +426,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       // The next run's key is in the job before it is sent; a worker that dies after this starts that run, once.
       const meta = JSON.parse((await redis.get(k.meta)) ?? 'null') as BatchMeta | null;
       if (meta) {
-        await job.updateData({ ...d, attempt: attempt + 1, key: itemKey(meta.batchId, d.id, attempt + 1), keyAt: undefined, anchorRunId: undefined, runId: undefined, quote: undefined, foundBy: undefined, pastRuns: [...(d.pastRuns ?? []), d.runId!] });
+        await job.updateData({ ...d, attempt: attempt + 1, key: itemKey(meta.batchId, d.id, attempt + 1), keyAt: undefined, anchorRunId: undefined, runId: undefined, quote: undefined, foundBy: undefined });
         return 'retry';
       }
     }

@@ -14,6 +14,7 @@ import type { TechniqueRun } from '../../generated/answers.js';
 import type { Flora } from '../client.js';
 import { APIConnectionError, APIError, AuthenticationError, FloraError, InternalServerError, PermissionDeniedError, RateLimitError } from '../core/errors.js';
 import { isTransient } from '../batch/run-batch.js';
+import { RENEW } from './leases.js';
 
 /** The Redis keys the waiters share: the open runs, the states read, the round's lease. */
 export interface SharedWaitKeys {
@@ -43,7 +44,6 @@ if ended and (ARGV[3] ~= '1' or string.sub(ended, 1, 9) ~= '{"error":') then ret
 if ended then redis.call('HDEL', KEYS[1], ARGV[1]) end
 redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
 return false`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 type Ended = { run: TechniqueRun } | { error: { code: string; message: string } };
 interface Waiter {
