@@ -9,8 +9,6 @@
  *    the signature headers its verifier does.
  * Where the two sources disagree, contract-tests/README.md says what we do and why.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import FloraSdk, { Webhooks } from '@flora-ai/flora';
 import type { GenerationRetrieveResponse } from '@flora-ai/flora/resources/generations';
 import type { RunStartTechniqueResponse } from '@flora-ai/flora/resources/runs';
@@ -19,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Flora, ResponseValidationError } from '../src/index.js';
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from '../src/testing/index.js';
 import { signWebhook, verifyWebhook } from '../src/webhooks.js';
+import { startReceiver } from '../src/test-utils.js';
 import { spec } from './spec.js';
 
 type SdkActionId = NonNullable<RunStartTechniqueResponse['action']>['action_id'];
@@ -85,36 +84,28 @@ describe('answers shaped like FLORA’s SDK 0.11.0 types', () => {
 
 describe('webhooks: FLORA’s SDK and our simulator and verifier interoperate', () => {
   let sim: Simulator;
-  const received: { body: string; headers: IncomingHttpHeaders }[] = [];
-  const receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      received.push({ body, headers: req.headers });
-      res.end('ok');
-    });
-  });
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     sim = await startSimulator({ timeScale: 60, seed: 5, failureRate: 0.5 });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    receiver = await startReceiver();
   });
   afterAll(async () => {
     await sim.close();
-    await new Promise((r) => receiver.close(r));
+    await receiver.close();
   });
 
   it("FLORA's SDK unwraps the simulator's deliveries (completed and failed), and so do we", async () => {
     const flora = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' });
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const url = `${receiver.origin}/hook`;
     const runs = await Promise.all(
       Array.from({ length: 6 }, () => flora.techniques.runs.create('art-directors-critique', { inputs: [{ id: 'prompt', type: 'text', value: 'fox' }], mode: 'async', callback_url: url })),
     );
     sim.advance(3600);
     await sim.callbacksSettled();
-    expect(received.length).toBe(runs.length);
+    expect(receiver.received.length).toBe(runs.length);
     const sdk = new Webhooks();
     const types = new Set<string>();
-    for (const { body, headers } of received) {
+    for (const { body, headers } of receiver.received) {
       const theirs = await sdk.unwrap(body, headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET);
       const ours = verifyWebhook(body, headers, DEFAULT_WEBHOOK_SECRET);
       expect(ours).toEqual(theirs);

@@ -5,6 +5,7 @@
  * opens is closed by `close()`.
  */
 import net, { type AddressInfo, type Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 
 /** What a case is given: the socket, the request's method, path and head, and the base URL of this server. */
@@ -29,15 +30,18 @@ export function answer(socket: Socket, status: number, body: string, headers: Re
   socket.end(`HTTP/1.1 ${status} X\r\n${head}\r\n${body}`);
 }
 
-/** Writes `chunk` until the peer goes away or `bytes` have gone (Infinity: forever), respecting backpressure. */
-function pour(socket: Socket, chunk: Buffer, bytes: number): void {
+/**
+ * Writes `chunk` into `into` (the socket, or a gzip stream in front of it) until the peer goes away or
+ * `bytes` have gone (Infinity: forever), respecting backpressure; then ends `into`.
+ */
+function pour(socket: Socket, chunk: Buffer, bytes: number, into: Writable = socket): void {
   let sent = 0;
   const more = () => {
     while (sent < bytes && !socket.destroyed) {
       sent += chunk.length;
-      if (!socket.write(chunk)) return void socket.once('drain', more);
+      if (!into.write(chunk)) return void into.once('drain', more);
     }
-    if (sent >= bytes) socket.end();
+    if (sent >= bytes) into.end();
   };
   more();
 }
@@ -69,15 +73,7 @@ export function behaviours(bytes: number): Record<string, Behaviour> {
       socket.on('drain', () => gzip.resume());
       gzip.on('end', () => socket.end('0\r\n\r\n'));
       socket.on('close', () => gzip.destroy());
-      let sent = 0;
-      const more = () => {
-        while (sent < bytes && !socket.destroyed) {
-          sent += zeros.length;
-          if (!gzip.write(zeros)) return void gzip.once('drain', more);
-        }
-        if (sent >= bytes) gzip.end();
-      };
-      more();
+      pour(socket, zeros, bytes, gzip);
     },
     /** The key echoed in a 200's JSON with every `/` escaped and each letter as \u00XX (PHP's json_encode, and worse). */
     escapedEcho: ({ socket, authorization }) => {

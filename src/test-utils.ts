@@ -1,4 +1,6 @@
 /** Test helpers: a fetch that records requests and answers from a script, and settling promises. Not part of the package. */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { vi } from 'vitest';
 import { Flora, type ClientOptions } from './client.js';
 
@@ -62,4 +64,19 @@ export async function settle<T>(promise: PromiseLike<T>): Promise<{ result?: T; 
   const done = outcome(promise);
   await vi.runAllTimersAsync();
   return done;
+}
+
+/** A webhook receiver on a free loopback port: records each delivery's raw body and headers, answers `ok`. */
+export async function startReceiver(): Promise<{ origin: string; received: { body: string; headers: IncomingHttpHeaders }[]; close(): Promise<void> }> {
+  const received: { body: string; headers: IncomingHttpHeaders }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({ body, headers: req.headers });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -3,46 +3,36 @@
  * local simulator with a callback URL pointing at a local receiver, waits for it, and the receiver
  * verifies the signed event it was sent.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Flora } from './index.js';
+import { startReceiver } from './test-utils.js';
 import { verifyWebhook, WebhookVerificationError } from './webhooks.js';
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from './testing/index.js';
 
 let sim: Simulator;
-const received: { body: string; headers: IncomingHttpHeaders }[] = [];
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (d) => (body += d));
-  req.on('end', () => {
-    received.push({ body, headers: req.headers });
-    res.end('ok');
-  });
-});
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
   sim = await startSimulator({ timeScale: 40, seed: 3 });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiver = await startReceiver();
 });
 afterAll(async () => {
   await sim.close();
-  await new Promise((r) => receiver.close(r));
+  await receiver.close();
 });
 
 it('creates a run with a callback URL, waits for it, and verifies the delivered signed callback', async () => {
-  const port = (receiver.address() as AddressInfo).port;
   const flora = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' });
   const run = await flora.techniques.runs.createAndWait('art-directors-critique', {
     inputs: [{ id: 'prompt', type: 'text', value: 'a red fox' }],
     mode: 'async',
-    callback_url: `http://127.0.0.1:${port}/flora/webhook`,
+    callback_url: `${receiver.origin}/flora/webhook`,
   });
   expect(run.status).toBe('completed');
   await sim.callbacksSettled();
 
-  expect(received).toHaveLength(1);
-  const { body, headers } = received[0]!;
+  expect(receiver.received).toHaveLength(1);
+  const { body, headers } = receiver.received[0]!;
   const event = verifyWebhook(body, headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET);
   expect(event.type).toBe('run.completed');
   expect(event.data).toMatchObject({ run_id: run.run_id, status: 'completed', workspace_id: 'ws_abc123' });
