@@ -96,7 +96,7 @@ export function startSharedWait(client: Flora, redis: Redis, k: SharedWaitKeys, 
     return undefined;
   };
   /** An open run's entry: what the list needs to reach it (nothing usable reads as nothing: the run is then read on its own). */
-  const openEntry = (text: string): { technique_id?: string; created_at?: number } => {
+  const readOpenEntry = (text: string): { technique_id?: string; created_at?: number } => {
     try {
       const o = JSON.parse(text) as Record<string, unknown>;
       return { ...(typeof o.technique_id === 'string' ? { technique_id: o.technique_id } : {}), ...(typeof o.created_at === 'number' ? { created_at: o.created_at } : {}) };
@@ -130,7 +130,7 @@ export function startSharedWait(client: Flora, redis: Redis, k: SharedWaitKeys, 
 
   /** One round for the whole batch: every open run read, the ended ones (and the unreadable) written for every waiter. */
   const poll = async () => {
-    const open = Object.entries(await redis.hgetall(k.open)).map(([run_id, v]) => ({ run_id, ...openEntry(v) }));
+    const open = Object.entries(await redis.hgetall(k.open)).map(([run_id, v]) => ({ run_id, ...readOpenEntry(v) }));
     if (open.length === 0) return;
     // A slow round (retries, a long Retry-After) keeps its lease, so no second poller starts beside it.
     const renew = setInterval(() => void redis.eval(RENEW, 1, k.poll, token, String(pollInterval + 2000)).catch(() => undefined), 1000);
