@@ -80,9 +80,17 @@ export function runView(run: StoredRun, now: number): TechniqueRun {
   };
 }
 
-/** Runs and idempotency keys, per API key. */
+/**
+ * Runs and idempotency keys, per API key. Every read a request makes costs what it returns, not what the
+ * store holds: a simulator with 100,000 runs answers as fast as one with 100 (a run list page walks back
+ * from where its cursor points; the callback ticker looks only at runs still owing a callback).
+ */
 export class RunStore {
   private readonly runs = new Map<string, StoredRun>();
+  /** Each key's runs in the order stored (so by `seq`): what the run list walks, newest first. */
+  private readonly byKey = new Map<string, StoredRun[]>();
+  /** Runs with a callback not yet handed to the dispatcher. */
+  private readonly awaitingCallback = new Set<StoredRun>();
   private readonly idempotency = new Map<string, Map<string, number>>();
 
   private count = 0;
@@ -91,15 +99,27 @@ export class RunStore {
   add(run: StoredRun): void {
     run.seq = this.count++;
     this.runs.set(run.runId, run);
+    let own = this.byKey.get(run.apiKey);
+    if (!own) this.byKey.set(run.apiKey, (own = []));
+    own.push(run);
+    if (run.callbackUrl && !run.callbackDispatched) this.awaitingCallback.add(run);
   }
 
   /** Runs of `apiKey` stored before the one numbered `before` (all when undefined), newest first. */
   *newestFirst(apiKey: string, before: number | undefined): Generator<StoredRun> {
-    const all = [...this.runs.values()];
-    for (let i = all.length - 1; i >= 0; i--) {
-      const r = all[i]!;
-      if (r.apiKey === apiKey && (before === undefined || r.seq! < before)) yield r;
+    const own = this.byKey.get(apiKey) ?? [];
+    // The first of the key's runs numbered `before` or later (binary search: `seq` grows along the array).
+    let lo = 0;
+    let hi = own.length;
+    if (before === undefined) lo = own.length;
+    else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (own[mid]!.seq! < before) lo = mid + 1;
+        else hi = mid;
+      }
     }
+    for (let i = lo - 1; i >= 0; i--) yield own[i]!;
   }
 
   /** A run by id, whoever owns it. */
@@ -109,14 +129,18 @@ export class RunStore {
 
   /** Runs of one key, or all, oldest first. */
   list(apiKey?: string): StoredRun[] {
-    const all = [...this.runs.values()];
-    return apiKey === undefined ? all : all.filter((r) => r.apiKey === apiKey);
+    return apiKey === undefined ? [...this.runs.values()] : [...(this.byKey.get(apiKey) ?? [])];
   }
 
-  /** Runs with a callback that have ended by `now` and were not yet dispatched. */
-  endedAwaitingCallback(now: number): StoredRun[] {
+  /** Runs with a callback that have ended by `now` and were not yet dispatched: marked dispatched as they are handed over. */
+  takeEndedAwaitingCallback(now: number): StoredRun[] {
     const out: StoredRun[] = [];
-    for (const r of this.runs.values()) if (r.callbackUrl && !r.callbackDispatched && r.endsAt <= now) out.push(r);
+    for (const r of this.awaitingCallback) {
+      if (r.endsAt > now) continue;
+      r.callbackDispatched = true;
+      this.awaitingCallback.delete(r);
+      out.push(r);
+    }
     return out;
   }
 

@@ -140,8 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   /** Hands every newly ended run with a callback to the dispatcher; polling because time can jump. */
   const tick = () => {
     if (closed) return;
-    for (const run of store.endedAwaitingCallback(clock.now())) {
-      run.callbackDispatched = true;
+    for (const run of store.takeEndedAwaitingCallback(clock.now())) {
       dispatcher.dispatch(run.callbackUrl!, keys.webhookSecret(run.apiKey), eventFor(run));
     }
   };
