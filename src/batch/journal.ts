@@ -98,6 +98,7 @@ CREATE TABLE IF NOT EXISTS items (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_state ON items (state);
+CREATE INDEX IF NOT EXISTS items_confirm ON items (confirm_no);
 `;
 
 type Db = BetterSqlite3.Database;
