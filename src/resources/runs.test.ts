@@ -130,6 +130,31 @@ describe('runs.waitAll', () => {
     expect(counts.get).toBe(0);
   });
 
+  it('waits for runs handed over by `more` in the same rounds, each once, answering in the order handed over', async () => {
+    const { client, counts } = counting();
+    const runs = await startMany(client, 160);
+    const [first, ...rest] = runs;
+    const handed: string[][] = [];
+    const ended: string[] = [];
+    // A batch hands over its runs as it starts them: 20 a round, one of them twice, and the first again once it ended.
+    const more = () => {
+      const next = rest.splice(0, 20);
+      if (next.length > 0) next.push(next[0]!);
+      if (rest.length === 0 && handed.length > 0 && ended.includes(first!.run_id) && !handed.some((h) => h.includes(first!.run_id))) next.push(first!);
+      handed.push(next.map((r) => r.run_id));
+      return next;
+    };
+    const before = { ...counts };
+    const done = await client.runs.waitAll([first!], { minInterval: 50, maxInterval: 50, waitTimeout: 60_000, more, onEnded: (r) => ended.push(r.run_id) });
+    const order = [first!.run_id, ...handed.flat()];
+    expect(done.map((r) => r.run_id)).toEqual(order);
+    expect(done.every((r) => r.status === 'completed' || r.status === 'failed')).toBe(true);
+    expect([...ended].sort()).toEqual(runs.map((r) => r.run_id).sort());
+    // `more` is asked once a round; at most 160 runs open at once: two pages a round, plus one spare.
+    expect(counts.list - before.list).toBeLessThanOrEqual(handed.length * 3);
+    expect(counts.get - before.get).toBe(0);
+  });
+
   it('refuses bad options before any request', async () => {
     const { client, counts } = counting();
     await expect(client.runs.waitAll(['run_x'], { minInterval: 10 })).rejects.toThrow(/minInterval/);

@@ -70,40 +70,46 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
     ...msProblems('maxInterval', options.maxInterval ?? 30_000, { min: minInterval }),
   ]);
   const last = new Map<string, TechniqueRun>();
-  const ended = new Set<string>();
+  // The runs not yet ended, in the order given: what each round reads. A round costs what is still open,
+  // not every run given or added so far (a batch hands over thousands through `more`).
+  const open = new Map<string, { run_id: string; technique_id: string | undefined }>();
+  const track = (runs: { run_id: string; technique_id: string | undefined }[]) => {
+    for (const r of runs) if (!open.has(r.run_id) && !TERMINAL.has(last.get(r.run_id)?.status ?? '')) open.set(r.run_id, r);
+  };
+  track(wanted);
   const limit = deadline(timeout, options.signal);
   const perRequest = { timeout: options.timeout, maxRetries: options.maxRetries, signal: limit.signal };
   const startedAt = Date.now();
   const seen = (run: TechniqueRun) => {
     last.set(run.run_id, run);
     options.onProgress?.(run);
-    if (TERMINAL.has(run.status) && !ended.has(run.run_id)) {
-      ended.add(run.run_id);
+    if (TERMINAL.has(run.status) && open.delete(run.run_id)) {
+      given.delete(run.run_id);
       options.onEnded?.(run);
     }
   };
   const stop = () => {
     if (options.signal?.aborted) return new APIUserAbortError({ message: 'Stopped waiting: aborted.', cause: options.signal.reason });
-    const open = wanted.find((r) => !ended.has(r.run_id))!;
-    return new RunTimeoutError(open.run_id, timeout, last.get(open.run_id));
+    const first = open.keys().next().value!;
+    return new RunTimeoutError(first, timeout, last.get(first));
   };
   try {
     for (;;) {
       const { wanted: added, problems: bad } = normalise(options.more?.() ?? [], 'more()', given);
       // Runs handed over while waiting were started moments ago (allowing a few seconds for the server's clock).
-      for (const r of added) if (!given.has(r.run_id)) given.set(r.run_id, Date.now() / 1000 - 5);
+      for (const r of added) if (!given.has(r.run_id) && !last.has(r.run_id)) given.set(r.run_id, Date.now() / 1000 - 5);
       refuseOptions(bad);
-      wanted.push(...added);
-      const pending = wanted.filter((r) => !ended.has(r.run_id));
-      if (pending.length === 0) return wanted.map((r) => last.get(r.run_id)!);
+      for (const r of added) wanted.push(r);
+      track(added);
+      if (open.size === 0) return wanted.map((r) => last.get(r.run_id)!);
       try {
-        await round(requester, pending, options.workspaceId, perRequest, seen, (id) => last.get(id)?.created_at ?? given.get(id));
+        await round(requester, [...open.values()], options.workspaceId, perRequest, seen, (id) => last.get(id)?.created_at ?? given.get(id));
       } catch (err) {
         if (limit.signal?.aborted) throw stop();
         if (!TRANSIENT.some((T) => err instanceof T)) throw err;
         // Already retried by the client: the next round is the next retry.
       }
-      if (wanted.every((r) => ended.has(r.run_id))) continue;
+      if (open.size === 0) continue;
       const delay = nextPollDelay({ now: Date.now(), startedAt, observations: [], minInterval, maxInterval: options.maxInterval });
       await sleep(delay, limit.signal).catch(() => {
         throw stop();
