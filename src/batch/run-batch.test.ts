@@ -10,7 +10,7 @@ import { DEFAULT_API_KEY, startSimulator, type Simulator, type SimulatorOptions 
 import { checkItems, parseItemsJsonl } from './items.js';
 import { Journal } from './journal.js';
 import { IDEMPOTENCY_WINDOW_MS, inputsDigest, itemKey } from './keys.js';
-import { runBatch, type RunBatchOptions } from './run-batch.js';
+import { runBatch, type BatchProgress, type RunBatchOptions } from './run-batch.js';
 
 const TECH = 'art-directors-critique';
 const sims: Simulator[] = [];
@@ -229,6 +229,27 @@ describe('runBatch', () => {
     expect(results.every((r) => r.error?.code === 'provider_error')).toBe(true);
     expect(sim.runCount()).toBe(12);
     expect(new Set(sim.listRuns().map((r) => r.idempotencyKey)).size).toBe(12);
+  });
+
+  it('progress counts what has ended, through retries and a resume', async () => {
+    const { flora, journal } = await setup({ failureRate: 0.4 });
+    let ended = 0; // results reported, by both runs
+    let last: BatchProgress | undefined;
+    const watch = {
+      onResult: () => void ended++,
+      onProgress: (p: BatchProgress) => {
+        expect(p.done).toBe(ended);
+        expect(p.done + p.running + p.pending).toBe(p.total);
+        last = p;
+      },
+    };
+    const abort = new AbortController();
+    const stopAt8 = () => (watch.onResult(), ended >= 8 && abort.abort());
+    await thrown(runBatch(flora, items(24), fast(journal, { retryFailed: 1, signal: abort.signal, ...watch, onResult: stopAt8 })));
+    expect(ended).toBeLessThan(24);
+    const { summary } = await runBatch(flora, items(24), fast(journal, { retryFailed: 1, ...watch }));
+    expect(last).toMatchObject({ total: 24, done: 24, completed: summary.completed, failed: summary.failed, running: 0, pending: 0 });
+    expect(summary.failed).toBeGreaterThan(0);
   });
 
   it('a 429 pauses every start of the batch for its Retry-After, and all items still run once', async () => {

@@ -456,6 +456,8 @@ interface RunnerOptions {
 /** One process's run of a batch over its journal. */
 class BatchRunner {
   readonly #rows = new Map<string, ItemRow>();
+  /** Items by state, kept as rows change: progress is reported on every start and end, and counting the rows each time cost O(items) per item. */
+  readonly #tally = new Map<ItemRow['state'], number>();
   readonly #byRun = new Map<string, string>();
   readonly #claimed = new Set<string>();
   readonly #inFlight = new Set<string>();
@@ -503,6 +505,7 @@ class BatchRunner {
   async run(): Promise<BatchOutcome> {
     for (const row of this.journal.items()) {
       this.#rows.set(row.id, row);
+      this.#tally.set(row.state, (this.#tally.get(row.state) ?? 0) + 1);
       if (row.runId) this.#claim(row.id, row.runId);
       for (const past of row.pastRuns) this.#claimed.add(past);
       if (row.chargedCost !== undefined && (row.state === 'completed' || row.state === 'failed')) this.#spent += row.chargedCost;
@@ -638,6 +641,9 @@ class BatchRunner {
 
   #refresh(id: string): ItemRow {
     const row = this.journal.item(id)!;
+    const was = this.#rows.get(id)!.state;
+    this.#tally.set(was, this.#tally.get(was)! - 1);
+    this.#tally.set(row.state, (this.#tally.get(row.state) ?? 0) + 1);
     this.#rows.set(id, row);
     return row;
   }
@@ -813,15 +819,7 @@ class BatchRunner {
   }
 
   #counts() {
-    let completed = 0;
-    let failed = 0;
-    let review = 0;
-    for (const r of this.#rows.values()) {
-      if (r.state === 'completed') completed++;
-      else if (r.state === 'failed') failed++;
-      else if (r.state === 'review') review++;
-    }
-    return { completed, failed, review };
+    return { completed: this.#tally.get('completed') ?? 0, failed: this.#tally.get('failed') ?? 0, review: this.#tally.get('review') ?? 0 };
   }
 
   #progress(): void {
