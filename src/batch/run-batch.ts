@@ -563,8 +563,15 @@ class BatchRunner {
   }
 
   async #main(): Promise<void> {
-    for (const row of this.#rows.values()) if (row.state === 'pending') this.#queue.push(row.id);
-    this.#queue.reverse();
+    // Runs that failed and were retried while the recovery waited are queued already, to go first; the
+    // other pending items follow in the items' order. (Queued a second time, an item was started twice:
+    // the second start resent the first one's key, and its result was overwritten with `review`.)
+    const retried = this.#queue.splice(0);
+    const queued = new Set(retried);
+    const pending: string[] = [];
+    for (const row of this.#rows.values()) if (row.state === 'pending' && !queued.has(row.id)) pending.push(row.id);
+    for (let i = pending.length - 1; i >= 0; i--) this.#queue.push(pending[i]!);
+    for (const id of retried) this.#queue.push(id);
     const starts = new Set<Promise<void>>();
     for (;;) {
       if (this.#fatal !== undefined || this.#watcher.error !== undefined) break;
