@@ -130,26 +130,33 @@ describe('runs.waitAll', () => {
     expect(counts.get).toBe(0);
   });
 
-  it('waits for runs handed over by `more` in the same rounds, each once, answering in the order handed over', async () => {
+  it('waits for runs handed over by `more` in the same rounds, each once, and answers with the runs given', async () => {
     const { client, counts } = counting();
     const runs = await startMany(client, 160);
-    const [first, ...rest] = runs;
+    const [first, second, ...rest] = runs;
     const handed: string[][] = [];
     const ended: string[] = [];
-    // A batch hands over its runs as it starts them: 20 a round, one of them twice, and the first again once it ended.
+    // A batch hands over its runs as it starts them: 20 a round, one of them twice; and, once they ended,
+    // one of the runs given and one of the added ones again.
+    let again = false;
     const more = () => {
       const next = rest.splice(0, 20);
       if (next.length > 0) next.push(next[0]!);
-      if (rest.length === 0 && handed.length > 0 && ended.includes(first!.run_id) && !handed.some((h) => h.includes(first!.run_id))) next.push(first!);
+      if (rest.length === 0 && !again && ended.includes(first!.run_id) && ended.includes(runs[2]!.run_id)) {
+        again = true;
+        next.push(first!, runs[2]!);
+      }
       handed.push(next.map((r) => r.run_id));
       return next;
     };
     const before = { ...counts };
-    const done = await client.runs.waitAll([first!], { minInterval: 50, maxInterval: 50, waitTimeout: 60_000, more, onEnded: (r) => ended.push(r.run_id) });
-    const order = [first!.run_id, ...handed.flat()];
-    expect(done.map((r) => r.run_id)).toEqual(order);
+    const done = await client.runs.waitAll([first!, second!.run_id], { minInterval: 50, maxInterval: 50, waitTimeout: 60_000, more, onEnded: (r) => ended.push(r.run_id) });
+    expect(done.map((r) => r.run_id)).toEqual([first!.run_id, second!.run_id]);
     expect(done.every((r) => r.status === 'completed' || r.status === 'failed')).toBe(true);
+    // Every run's end reported once, those handed over twice (or again after their end) included.
     expect([...ended].sort()).toEqual(runs.map((r) => r.run_id).sort());
+    expect(again).toBe(true);
+    expect(handed.flat()).toHaveLength(158 + Math.ceil(158 / 20) + 2);
     // `more` is asked once a round; at most 160 runs open at once: two pages a round, plus one spare.
     expect(counts.list - before.list).toBeLessThanOrEqual(handed.length * 3);
     expect(counts.get - before.get).toBe(0);

@@ -39,8 +39,10 @@ export interface WaitAllOptions {
   maxRetries?: number | undefined;
   /**
    * Called before each round: the runs it returns are waited for too, in the same rounds (a batch hands
-   * over the runs it started meanwhile, so one list request still covers up to 100 of them). They follow
-   * the given runs in the result. The wait ends once every run given or added has ended.
+   * over the runs it started meanwhile, so one list request still covers up to 100 of them). Their ends
+   * reach you through `onEnded` alone, not the result (which holds the runs given): a wait fed for hours
+   * would otherwise hold every run's final state until it ends. The wait ends once every run given or
+   * added has ended; a run handed over again after its end is not waited for again.
    */
   more?: (() => readonly WaitAllRun[]) | undefined;
 }
@@ -53,9 +55,9 @@ const SPARE_PAGES = 1;
 const MAX_PAGES = 20;
 
 /**
- * Resolves, in the order given, with every run's final state (failed runs included: their `status`
- * says so). Each round costs one list request per 100 runs of a technique, plus one GET per run the list
- * did not show.
+ * Resolves, in the order given, with every given run's final state (failed runs included: their
+ * `status` says so). Each round costs one list request per 100 runs of a technique, plus one GET per run
+ * the list did not show. Memory holds the runs given and the ones still open, however many `more` adds.
  */
 export async function waitAll(requester: Requester, runs: readonly WaitAllRun[], options: WaitAllOptions = {}): Promise<TechniqueRun[]> {
   const given = new Map<string, number>();
@@ -69,12 +71,17 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
     ...msProblems('minInterval', minInterval, { min: 50, infinite: false }),
     ...msProblems('maxInterval', options.maxInterval ?? 30_000, { min: minInterval }),
   ]);
+  // The latest state of each run given, and of each added run until it ends (its creation time helps the
+  // list reach it).
   const last = new Map<string, TechniqueRun>();
+  const keep = new Set(wanted.map((r) => r.run_id));
+  /** Runs added through `more` that have ended: only their ids, so none is waited for (or reported) twice. */
+  const endedAdded = new Set<string>();
   // The runs not yet ended, in the order given: what each round reads. A round costs what is still open,
   // not every run given or added so far (a batch hands over thousands through `more`).
   const open = new Map<string, { run_id: string; technique_id: string | undefined }>();
   const track = (runs: { run_id: string; technique_id: string | undefined }[]) => {
-    for (const r of runs) if (!open.has(r.run_id) && !TERMINAL.has(last.get(r.run_id)?.status ?? '')) open.set(r.run_id, r);
+    for (const r of runs) if (!open.has(r.run_id) && !endedAdded.has(r.run_id) && !TERMINAL.has(last.get(r.run_id)?.status ?? '')) open.set(r.run_id, r);
   };
   track(wanted);
   const limit = deadline(timeout, options.signal);
@@ -85,6 +92,10 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
     options.onProgress?.(run);
     if (TERMINAL.has(run.status) && open.delete(run.run_id)) {
       given.delete(run.run_id);
+      if (!keep.has(run.run_id)) {
+        last.delete(run.run_id);
+        endedAdded.add(run.run_id);
+      }
       options.onEnded?.(run);
     }
   };
@@ -96,11 +107,10 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
   try {
     for (;;) {
       const { wanted: added, problems: bad } = normalise(options.more?.() ?? [], 'more()', given);
-      // Runs handed over while waiting were started moments ago (allowing a few seconds for the server's clock).
-      for (const r of added) if (!given.has(r.run_id) && !last.has(r.run_id)) given.set(r.run_id, Date.now() / 1000 - 5);
       refuseOptions(bad);
-      for (const r of added) wanted.push(r);
       track(added);
+      // Runs handed over while waiting were started moments ago (allowing a few seconds for the server's clock).
+      for (const r of added) if (open.has(r.run_id) && !given.has(r.run_id) && !last.has(r.run_id)) given.set(r.run_id, Date.now() / 1000 - 5);
       if (open.size === 0) return wanted.map((r) => last.get(r.run_id)!);
       try {
         await round(requester, [...open.values()], options.workspaceId, perRequest, seen, (id) => last.get(id)?.created_at ?? given.get(id));
