@@ -62,6 +62,16 @@ export interface ItemRow {
   pastRuns: string[];
 }
 
+/** What a runner keeps of an item it is not working on: no inputs, no outputs (see `Journal.briefs`). */
+export interface ItemBrief {
+  id: string;
+  state: ItemState;
+  runId: string | undefined;
+  pastRuns: string[];
+  quote: number | undefined;
+  chargedCost: number | undefined;
+}
+
 /** Counts by state and the cost so far: what `flora batch status` prints. */
 export interface JournalStatus {
   meta: JournalMeta;
@@ -222,6 +232,28 @@ export class Journal {
   /** Every item, in the items file's order. */
   items(): ItemRow[] {
     return (this.#db.prepare('SELECT * FROM items ORDER BY seq').all() as Row[]).map(toItem);
+  }
+
+  /**
+   * Every item, in the items file's order, read one row at a time: a 100,000-item batch's results are
+   * built without holding every row at once. Consume it in one synchronous loop: the journal runs no other
+   * statement until it is done.
+   */
+  *eachItem(): Generator<ItemRow> {
+    for (const r of this.#db.prepare('SELECT * FROM items ORDER BY seq').iterate() as Iterable<Row>) yield toItem(r);
+  }
+
+  /** What a runner needs of every item to resume it, without inputs or outputs, in the items file's order (consume it as `eachItem`). */
+  *briefs(): Generator<ItemBrief> {
+    const rows = this.#db.prepare('SELECT id, state, run_id, past_runs, quote, charged_cost FROM items ORDER BY seq').iterate() as Iterable<Row>;
+    for (const r of rows) {
+      yield { id: r.id as string, state: r.state as ItemState, runId: opt(r.run_id), pastRuns: JSON.parse((r.past_runs as string | null) ?? '[]') as string[], quote: opt(r.quote), chargedCost: opt(r.charged_cost) };
+    }
+  }
+
+  /** Each item's inputs digest by id: what a resumed batch is checked against. */
+  digests(): Map<string, string> {
+    return new Map(this.#db.prepare('SELECT id, digest FROM items').raw().all() as [string, string][]);
   }
 
   item(id: string): ItemRow | undefined {

@@ -322,10 +322,10 @@ function startCall(client: Flora, route: BatchRoute, meta: JournalMeta, row: Ite
 }
 
 /** The journal of this batch: a new one, or the existing one after checking it is the same batch. */
-async function openJournal(path: string, items: CheckedItem[], meta: Omit<JournalMeta, 'batchId' | 'createdAt'>): Promise<Journal> {
+async function openJournal(path: string, items: CheckedItem[], meta: Omit<JournalMeta, 'batchId' | 'createdAt' | 'itemCount'>): Promise<Journal> {
   if (!existsSync(path)) {
     // Another process may create it at the same moment: then its journal is the one (and the claim decides who runs it).
-    const made = await Journal.create(path, { ...meta, batchId: newBatchId(), createdAt: Date.now() }, items).catch((err: unknown) => {
+    const made = await Journal.create(path, { ...meta, batchId: newBatchId(), createdAt: Date.now(), itemCount: items.length }, items).catch((err: unknown) => {
       if (existsSync(path)) return undefined;
       throw err;
     });
@@ -340,11 +340,12 @@ async function openJournal(path: string, items: CheckedItem[], meta: Omit<Journa
   if (m.techniqueId !== meta.techniqueId || (m.workspaceId ?? null) !== (meta.workspaceId ?? null) || m.route !== meta.route) {
     other(`it ran technique ${m.techniqueId}${m.workspaceId ? ` in ${m.workspaceId}` : ''}, not ${meta.techniqueId}${meta.workspaceId ? ` in ${meta.workspaceId}` : ''}`);
   }
-  const rows = new Map(journal.items().map((r) => [r.id, r]));
+  // Digests only: the rows' inputs are not read (a resumed 100,000-item journal is checked in a fraction of a second).
+  const rows = journal.digests();
   for (const item of items) {
-    const row = rows.get(item.id);
-    if (!row) other(`line ${item.line}: item ${JSON.stringify(item.id)} is not one of its ${rows.size} items`);
-    else if (row.digest !== item.digest) other(`line ${item.line}: item ${JSON.stringify(item.id)} has other inputs than it recorded`);
+    const digest = rows.get(item.id);
+    if (digest === undefined) other(`line ${item.line}: item ${JSON.stringify(item.id)} is not one of its ${rows.size} items`);
+    else if (digest !== item.digest) other(`line ${item.line}: item ${JSON.stringify(item.id)} has other inputs than it recorded`);
   }
   if (items.length !== rows.size) {
     const given = new Set(items.map((i) => i.id));
@@ -392,8 +393,8 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   if (!Number.isInteger(retryFailed) || retryFailed < 0) refuse('retryFailed', `must be a whole number >= 0; got ${retryFailed}`);
   if (options.maxCost !== undefined && !(options.maxCost >= 0)) refuse('maxCost', `must be a number of USD >= 0; got ${options.maxCost}`);
   const route: BatchRoute = options.workspaceId ? 'top' : 'nested';
-  const checked = checkItems(items, route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId });
-  const journal = await openJournal(options.journal, checked, { techniqueId: options.techniqueId, workspaceId: options.workspaceId, route, itemCount: checked.length });
+  // The checked copies go once the journal holds the items: a running batch keeps no per-item copy of its own.
+  const journal = await openJournal(options.journal, checkItems(items, route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId }), { techniqueId: options.techniqueId, workspaceId: options.workspaceId, route });
   // One process runs a journal at a time; a claim not renewed (this process stalled past the stale limit)
   // may be taken over by another, and then this one stops rather than run the batch beside it.
   const lost = new AbortController();
@@ -455,7 +456,13 @@ interface RunnerOptions {
 
 /** One process's run of a batch over its journal. */
 class BatchRunner {
+  /**
+   * The rows of the items in flight (starting, started, ending), loaded from the journal when an item
+   * starts and let go when it ends: the journal is the store, and a 100,000-item batch holds in memory
+   * only its ids, run ids and counts, plus the rows of the runs in flight.
+   */
   readonly #rows = new Map<string, ItemRow>();
+  #total = 0;
   /** Items by state, kept as rows change: progress is reported on every start and end, and counting the rows each time cost O(items) per item. */
   readonly #tally = new Map<ItemRow['state'], number>();
   readonly #byRun = new Map<string, string>();
@@ -503,14 +510,21 @@ class BatchRunner {
   }
 
   async run(): Promise<BatchOutcome> {
-    for (const row of this.journal.items()) {
-      this.#rows.set(row.id, row);
-      this.#tally.set(row.state, (this.#tally.get(row.state) ?? 0) + 1);
-      if (row.runId) this.#claim(row.id, row.runId);
-      for (const past of row.pastRuns) this.#claimed.add(past);
-      if (row.chargedCost !== undefined && (row.state === 'completed' || row.state === 'failed')) this.#spent += row.chargedCost;
-      if (row.quote !== undefined) this.#baseQuote ??= row.quote;
+    const pending: string[] = [];
+    const active: string[] = [];
+    for (const item of this.journal.briefs()) {
+      this.#total++;
+      this.#tally.set(item.state, (this.#tally.get(item.state) ?? 0) + 1);
+      if (item.runId) this.#claim(item.id, item.runId);
+      for (const past of item.pastRuns) this.#claimed.add(past);
+      if (item.chargedCost !== undefined && (item.state === 'completed' || item.state === 'failed')) this.#spent += item.chargedCost;
+      if (item.quote !== undefined) this.#baseQuote ??= item.quote;
+      if (item.state === 'pending') pending.push(item.id);
+      else if (item.state === 'starting' || item.state === 'started') active.push(item.id);
     }
+    for (const id of active) this.#load(id);
+    // The next item last: runs retried while the recovery waits are pushed after these, and so go first.
+    for (let i = pending.length - 1; i >= 0; i--) this.#queue.push(pending[i]!);
     this.#lastConfirmed = this.journal.lastConfirmedRunId();
     if (this.o.maxCost !== undefined && this.#baseQuote === undefined) {
       // A first estimate of what a run costs, before any start has quoted one.
@@ -563,15 +577,6 @@ class BatchRunner {
   }
 
   async #main(): Promise<void> {
-    // Runs that failed and were retried while the recovery waited are queued already, to go first; the
-    // other pending items follow in the items' order. (Queued a second time, an item was started twice:
-    // the second start resent the first one's key, and its result was overwritten with `review`.)
-    const retried = this.#queue.splice(0);
-    const queued = new Set(retried);
-    const pending: string[] = [];
-    for (const row of this.#rows.values()) if (row.state === 'pending' && !queued.has(row.id)) pending.push(row.id);
-    for (let i = pending.length - 1; i >= 0; i--) this.#queue.push(pending[i]!);
-    for (const id of retried) this.#queue.push(id);
     const starts = new Set<Promise<void>>();
     for (;;) {
       if (this.#fatal !== undefined || this.#watcher.error !== undefined) break;
@@ -634,7 +639,7 @@ class BatchRunner {
     const estimate = (row: ItemRow | undefined) => (row?.quote ?? this.#baseQuote ?? 0) * this.#chargeRatio;
     let inFlight = 0;
     for (const f of this.#inFlight) inFlight += estimate(this.#rows.get(f));
-    const next = estimate(this.#rows.get(id));
+    const next = estimate(this.#rows.get(id) ?? this.journal.item(id));
     if (this.#spent + inFlight + next <= max + 1e-9) return undefined;
     return {
       reason: 'max_cost',
@@ -642,8 +647,21 @@ class BatchRunner {
     };
   }
 
+  /** An item in flight's row (loaded when it started). */
   #row(id: string): ItemRow {
     return this.#rows.get(id)!;
+  }
+
+  /** Reads an item's row into memory: it is about to start (or, resumed, is in flight). */
+  #load(id: string): ItemRow {
+    const row = this.journal.item(id)!;
+    this.#rows.set(id, row);
+    return row;
+  }
+
+  /** Lets an item's row go: it ended, or went back to wait (its next start reads it again). */
+  #unload(id: string): void {
+    this.#rows.delete(id);
   }
 
   #refresh(id: string): ItemRow {
@@ -657,7 +675,7 @@ class BatchRunner {
 
   /** Starts one item (holding a lane permit): key journaled first, sent with it, the run id journaled. */
   async #start(id: string): Promise<void> {
-    let row = this.#row(id);
+    let row = this.#rows.get(id) ?? this.#load(id);
     if (row.state === 'pending') {
       this.journal.starting(id, itemKey(this.journal.meta.batchId, id, row.attempt), row.attempt, this.o.now(), this.#lastConfirmed);
       row = this.#refresh(id);
@@ -684,6 +702,7 @@ class BatchRunner {
           // A definite "not run": the item waits for a later batch run with credits.
           this.journal.pending(id, row.attempt);
           this.#refresh(id);
+          this.#unload(id);
           this.#queue.push(id);
           this.#inFlight.delete(id);
           this.#stopped ??= { reason: 'insufficient_credits', message: `FLORA answered insufficient_credits: the workspace cannot pay for more runs; no more runs are started (${err.message})` };
@@ -788,8 +807,9 @@ class BatchRunner {
   #ended(run: TechniqueRun): string | undefined {
     const id = this.#byRun.get(run.run_id);
     if (id === undefined) return undefined;
-    const row = this.#row(id);
-    if (row.state !== 'started' || row.runId !== run.run_id) return undefined;
+    // A run of an item not in flight (an earlier attempt's, reported late) changes nothing.
+    const row = this.#rows.get(id);
+    if (row === undefined || row.state !== 'started' || row.runId !== run.run_id) return undefined;
     const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
     if (cost !== undefined) {
       this.#spent += cost;
@@ -800,6 +820,7 @@ class BatchRunner {
     if (run.status === 'failed' && row.attempt <= this.o.retryFailed && code !== undefined && this.o.retryable.has(code)) {
       this.journal.pending(id, row.attempt + 1);
       this.#refresh(id);
+      this.#unload(id);
       this.#inFlight.delete(id);
       this.#queue.push(id);
       this.#progress();
@@ -818,6 +839,7 @@ class BatchRunner {
 
   #finished(id: string): void {
     const row = this.#refresh(id);
+    this.#unload(id);
     this.#inFlight.delete(id);
     this.#endedHere++;
     this.o.onResult?.(resultOf(row));
@@ -832,7 +854,7 @@ class BatchRunner {
   #progress(): void {
     if (!this.o.onProgress) return;
     const { completed, failed, review } = this.#counts();
-    const total = this.#rows.size;
+    const total = this.#total;
     const done = completed + failed + review;
     const elapsedMs = Date.now() - this.o.started;
     const etaMs = this.#endedHere > 0 ? ((total - done) * elapsedMs) / this.#endedHere : undefined;
@@ -840,7 +862,8 @@ class BatchRunner {
   }
 
   #outcome(): BatchOutcome {
-    const results = this.journal.items().map((r) => resultOf(r, this.#stopped));
+    const results: ItemResult[] = [];
+    for (const row of this.journal.eachItem()) results.push(resultOf(row, this.#stopped));
     const { completed, failed, review } = this.#counts();
     return {
       results,
