@@ -256,8 +256,21 @@ export class Journal {
     return new Map(this.#db.prepare('SELECT id, digest FROM items').raw().all() as [string, string][]);
   }
 
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  /**
+   * The statement for `text`, prepared once: the per-item reads and writes run several times an item, and
+   * a statement prepared per call costs ~30 µs plus native memory that only the garbage collector gives back
+   * (about 60 MiB of RSS at 300,000 updates). Not for `iterate()`, which keeps its statement busy.
+   */
+  #sql(text: string): BetterSqlite3.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
+    return statement;
+  }
+
   item(id: string): ItemRow | undefined {
-    const r = this.#db.prepare('SELECT * FROM items WHERE id = ?').get(id) as Row | undefined;
+    const r = this.#sql('SELECT * FROM items WHERE id = ?').get(id) as Row | undefined;
     return r && toItem(r);
   }
 
@@ -266,7 +279,7 @@ export class Journal {
     const sql = `UPDATE items SET ${names.map((n) => `${n} = @${n}`).join(', ')}, updated_at = @updated_at WHERE id = @id`;
     const values: Record<string, unknown> = { id, updated_at: Date.now() };
     for (const n of names) values[n] = fields[n] === undefined ? null : fields[n];
-    if (this.#db.prepare(sql).run(values).changes !== 1) throw new Error(`journal: no item ${id}`);
+    if (this.#sql(sql).run(values).changes !== 1) throw new Error(`journal: no item ${id}`);
   }
 
   /** Records the key (and when it was first sent) before the start request goes out. */
@@ -276,7 +289,7 @@ export class Journal {
 
   /** The run id is known: from the start's answer, or found in the run list. */
   started(id: string, runId: string, quote: number | undefined, foundBy: 'answer' | 'lookup'): void {
-    const next = (this.#db.prepare('SELECT COALESCE(MAX(confirm_no), 0) + 1 AS n FROM items').get() as { n: number }).n;
+    const next = (this.#sql('SELECT COALESCE(MAX(confirm_no), 0) + 1 AS n FROM items').get() as { n: number }).n;
     this.#update(id, { state: 'started', run_id: runId, quote, found_by: foundBy, confirm_no: next });
   }
 
