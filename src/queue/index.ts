@@ -149,6 +149,9 @@ const keys = (batch: string) => {
     last: `${base}:last`,
     claimed: `${base}:claimed`,
     charged: `${base}:charged`,
+    // The sum of `charged` (micro-USD), kept by SETTLE: the budget and the collector's progress read it
+    // instead of summing a hash with an entry per run.
+    spent: `${base}:spent`,
     reserved: `${base}:reserved`,
     // The start the lane's holder is sending, until it is confirmed; and runs found for jobs whose holder died.
     pending: `${base}:pending`,
@@ -214,8 +217,7 @@ export async function enqueueItems(target: QueueTarget, items: Iterable<BatchIte
 const RESERVE = `
 local mine = redis.call('HGET', KEYS[2], ARGV[3])
 if mine then return 1 end
-local spent = 0
-for _, v in ipairs(redis.call('HVALS', KEYS[1])) do spent = spent + tonumber(v) end
+local spent = tonumber(redis.call('GET', KEYS[3]) or '0')
 local reserved = 0
 for _, v in ipairs(redis.call('HVALS', KEYS[2])) do reserved = reserved + tonumber(v) end
 if spent + reserved + tonumber(ARGV[2]) > tonumber(ARGV[1]) then return 0 end
@@ -223,10 +225,11 @@ redis.call('HSET', KEYS[2], ARGV[3], ARGV[2])
 return 1`;
 /**
  * A run's final charge, once per run of a job (ARGV[1]: the job id, then `#2`, `#3` for retried runs),
- * whichever worker sees its end (a resumed job may see it twice); the job's reservation (ARGV[4]) ends.
+ * whichever worker sees its end (a resumed job may see it twice), added to the batch's total; the job's
+ * reservation (ARGV[4]) ends.
  */
 const SETTLE = `
-redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('INCRBY', KEYS[4], ARGV[2]) end
 redis.call('HDEL', KEYS[2], ARGV[4])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;
@@ -409,7 +412,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     if (job.data.runId === undefined) {
       if (options.maxCost !== undefined) {
         const estimate = (job.data.quote ?? baseQuote ?? 0) * ratio;
-        const ok = await redis.eval(RESERVE, 2, k.charged, k.reserved, String(micro(options.maxCost)), String(micro(estimate)), job.id!);
+        const ok = await redis.eval(RESERVE, 3, k.charged, k.reserved, k.spent, String(micro(options.maxCost)), String(micro(estimate)), job.id!);
         if (ok !== 1) throw new UnrecoverableError(`max_cost: stopped starting runs: spent plus in-flight cost would pass the batch's max cost of ${options.maxCost} USD`);
       }
       const started = await start(job, token);
@@ -420,7 +423,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
     if (cost !== undefined && d.quote) ratio = Math.max(ratio, cost / d.quote);
     const attempt = d.attempt ?? 1;
-    await redis.eval(SETTLE, 3, k.charged, k.reserved, k.ended, attempt === 1 ? job.id! : `${job.id}#${attempt}`, String(micro(cost ?? 0)), d.runId!, job.id!);
+    await redis.eval(SETTLE, 4, k.charged, k.reserved, k.ended, k.spent, attempt === 1 ? job.id! : `${job.id}#${attempt}`, String(micro(cost ?? 0)), d.runId!, job.id!);
     const code = run.error_code ?? undefined;
     if (run.status === 'failed' && attempt <= retryFailed && code !== undefined && retryable.has(code)) {
       // The next run's key is in the job before it is sent; a worker that dies after this starts that run, once.
@@ -475,7 +478,8 @@ export async function collectResults(
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'paused', 'prioritized', 'waiting-children', 'completed', 'failed');
       const open = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0);
       const done = (c.completed ?? 0) + (c.failed ?? 0);
-      const spent = Object.values(await redis.hgetall(keys(target.batch).charged)).reduce((a, v) => a + Number(v), 0) / 1e6;
+      // The running total: summing the per-run hash on every poll cost O(items) a poll, in Redis and here.
+      const spent = Number((await redis.get(keys(target.batch).spent)) ?? 0) / 1e6;
       const elapsedMs = Date.now() - started;
       options.onProgress?.({ total: open + done, done, completed: c.completed ?? 0, failed: c.failed ?? 0, review: 0, running: c.active ?? 0, pending: open - (c.active ?? 0), spent, elapsedMs, etaMs: undefined });
       if (open === 0 || options.wait === false) break;
