@@ -15,7 +15,6 @@
 import type { TechniqueRun, TechniqueRunListItem } from '../../generated/answers.js';
 import type { Flora } from '../client.js';
 import {
-  APIConnectionError,
   APIError,
   APIUserAbortError,
   AuthenticationError,
@@ -23,7 +22,6 @@ import {
   IdempotencyDuplicateError,
   InputValidationError,
   InsufficientCreditsError,
-  InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -34,6 +32,9 @@ import { Journal, RUNNER_RENEW_MS, RUNNER_STALE_MS, type ItemRow, type JournalMe
 import { itemKey, newBatchId, SAFE_RESEND_MS } from './keys.js';
 import { existsSync } from 'node:fs';
 import { msProblems, refuseOptions } from '../core/validation.js';
+import { backoffMs } from '../core/retry.js';
+import { sleep } from '../core/timers.js';
+import { isTransient } from '../core/transient.js';
 
 /** Options of `runBatch`. */
 export interface RunBatchOptions {
@@ -138,27 +139,6 @@ const LOOKUP_SLACK_MS = 10 * 60 * 1000;
 const LOOKUP_PAGES = 30;
 
 const refuse = (field: string, message: string): never => refuseOptions([{ field, message }]) as never;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-/**
- * The wait before resending a start that got no answer. Short at first: the lane of starts waits with it
- * (another start meanwhile could make a lost answer's run ambiguous), and a dropped connection is
- * usually fine on the next try.
- */
-const backoff = (failures: number) => Math.min(100 * 2 ** (failures - 1), 8000) * (0.75 + Math.random() * 0.25);
 
 /** One pause for every start of the batch: a 429 for one start holds back all of them for its Retry-After. */
 export class SharedPause {
@@ -284,7 +264,7 @@ export class RunWatcher {
           // ends it. The runs are still there: wait again for the ones that have not ended.
           if (this.options.signal.aborted || !isTransient(err) || ++failures > 10) throw err;
           this.#queue.splice(0, this.#queue.length, ...this.#open.values());
-          await sleep(backoff(failures), this.options.signal);
+          await sleep(backoffMs(failures), this.options.signal);
         }
       }
     } catch (err) {
@@ -296,12 +276,6 @@ export class RunWatcher {
   }
 }
 
-/** An answer worth asking again for: none came, the server failed or was busy, or its body was unreadable. */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof APIUserAbortError) return false;
-  return err instanceof ResponseValidationError || err instanceof APIConnectionError || err instanceof InternalServerError || err instanceof RateLimitError;
-}
-
 /** `fn` again after a transient failure, up to `attempts` times: for reads, which are safe to repeat. */
 export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal, attempts = 8): Promise<T> {
   for (let failures = 0; ; ) {
@@ -309,7 +283,7 @@ export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal,
       return await fn();
     } catch (err) {
       if (signal?.aborted || !isTransient(err) || ++failures >= attempts) throw err;
-      await sleep(err instanceof RateLimitError && err.retryAfter !== undefined ? err.retryAfter * 1000 : backoff(failures), signal);
+      await sleep(err instanceof RateLimitError && err.retryAfter !== undefined ? err.retryAfter * 1000 : backoffMs(failures), signal);
     }
   }
 }
@@ -661,7 +635,7 @@ class BatchRunner {
         if (err instanceof ResponseValidationError && err.runId) return this.#confirmed(id, err.runId, undefined, 'answer');
         if (err instanceof RateLimitError) {
           // Every start waits: the pause is the batch's, not this item's.
-          this.#pause.pause(err.retryAfter !== undefined ? err.retryAfter * 1000 : backoff(1));
+          this.#pause.pause(err.retryAfter !== undefined ? err.retryAfter * 1000 : backoffMs(1));
           continue;
         }
         if (err instanceof IdempotencyDuplicateError) return this.#lookup(id, 'FLORA already had its idempotency key: an earlier start was accepted but its answer was lost');
@@ -684,7 +658,7 @@ class BatchRunner {
         if (!(err instanceof FloraError)) throw err;
         // No answer, a 5xx, an answer the client could not read: the run may exist; the same key makes a resend safe.
         if (++failures >= this.o.maxStartAttempts) throw err;
-        await sleep(backoff(failures), this.#signal);
+        await sleep(backoffMs(failures), this.#signal);
       }
     }
   }
