@@ -15,7 +15,7 @@ import type { Flora } from '../client.js';
 import { APIError, AuthenticationError, FloraError, PermissionDeniedError } from '../core/errors.js';
 import { sleep } from '../core/timers.js';
 import { isOutage, isTransient } from '../core/transient.js';
-import { RENEW } from './leases.js';
+import { RENEW } from './scripts.js';
 
 /** The Redis keys the waiters share: the open runs, the states read, the round's lease. */
 export interface SharedWaitKeys {
