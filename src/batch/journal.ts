@@ -5,7 +5,7 @@
  * known, the result as soon as the run ends. A process killed at any moment leaves a journal that the
  * next one resumes from. The CLI (`flora batch status`) and the library read the same file.
  *
- * A journal can be lost under its batch: after each commit the file, its `-wal` and `-shm` are checked to
+ * A journal can be lost under its batch: before and after each commit the file, its `-wal` and `-shm` are checked to
  * be the ones it opened, none shorter than it last saw them, and SQLite's own complaints (a full disk, a
  * damaged file) become a `BatchStoreError` naming the file. Nothing is acted on that was not committed to
  * the file the journal still is.
@@ -231,6 +231,8 @@ export class Journal {
 
   /** A write, its SQLite errors named, and the files checked after it commits: nothing is acted on that went to a lost file. */
   #write(fn: () => void): void {
+    // Before as well as after: SQLite writing on would grow a truncated -wal back past the size last seen.
+    if (this.#depth === 0) this.check();
     this.#depth++;
     try {
       fn();
