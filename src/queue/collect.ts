@@ -40,20 +40,23 @@ export async function collectResults(
   const k = batchKeys(target.batch);
   const where = `batch ${target.batch} in Redis at ${redactUrl(target.redis)}`;
   const started = Date.now();
+  /** Whether this collect has seen the batch's record: if it goes, Redis lost the batch (it is not unknown). */
+  let seen = false;
   const spentNow = async () => Object.values(await redis.hgetall(k.charged)).reduce((a, v) => a + Number(v), 0) / 1e6;
   try {
     for (;;) {
       const [meta, c] = await Promise.all([readMeta(redis, k), queue.getJobCounts(...OPEN, 'completed', 'failed')]);
       const open = OPEN.reduce((a, s) => a + (c[s] ?? 0), 0);
       const done = (c.completed ?? 0) + (c.failed ?? 0);
-      if (meta === undefined && open + done === 0) {
+      if (meta) seen = true;
+      if (meta === undefined && open + done === 0 && !seen) {
         throw new InputValidationError({
           status: undefined,
           message: `batch: no ${where}: nothing was enqueued under that name, or Redis lost it; enqueue the items (again) first`,
           fields: [{ field: 'batch', message: `no such batch in Redis at ${redactUrl(target.redis)}` }],
         });
       }
-      if (meta === undefined) throw new BatchStoreError('lost', redactUrl(target.redis), `Redis no longer has the record of ${where}, though ${open + done} of its jobs are there: it lost data (restarted without persistence?). Enqueue the items again: the jobs it lost are added back under the same keys, and nothing is paid twice.`);
+      if (meta === undefined) throw new BatchStoreError('lost', redactUrl(target.redis), `Redis no longer has the record of ${where} (${open + done} of its jobs are there): it lost data (restarted without persistence?). Enqueue the items again: the jobs it lost are added back under the same keys, and nothing is paid twice.`);
       if (meta.items !== undefined && open + done < meta.items) {
         throw new BatchStoreError('lost', redactUrl(target.redis), `Redis holds ${open + done} of the ${meta.items} jobs of ${where}: it lost some (restarted without persistence?). Enqueue the items again: the jobs it lost are added back under the same keys, and nothing is paid twice.`);
       }

@@ -18,7 +18,7 @@ export interface QueueTarget {
 }
 
 /** How long a command waits for Redis to answer at start before it says it cannot reach it. */
-export const CONNECT_TIMEOUT_MS = 8_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 type Bull = typeof import('bullmq');
 
@@ -88,9 +88,24 @@ export function redisOptions(url: string) {
  */
 export async function redisClient(url: string): Promise<Redis> {
   const options = redisOptions(url);
-  await loadBullmq();
+  // bullmq loads while Redis is asked (a missing peer still wins: it is the user's first fix).
+  const bull = loadBullmq();
+  bull.catch(() => undefined);
+  const connected = connect(url, options);
+  connected.catch(() => undefined);
+  try {
+    await bull;
+  } catch (err) {
+    void connected.then((r) => r.disconnect(), () => undefined);
+    throw err;
+  }
+  return connected;
+}
+
+async function connect(url: string, options: ReturnType<typeof redisOptions>): Promise<Redis> {
   const { Redis: IORedis } = await loadIoredis();
-  const redis = new IORedis({ ...options, lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null });
+  // A short disconnectTimeout: a socket to a Redis that stopped answering is not kept 2 s past the end.
+  const redis = new IORedis({ ...options, lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, disconnectTimeout: 200, retryStrategy: () => null });
   let last: unknown;
   redis.on('error', (err) => (last = err));
   let timer: NodeJS.Timeout | undefined;

@@ -92,7 +92,9 @@ export class JobStore implements ItemStore {
   }
 
   async started(item: PipelineItem, runId: string, quote: number | undefined, foundBy: 'answer' | 'lookup'): Promise<void> {
-    // The job first: a worker that dies right after leaves the run id where the next one looks.
+    // Remembered first: the run exists whatever Redis keeps of it. Then the job: a worker that dies right
+    // after leaves the run id where the next one looks.
+    this.remember(item.id, runId, item.attempt);
     await this.#write({ ...this.data, attempt: item.attempt, key: item.key ?? itemKey(this.batchId, item.id, item.attempt), keyAt: item.keyAt ?? this.data.keyAt, runId, quote, foundBy });
     const d = this.data;
     await this.redis
@@ -103,7 +105,6 @@ export class JobStore implements ItemStore {
       .hdel(this.k.resolved, this.job.id!)
       .hset(this.k.open, runId, JSON.stringify(openEntry(d.techniqueId, d.keyAt ?? Date.now() - 2 * 3600_000)))
       .exec();
-    this.remember(item.id, runId, item.attempt);
     Object.assign(item, { state: 'started', runId, quote });
   }
 
