@@ -247,35 +247,40 @@ describe.skipIf(!hasRedis())(`flora batch enqueue | worker | collect: Redis faul
     }
   }, 120_000);
 
-  maybe(false)('Redis SIGKILLed and restarted with AOF (appendfsync always): the workers reconnect and finish; one run per key', async () => {
-    const dir = mkdtempSync(join(workDir(), 'aof-'));
-    const b = await begin('aof', { appendonly: true, dir });
-    try {
-      const before = (await sim.listRuns()).length;
-      await runsStarted(before, 12);
-      b.redis.kill('SIGKILL');
-      await b.redis.exited;
-      b.redis = await startRedis({ port: b.redis.port, appendonly: true, dir });
-      await finished(b, collect(b));
-    } finally {
-      await end(b);
-    }
-  }, 120_000);
-
-  maybe(false)('Redis stopped (SIGTERM) and started again 2 s later, with AOF: the workers carry on; one run per key', async () => {
-    const dir = mkdtempSync(join(workDir(), 'aof-'));
-    const b = await begin('stop-start', { appendonly: true, dir });
-    try {
-      const before = (await sim.listRuns()).length;
-      await runsStarted(before, 12);
-      await b.redis.stop();
-      await sleep(2000);
-      b.redis = await startRedis({ port: b.redis.port, appendonly: true, dir });
-      await finished(b, collect(b));
-    } finally {
-      await end(b);
-    }
-  }, 120_000);
+  /** Redis brought down and back mid-batch, keeping its data: the workers reconnect and finish. */
+  const outages: [string, string, (b: Batch, dir: string) => Promise<void>][] = [
+    [
+      'Redis SIGKILLed and restarted with AOF (appendfsync always): the workers reconnect and finish; one run per key',
+      'aof',
+      async (b, dir) => {
+        b.redis.kill('SIGKILL');
+        await b.redis.exited;
+        b.redis = await startRedis({ port: b.redis.port, appendonly: true, dir });
+      },
+    ],
+    [
+      'Redis stopped (SIGTERM) and started again 2 s later, with AOF: the workers carry on; one run per key',
+      'stop-start',
+      async (b, dir) => {
+        await b.redis.stop();
+        await sleep(2000);
+        b.redis = await startRedis({ port: b.redis.port, appendonly: true, dir });
+      },
+    ],
+  ];
+  for (const [name, batch, outage] of outages) {
+    maybe(false)(name, async () => {
+      const dir = mkdtempSync(join(workDir(), 'aof-'));
+      const b = await begin(batch, { appendonly: true, dir });
+      try {
+        await runsStarted((await sim.listRuns()).length, 12);
+        await outage(b, dir);
+        await finished(b, collect(b));
+      } finally {
+        await end(b);
+      }
+    }, 120_000);
+  }
 
   maybe(false)('Redis unreachable for 5 s (SIGSTOP, SIGCONT; every lease and job lock expires meanwhile): the workers carry on; one run per key', async () => {
     const b = await begin('paused');

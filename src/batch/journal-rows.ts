@@ -1,4 +1,5 @@
 /** The journal's table layout and how its rows read and write: one item a row, the batch in a meta table. */
+import type { PipelineItem } from './pipeline.js';
 import type { ItemState } from './policy.js';
 
 /** The batch a journal belongs to. */
@@ -13,28 +14,17 @@ export interface JournalMeta {
   itemCount: number;
 }
 
-/** One item as journaled. */
-export interface ItemRow {
+/** One item as journaled: what the pipeline reads and changes (`PipelineItem`), and the rest of its row. */
+export interface ItemRow extends PipelineItem {
   seq: number;
-  id: string;
   line: number;
-  inputs: unknown;
   digest: string;
-  state: ItemState;
-  attempt: number;
-  key: string | undefined;
-  /** When the current key was first recorded (epoch ms): its age decides whether a resend is safe. */
-  keyAt: number | undefined;
-  /** The run confirmed last before this start: the run list is searched back to it for a lost answer. */
-  anchorRunId: string | undefined;
-  runId: string | undefined;
-  quote: number | undefined;
   status: string | undefined;
   outputs: unknown;
   chargedCost: number | undefined;
   errorCode: string | undefined;
   errorMessage: string | undefined;
-  /** How the run id became known: `answer` (the start's answer) or `lookup` (found in the run list). */
+  /** How the run id became known: `answer` (the start's answer), `lookup` (found in the run list) or `results` (a rebuilt journal's). */
   foundBy: string | undefined;
   /** Runs of earlier attempts (failed runs retried with a new key). */
   pastRuns: string[];

@@ -17,7 +17,9 @@ export interface PipelineItem {
   state: ItemState;
   attempt: number;
   key: string | undefined;
+  /** When the current key was first recorded (epoch ms): its age decides whether a resend is safe. */
   keyAt: number | undefined;
+  /** The run confirmed last before this start: the run list is searched back to it for a lost answer. */
   anchorRunId: string | undefined;
   runId: string | undefined;
   quote: number | undefined;
