@@ -162,8 +162,8 @@ describe('flora batch run: the journal lost', () => {
   });
 });
 
-describe('optional peers', () => {
-  maybe(false)('a missing better-sqlite3 or bullmq is a usage error (exit 2) naming the install command', async () => {
+(FULL ? describe : () => undefined)('optional peers', () => {
+  it('a missing better-sqlite3 or bullmq is a usage error (exit 2) naming the install command', async () => {
     // The bundled CLI beside a node_modules without the peers.
     const dir = workDir();
     const modules = join(dir, 'node_modules');
