@@ -1,7 +1,8 @@
 /**
- * The journal as the item pipeline's store (`ItemStore`): each state change a write, and the changes
- * asked for in one turn of the event loop committed together (one fsync for a round of ended runs), each
- * promise resolving once its change is on disk. The rows are also kept in memory, as committed: the
+ * The journal as the item pipeline's store (`ItemStore`): each state change a write, each promise
+ * resolving once its change is on disk. A start's changes (its key, its run id) are committed at once: the
+ * start lane waits on them. Ends are committed together with the others asked for in the same turn of
+ * the event loop (one fsync for a round of ended runs). The rows are also kept in memory, as committed: the
  * runner reads them without a query, and a journal lost under the batch is written again from them.
  */
 import { FloraError } from '../core/errors.js';
@@ -51,17 +52,23 @@ export class JournalStore implements ItemStore {
     return this.#byId.get(id)!;
   }
 
-  /** Queues a change for this turn's commit; resolves once it is durable (and applied to the row). */
-  #change(item: PipelineItem, write: () => void, apply: (row: ItemRow) => void): Promise<void> {
+  /**
+   * Queues a change for this turn's commit (`now`: commits it, with any queued, at once); resolves once it
+   * is durable (and applied to the row).
+   */
+  #change(item: PipelineItem, write: () => void, apply: (row: ItemRow) => void, now = false): Promise<void> {
     const row = this.#byId.get(item.id)!;
     return new Promise<void>((resolve, reject) => {
-      if (this.#changes.push({ write, apply: () => apply(row), resolve, reject }) === 1) setImmediate(() => this.#commit());
+      const first = this.#changes.push({ write, apply: () => apply(row), resolve, reject }) === 1;
+      if (now) this.#commit();
+      else if (first) setImmediate(() => this.#commit());
     });
   }
 
   #commit(): void {
     const changes = this.#changes;
     this.#changes = [];
+    if (changes.length === 0) return;
     try {
       this.journal.transaction(() => {
         for (const c of changes) c.write();
@@ -88,6 +95,7 @@ export class JournalStore implements ItemStore {
         Object.assign(row, { state: 'starting', key, keyAt, anchorRunId, errorCode: undefined, errorMessage: undefined });
         this.onChange(row);
       },
+      true,
     );
   }
 
@@ -104,6 +112,7 @@ export class JournalStore implements ItemStore {
         this.#confirmed.push(runId);
         this.onChange(row);
       },
+      true,
     );
   }
 
