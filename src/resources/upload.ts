@@ -110,9 +110,10 @@ export async function uploadAsset(assets: Assets, requester: Requester, file: As
     }
     throw new FloraError(`Asset ${target.asset_id}: could not renew its upload reservation (every renewal key was already used).`);
   };
-  // A reservation found again after a lost answer carries no target: renew it.
-  if (!target.upload && !target.upload_url) target = await renew();
-  await sendBytes(config, target, source, options, async () => (target = await renew()));
+  // A reservation found again after a lost answer carries no target: renew it, unless its bytes already came.
+  const received = (target as { received?: boolean }).received === true;
+  if (!received && !target.upload && !target.upload_url) target = await renew();
+  if (!received) await sendBytes(config, target, source, options, async () => (target = await renew()));
   await assets.complete(target.asset_id, call(`${key}:complete`)).catch((err: unknown) => {
     // The complete was accepted before (its answer lost, or by an earlier process with this key).
     if (!(err instanceof IdempotencyDuplicateError)) throw err;
@@ -120,18 +121,24 @@ export async function uploadAsset(assets: Assets, requester: Requester, file: As
   return done(target.asset_id);
 }
 
-/** A create; on 409 `idempotency_duplicate` (an earlier attempt with this key was accepted), the asset it made. */
+/**
+ * A create; on 409 `idempotency_duplicate` (an earlier attempt with this key, in this call or an earlier
+ * process, was accepted), the asset it made: the newest asset of this name (and size, when known) created
+ * within the key's two hours, from the asset list (newest first). Only when there is none is the error
+ * thrown: nothing is created twice.
+ */
 async function createOrFind(assets: Assets, create: () => Promise<AssetCreated>, name: string | undefined, size: number | undefined): Promise<AssetCreated> {
   try {
     return await create();
   } catch (err) {
     if (!(err instanceof IdempotencyDuplicateError)) throw err;
-    const since = (err.callStartedAt ?? Date.now()) / 1000 - 2 * 60 * 60 - 60;
-    const page = await assets.list({ query: name, limit: 100 });
-    const candidates = page.assets.filter((a) => a.asset_id && a.name === name && (a.created_at ?? Infinity) >= since && (size === undefined || a.size_bytes == null || a.size_bytes === size));
-    if (candidates.length !== 1) throw err;
-    const a = candidates[0]!;
-    return { asset_id: a.asset_id!, status: a.status, uploaded_via: a.uploaded_via, url: a.url ?? '', visibility: 'workspace', workspace_id: a.workspace_id ?? '' };
+    const since = (err.callStartedAt ?? Date.now()) / 1000 - (err.acceptedEarlier ? 60 : 2 * 60 * 60 + 60);
+    const page = await assets.list({ ...(name ? { query: name } : {}), limit: 100 });
+    const found = page.assets.find((a) => a.asset_id && a.name === name && (a.created_at ?? Infinity) >= since && (size === undefined || a.size_bytes == null || a.size_bytes === size));
+    if (!found) throw err;
+    // `received`: its bytes already arrived (a size is known, or it is past pending): nothing to send again.
+    const received = found.status !== 'pending_upload' || found.size_bytes != null;
+    return { asset_id: found.asset_id!, status: found.status, uploaded_via: found.uploaded_via, url: found.url ?? '', visibility: 'workspace', workspace_id: found.workspace_id ?? '', received } as AssetCreated;
   }
 }
 
