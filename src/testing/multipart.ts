@@ -34,7 +34,8 @@ export function boundaryOf(contentType: string | undefined): string | undefined 
 
 /** A quoted or bare parameter of a header value (`name="a%22b"` gives `a"b`, decoded as form encoders encode it). */
 function param(value: string, name: string): string | undefined {
-  const m = new RegExp(`;\\s*${name}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i').exec(value);
+  // Form encoders percent-encode a quote and never backslash-escape: a quoted value ends at the next quote.
+  const m = new RegExp(`;\\s*${name}="([^"]*)"|;\\s*${name}=([^;\\s]*)`, 'i').exec(value);
   const raw = m ? (m[1] ?? m[2]) : undefined;
   return raw?.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
 }
