@@ -15,6 +15,11 @@ export interface FilePart {
   size: number | undefined;
   /** Its bytes, from the start. */
   open(): AsyncIterable<Uint8Array>;
+  /**
+   * True when a chunk `open()` yields is valid only until the next is asked for (the source reads into
+   * one buffer again and again, which keeps memory flat): a consumer must be done with it, or copy it.
+   */
+  reusesBuffers?: boolean | undefined;
 }
 
 /** A multipart body: its `Content-Type` (with the boundary), its length when known, and its bytes. */
@@ -22,6 +27,8 @@ export interface MultipartBody {
   contentType: string;
   length: number | undefined;
   open(): AsyncIterable<Uint8Array>;
+  /** As `FilePart.reusesBuffers`. */
+  reusesBuffers?: boolean | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -50,6 +57,7 @@ export function multipart(fields: readonly (readonly [string, string])[], file: 
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     length: file.size === undefined ? undefined : headBytes.byteLength + file.size + tailBytes.byteLength,
+    reusesBuffers: file.reusesBuffers,
     async *open() {
       yield headBytes;
       yield* exactly(file);
@@ -63,7 +71,8 @@ export async function bodyBytes(body: MultipartBody): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body.open()) {
-    chunks.push(chunk);
+    // A copy: the source may read its next chunk into the same buffer.
+    chunks.push(chunk.slice());
     size += chunk.byteLength;
   }
   const out = new Uint8Array(size);

@@ -42,16 +42,15 @@ async function readSome(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return text + decoder.decode();
 }
 
-/** Resolves when `req` can take more, or has closed. */
-function drained(req: import('node:http').ClientRequest): Promise<void> {
+/** Writes `chunk` and resolves once it has left for the socket (or the request closed). */
+function written(req: import('node:http').ClientRequest, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
-      req.off('drain', done);
       req.off('close', done);
       resolve();
     };
-    req.on('drain', done);
     req.on('close', done);
+    req.write(chunk, done);
   });
 }
 
@@ -73,7 +72,9 @@ async function nodeAttempt(url: URL, method: string, headers: Record<string, str
     (async () => {
       for await (const chunk of body.open()) {
         if (req.destroyed) return;
-        if (!req.write(chunk)) await drained(req);
+        // The next chunk is asked for only once this one is with the kernel: then the source may reuse
+        // its buffer, and at most one chunk is in this process's hands.
+        await written(req, chunk);
       }
       req.end();
     })().catch((err: unknown) => req.destroy(err instanceof Error ? err : new Error(String(err))));
@@ -87,7 +88,8 @@ async function fetchAttempt(t: Transport, url: URL, method: string, headers: Rec
     async pull(controller) {
       const { done, value } = await source.next();
       if (done) controller.close();
-      else controller.enqueue(value);
+      // fetch may hold on to a chunk after asking for the next: copy what the source will overwrite.
+      else controller.enqueue(body.reusesBuffers ? value.slice() : value);
     },
     async cancel() {
       await source.return?.();

@@ -148,10 +148,10 @@ function bodyFor(target: Target, source: UploadSource): { url: string; method: s
   const type = source.type ?? 'application/octet-stream';
   if (target.upload?.url) {
     const fields = Object.entries(target.upload.form_fields ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
-    const part = { field: target.upload.file_field || 'file', fileName: source.name ?? 'upload', contentType: type, size: source.size, open };
+    const part = { field: target.upload.file_field || 'file', fileName: source.name ?? 'upload', contentType: type, size: source.size, open, reusesBuffers: source.reusesBuffers };
     return { url: target.upload.url, method: target.upload.method || 'POST', body: multipart(fields, part) };
   }
-  if (target.upload_url) return { url: target.upload_url, method: 'PUT', body: { contentType: type, length: source.size, open } };
+  if (target.upload_url) return { url: target.upload_url, method: 'PUT', body: { contentType: type, length: source.size, open, reusesBuffers: source.reusesBuffers } };
   throw new FloraError(`Asset ${target.asset_id} answered no upload target (neither upload nor upload_url): its bytes cannot be sent.`);
 }
 
