@@ -8,7 +8,7 @@
  */
 import type { MultipartBody } from './multipart.js';
 import { deadline } from './timers.js';
-import type { Transport } from './transport.js';
+import { failureOf, type Transport } from './transport.js';
 
 /** A storage host's answer: status, headers and (at most 64 KiB of) its body. */
 export interface StorageAnswer {
@@ -119,9 +119,7 @@ export async function streamAttempt(
   try {
     return t.custom || !isNode() ? await fetchAttempt(t, url, method, headers, body, limit.signal) : await nodeAttempt(url, method, headers, body, limit.signal);
   } catch (err) {
-    if (signal?.aborted) return { failure: 'aborted', message: 'Upload was aborted.' };
-    if (limit.expired) return { failure: 'timeout', message: `Upload timed out after ${timeoutMs} ms.` };
-    return { failure: 'connection', message: `Connection error: ${t.redactor.describe(err)}`, cause: t.redactor.error(err) };
+    return failureOf(t, err, signal, limit, timeoutMs, 'Upload');
   } finally {
     limit.clear();
   }
