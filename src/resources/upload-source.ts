@@ -146,7 +146,8 @@ export async function sourceOf(file: AssetUploadable, name?: string, type?: stri
   if (typeof file === 'string') return withName(await pathSource(file), name, type);
   if (file instanceof URL) {
     if (file.protocol !== 'file:') refuse(`${file.protocol} URLs cannot be uploaded: give an http(s) URL, a file: URL or a path`);
-    const { fileURLToPath } = (await import('node:url' as string)) as typeof import('node:url');
+    const specifier = 'node:url';
+    const { fileURLToPath } = (await import(specifier)) as typeof import('node:url');
     return withName(await pathSource(fileURLToPath(file)), name, type);
   }
   if (typeof Blob !== 'undefined' && file instanceof Blob) {
