@@ -158,8 +158,11 @@ describe('retries', () => {
         return res;
       },
     });
-    const asset = await flora.assets.upload(write('lost.png', bytes(100_000, 13)), ws);
+    const seen: string[] = [];
+    const asset = await flora.assets.upload(write('lost.png', bytes(100_000, 13)), ws, { onCreated: (a) => seen.push(a.asset_id) });
     expect(dropped).toBe(true);
+    // The batch's journal hook hears of the asset once, the one found.
+    expect(seen).toEqual([asset.asset_id]);
     expect(sim.listAssets().filter((a) => a.name === 'lost.png')).toHaveLength(1);
     expect(asset.asset_id).toBe(sim.listAssets().find((a) => a.name === 'lost.png')!.assetId);
   });

@@ -48,6 +48,11 @@ export interface AssetUploadParams {
 export interface AssetUploadOptions extends RequestOptions, AssetWaitOptions {
   /** The longest one attempt of sending the bytes to the storage host may take, in ms. Default: `timeout` per started 64 MiB. */
   uploadTimeout?: number | undefined;
+  /**
+   * Called once the asset exists (its create answered, or was found after a lost answer), before any byte
+   * goes to the storage host: where a batch journals the asset id, as it journals a run id.
+   */
+  onCreated?: ((asset: AssetCreated) => void) | undefined;
 }
 
 const DIRECT_MAX = 4 * 1024 * 1024;
@@ -84,20 +89,21 @@ export async function uploadAsset(assets: Assets, requester: Requester, file: As
   const found = await sourceOf(file, params.file_name, params.content_type);
   const named = (name: string | undefined, type: string | undefined) => ({ ...(type ? { content_type: type } : {}), ...(name ? { file_name: name } : {}) });
   const done = (assetId: string) => assets.waitUntilReady(assetId, { ...wait, timeout, maxRetries });
+  const created = (asset: AssetCreated) => (options.onCreated?.(asset), asset);
 
   if ('url' in found) {
     const name = params.file_name ?? (new URL(found.url).pathname.split('/').pop() || undefined);
-    const created = await createOrFind(assets, () => assets.create({ source: found.url, ...common, ...named(name, params.content_type) }, call(key)), name, undefined);
-    return done(created.asset_id);
+    const asset = created(await createOrFind(assets, () => assets.create({ source: found.url, ...common, ...named(name, params.content_type) }, call(key)), name, undefined));
+    return done(asset.asset_id);
   }
   const source = await settleLength(found, DIRECT_MAX);
   const name = source.name ?? 'upload';
   if (source.size !== undefined && source.size <= DIRECT_MAX) {
     const input = directInput(source, { ...common, ...named(name, source.type) });
-    const created = await createOrFind(assets, () => requester.callWith(Promise.resolve(input), 'createAsset', call(key)), name, source.size);
-    return done(created.asset_id);
+    const asset = created(await createOrFind(assets, () => requester.callWith(Promise.resolve(input), 'createAsset', call(key)), name, source.size));
+    return done(asset.asset_id);
   }
-  let target: Target = await createOrFind(assets, () => assets.create({ source: 'signed-url', ...common, ...named(name, source.type) }, call(key)), name, source.size);
+  let target: Target = created(await createOrFind(assets, () => assets.create({ source: 'signed-url', ...common, ...named(name, source.type) }, call(key)), name, source.size));
   let renewals = 0;
   const renew = async (): Promise<Target> => {
     // A renewal whose key an earlier process already used answers 409 without the target: the next key.
