@@ -4,6 +4,8 @@ import type { FieldError } from './openapi.js';
 
 /** The schemas with a check: every request body, answer body and webhook body of the spec. */
 export type SchemaName = "TechniqueRunCreateRequest" | "TechniqueRun" | "ErrorEnvelope" | "StartTechniqueRunRequest" | "RunStartedResponse" | "ListTechniquesQuery" | "TechniqueList" | "Technique" | "ListTechniqueRunsQuery" | "TechniqueRunList" | "WorkspaceList" | "RunWebhookEvent";
+/** The schemas the live layer (spec/live.overlay.yaml: FLORA's SDK's documented variants) checks: every answer and webhook body. */
+export type LiveSchemaName = "TechniqueRun" | "ErrorEnvelope" | "RunStartedResponse" | "TechniqueList" | "Technique" | "TechniqueRunList" | "WorkspaceList" | "RunWebhookEvent";
 
 /** One problem found: field path, message, and whether a tolerant reader may accept it. */
 type Found = [field: string, message: string, tolerable: boolean];
@@ -45,6 +47,7 @@ const K17 = new RegExp("^ws_", "u");
 const K18 = new Set(["run.completed","run.failed"]);
 const K19 = new Set(["generation","technique"]);
 const K20 = new Set(["completed","failed"]);
+const K21 = new Set(["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video","color-grade-image-browser","overlay-image-browser","draw-image-browser","crop-image-browser","scene-3d-image-browser","blur-image-browser","change-image-ar-browser","rotate-image-browser","color-filter-image-browser","color-tint-image-browser","filter-color-image-browser","duplicate-image-browser","side-by-side-composite-browser","add-shape-to-image-browser","add-text-to-image-browser","qr-code-generator-browser","resize-image-browser","shader-effect-browser","split-text-browser","find-and-replace-text-browser","concat-text-browser"]);
 
 function f0(v: any, o?: Found[], a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
@@ -291,7 +294,7 @@ function c_RunStartedResponse(v: any, o?: Found[], a = ""): boolean {
   if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
   if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
   if ((ok || o) && v["charged_cost"] !== undefined && !(f11(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
-  if ((ok || o) && v["estimated_seconds"] !== undefined && !(v["estimated_seconds"] === null ? P(o, C(a, "estimated_seconds"), "must be number", true) : f11(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
+  if ((ok || o) && v["estimated_seconds"] !== undefined && !(f11(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
   if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
   if ((ok || o) && v["type"] !== undefined && !(c_RunType(v["type"], o, o && C(a, "type")))) ok = false;
   if ((ok || o) && v["action"] !== undefined && !(v["action"] === null ? P(o, C(a, "action"), "must be object", true) : f12(v["action"], o, o && C(a, "action")))) ok = false;
@@ -475,7 +478,7 @@ function c_Workspace(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
   if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
   if ((ok || o) && v["role"] !== undefined && !(f0(v["role"], o, o && C(a, "role")))) ok = false;
-  if ((ok || o) && v["created_at"] !== undefined && !(v["created_at"] === null ? P(o, C(a, "created_at"), "must be number", true) : f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
   return ok;
 }
 function f24(v: any, o?: Found[], a = ""): boolean {
@@ -539,8 +542,138 @@ function c_RunWebhookEvent(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["data"] !== undefined && !(f26(v["data"], o, o && C(a, "data")))) ok = false;
   return ok;
 }
+function f27(v: any, o?: Found[], a = ""): boolean {
+  if (!((typeof v === "number" && isFinite(v)) || (v === null))) return P(o, a, "must be number,null", false);
+  let ok = true;
+  if (typeof v === "number" && isFinite(v)) {
+    if (!(v >= 0)) ok = P(o, a, "must be >= 0", true);
+  }
+  return ok;
+}
+function c_LiveActionId(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K21.has(v)) { ok = P(o, a, "must be one of: split-text, find-and-replace-text, concat-text, ken-burns-video, color-grade-image, change-image-ar, rotate-image, flip-image, color-filter-image, color-tint-image, filter-color-image, blur-image, duplicate-image, side-by-side-composite, add-shape-to-image, generate-shape-image, add-text-to-image, generate-text-image, qr-code-generator, stitch-videos, split-video, extract-video-frames, color-grade-video, video-to-frame-grid, boomerang-video, reverse-video, video-to-long-exposure, video-effect, color-filter-video, speed-up-video, slow-down-video, duplicate-video, greenscreen-video, resize-video, change-video-ar, split-audio-from-video, merge-audio-into-video, color-grade-image-browser, overlay-image-browser, draw-image-browser, crop-image-browser, scene-3d-image-browser, blur-image-browser, change-image-ar-browser, rotate-image-browser, color-filter-image-browser, color-tint-image-browser, filter-color-image-browser, duplicate-image-browser, side-by-side-composite-browser, add-shape-to-image-browser, add-text-to-image-browser, qr-code-generator-browser, resize-image-browser, shader-effect-browser, split-text-browser, find-and-replace-text-browser, concat-text-browser", true); if (!o) return false; }
+  return ok;
+}
+function f28(v: any, o?: Found[], a = ""): boolean {
+  if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
+  let ok = true;
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    if (v["action_id"] === undefined) ok = P(o, C(a, "action_id"), "Required", false);
+    if ((ok || o) && v["action_id"] !== undefined && !(c_LiveActionId(v["action_id"], o, o && C(a, "action_id")))) ok = false;
+  }
+  return ok;
+}
+function f29(v: any, o?: Found[], a = ""): boolean {
+  if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
+  let ok = true;
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    if (v["model_id"] === undefined) ok = P(o, C(a, "model_id"), "Required", false);
+    if ((ok || o) && v["model_id"] !== undefined && !(f13(v["model_id"], o, o && C(a, "model_id")))) ok = false;
+  }
+  return ok;
+}
+function f30(v: any, o?: Found[], a = ""): boolean {
+  if (!((typeof v === "string") || (v === null))) return P(o, a, "must be string,null", false);
+  let ok = true;
+  if (typeof v === "string") {
+    if (!URI.test(v)) ok = P(o, a, 'must match format "uri"', true);
+  }
+  return ok;
+}
+function f31(v: any, o?: Found[], a = ""): boolean {
+  if (!((typeof v === "string") || (v === null))) return P(o, a, "must be string,null", false);
+  let ok = true;
+  return ok;
+}
+function f32(v: any, o?: Found[], a = ""): boolean {
+  if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
+  let ok = true;
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+    if (v["technique_id"] === undefined) ok = P(o, C(a, "technique_id"), "Required", false);
+    if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+    if ((ok || o) && v["technique_id"] !== undefined && !(f0(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
+  }
+  return ok;
+}
+function c_LiveRunStartedResponse(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["charged_cost"] === undefined) ok = P(o, C(a, "charged_cost"), "Required", false);
+  if (v["estimated_seconds"] === undefined) ok = P(o, C(a, "estimated_seconds"), "Required", false);
+  if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
+  if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
+  if ((ok || o) && v["charged_cost"] !== undefined && !(f11(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
+  if ((ok || o) && v["estimated_seconds"] !== undefined && !(f27(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
+  if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
+  if ((ok || o) && v["type"] !== undefined && !(c_RunType(v["type"], o, o && C(a, "type")))) ok = false;
+  if ((ok || o) && v["action"] !== undefined && !(f28(v["action"], o, o && C(a, "action")))) ok = false;
+  if ((ok || o) && v["model"] !== undefined && !(f29(v["model"], o, o && C(a, "model")))) ok = false;
+  if ((ok || o) && v["poll_url"] !== undefined && !(f30(v["poll_url"], o, o && C(a, "poll_url")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(f31(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["technique"] !== undefined && !(f32(v["technique"], o, o && C(a, "technique")))) ok = false;
+  return ok;
+}
+function c_LivePageMeta(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if ((ok || o) && v["next_cursor"] !== undefined && !(f31(v["next_cursor"], o, o && C(a, "next_cursor")))) ok = false;
+  return ok;
+}
+function c_LiveTechniqueList(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["techniques"] === undefined) ok = P(o, C(a, "techniques"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["techniques"] !== undefined && !(f21(v["techniques"], o, o && C(a, "techniques")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function c_LiveTechniqueRunList(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["technique_runs"] === undefined) ok = P(o, C(a, "technique_runs"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["technique_runs"] !== undefined && !(f23(v["technique_runs"], o, o && C(a, "technique_runs")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function f33(v: any, o?: Found[], a = ""): boolean {
+  if (!((typeof v === "number" && isFinite(v)) || (v === null))) return P(o, a, "must be number,null", false);
+  let ok = true;
+  return ok;
+}
+function c_LiveWorkspace(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
+  if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+  if (v["role"] === undefined) ok = P(o, C(a, "role"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["role"] !== undefined && !(f0(v["role"], o, o && C(a, "role")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(f33(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  return ok;
+}
+function f34(v: any, o?: Found[], a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_LiveWorkspace(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_LiveWorkspaceList(v: any, o?: Found[], a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["workspaces"] === undefined) ok = P(o, C(a, "workspaces"), "Required", false);
+  if ((ok || o) && v["workspaces"] !== undefined && !(f34(v["workspaces"], o, o && C(a, "workspaces")))) ok = false;
+  return ok;
+}
 
-const CHECKS: Record<SchemaName, (v: unknown, o?: Found[], a?: string) => boolean> = {
+type Check = (v: unknown, o?: Found[], a?: string) => boolean;
+const CHECKS: Record<SchemaName, Check> = {
   TechniqueRunCreateRequest: c_TechniqueRunCreateRequest,
   TechniqueRun: c_TechniqueRun,
   ErrorEnvelope: c_ErrorEnvelope,
@@ -555,9 +688,28 @@ const CHECKS: Record<SchemaName, (v: unknown, o?: Found[], a?: string) => boolea
   RunWebhookEvent: c_RunWebhookEvent,
 };
 
+const LIVE_CHECKS: Record<LiveSchemaName, Check> = {
+  TechniqueRun: c_TechniqueRun,
+  ErrorEnvelope: c_ErrorEnvelope,
+  RunStartedResponse: c_LiveRunStartedResponse,
+  TechniqueList: c_LiveTechniqueList,
+  Technique: c_Technique,
+  TechniqueRunList: c_LiveTechniqueRunList,
+  WorkspaceList: c_LiveWorkspaceList,
+  RunWebhookEvent: c_RunWebhookEvent,
+};
+
 /** Every problem of `data` against `name`, the first per field, in ajv's order (empty when valid). */
 export function schemaProblems(name: SchemaName, data: unknown): SchemaProblem[] {
-  const check = CHECKS[name];
+  return problemsOf(CHECKS[name], data);
+}
+
+/** Every problem of `data` against `name` as the live layer has it (FLORA's SDK's documented nulls and values are no problem there). */
+export function liveSchemaProblems(name: LiveSchemaName, data: unknown): SchemaProblem[] {
+  return problemsOf(LIVE_CHECKS[name], data);
+}
+
+function problemsOf(check: Check, data: unknown): SchemaProblem[] {
   if (check(data)) return [];
   const found: Found[] = [];
   check(data, found);
