@@ -177,10 +177,12 @@ async function chooseTechnique(flora: Flora, target: CheckTarget, step: Step, ou
     });
   } else {
     await step('list every technique, to find the cheapest', async () => {
-      const all: Technique[] = [];
-      for await (const t of flora.techniques.list({ limit: 100 }, { signal: target.signal })) {
-        all.push(t);
-        if (all.length >= 100 * MAX_TECHNIQUE_PAGES) break;
+      let page = await flora.techniques.list({ limit: 100 }, { signal: target.signal });
+      const all = [...page.getPaginatedItems()];
+      // A server whose cursors never end (a mock) must not keep the check going.
+      for (let pages = 1; pages < MAX_TECHNIQUE_PAGES && page.hasNextPage(); pages++) {
+        page = await page.getNextPage();
+        all.push(...page.getPaginatedItems());
       }
       candidates = all;
     });
