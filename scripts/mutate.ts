@@ -8,7 +8,7 @@
  * fail a contract test, and how many fail one against a source not generated from the spec (the
  * simulator, FLORA's SDK) rather than Prism. Type pins and spec:diff are not run.
  *
- *   npx tsx scripts/mutate.ts [--only <text>] [--list] [--keep]
+ *   npx tsx scripts/mutate.ts [--only <text>] [--skip <n>] [--list] [--keep]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const keep = args.includes('--keep');
+/** Leaves out the first n mutations (to finish an interrupted run). */
+const skip = args.includes('--skip') ? Number(args[args.indexOf('--skip') + 1]) : 0;
 
 export interface Outcome {
   mutation: Mutation;
@@ -104,7 +106,7 @@ export function runMutation(mutation: Mutation | undefined, { suite = true }: { 
 }
 
 function main(): void {
-  const chosen = MUTATIONS.filter((m) => !only || m.name.includes(only));
+  const chosen = MUTATIONS.filter((m) => !only || m.name.includes(only)).slice(skip);
   if (args.includes('--list')) {
     for (const m of chosen) console.log(`${m.kind.padEnd(9)} ${m.name}`);
     return;
@@ -127,7 +129,7 @@ function main(): void {
         : outcome.failed.length
           ? `CAUGHT by ${outcome.failed.length} contract tests${outcome.failed.some(independent) ? '' : ' (Prism only)'}, e.g. ${outcome.failed[0]}`
           : `MISSED: ${outcome.disagreements.length} answers disagree (e.g. ${outcome.disagreements[0]!.profile} ${outcome.disagreements[0]!.operation} ${outcome.disagreements[0]!.status}: ${outcome.disagreements[0]!.problem})`;
-    console.log(`[${i + 1}/${chosen.length}] ${mutation.kind.padEnd(9)} ${mutation.name}: ${what} (${Math.round((Date.now() - started) / 1000)} s)`);
+    console.log(`[${i + 1 + skip}/${chosen.length + skip}] ${mutation.kind.padEnd(9)} ${mutation.name}: ${what} (${Math.round((Date.now() - started) / 1000)} s)`);
   }
   const result = score(outcomes);
   console.log(`\n${result.text}`);
