@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exitCodeOf, formatReport, runContractChecks, type ContractReport } from '../src/contract/index.js';
 import { main } from '../src/cli/program.js';
 import { Flora } from '../src/client.js';
-import { startSimulator, type Simulator } from '../src/testing/index.js';
+import { DEFAULT_WORKSPACE_ID, startSimulator, type Simulator } from '../src/testing/index.js';
 import { startRewriteProxy, type RewriteProxy } from './rewrite-proxy.js';
 
 /** A key no server or fixture spells by accident: if it shows up in a report, redaction failed. */
@@ -24,10 +24,12 @@ let live: Simulator;
 let drifting: Simulator;
 let proxy: RewriteProxy;
 
-/** A simulator on KEY with one run already in its run list, so the checks have a run to read. */
+/** A simulator on KEY with one run in its run list and one asset in its asset list, so the checks have both to read. */
 async function simulator(profile: 'seeds' | 'live', seed: number): Promise<Simulator> {
   const sim = await startSimulator({ profile, seed, timeScale: 200, keys: { [KEY]: {} } });
-  await new Flora({ apiKey: KEY, baseUrl: sim.url, logLevel: 'off' }).techniques.runs.create('art-directors-critique', { inputs: [{ id: 'prompt', type: 'text', value: 'a fox' }], mode: 'async' });
+  const flora = new Flora({ apiKey: KEY, baseUrl: sim.url, logLevel: 'off' });
+  await flora.techniques.runs.create('art-directors-critique', { inputs: [{ id: 'prompt', type: 'text', value: 'a fox' }], mode: 'async' });
+  await flora.assets.upload(new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), { workspace_id: DEFAULT_WORKSPACE_ID, file_name: 'fox.png' });
   return sim;
 }
 
@@ -47,8 +49,8 @@ describe('flora contract check', () => {
     const r = await runContractChecks({ baseUrl: inject('prismUrl'), apiKey: KEY, stateless: true, allowRuns: true, maxCost: 1 });
     expect(r.errors).toEqual([]);
     expect(r.answers.map((a) => `${a.operation} ${a.status} ${a.verdict}`).filter((a) => !a.endsWith('conforms'))).toEqual([]);
-    // Every operation of the spec was asked but the nested start: the one run went through the top-level route.
-    expect(new Set(r.answers.map((a) => a.operationId))).toEqual(new Set(['listTechniques', 'getTechnique', 'listWorkspaces', 'listTechniqueRuns', 'getRun', 'getTechniqueRun', 'startTechniqueRun']));
+    // Every read operation of the spec was asked, and a start (the top-level route); never an upload.
+    expect(new Set(r.answers.map((a) => a.operationId))).toEqual(new Set(['listTechniques', 'getTechnique', 'listWorkspaces', 'listTechniqueRuns', 'getRun', 'getTechniqueRun', 'startTechniqueRun', 'listAssets', 'getAsset']));
     expect(r.verdict).toBe('conforms');
     expect(exitCodeOf(r)).toBe(0);
   });
@@ -62,6 +64,7 @@ describe('flora contract check', () => {
     // The cheapest technique whose required inputs are text, run once, within the cap.
     expect(r.run).toMatchObject({ techniqueId: 'tech_abcd1234', runCost: 0.04, status: 'completed' });
     expect(r.answers.filter((a) => a.method === 'POST' && a.status === 200)).toHaveLength(1);
+    expect(r.answers.filter((a) => a.operationId === 'listAssets' || a.operationId === 'getAsset').map((a) => a.status)).toEqual([200, 200]);
     expect(r.verdict).toBe('conforms');
     expect(exitCodeOf(r)).toBe(0);
   });

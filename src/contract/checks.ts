@@ -1,7 +1,8 @@
 /**
  * What `flora contract check` asks the API, through the client's public resources with a recording fetch
  * (./recorder.ts): every read operation (techniques and the next page of them, one technique, workspaces,
- * the run list, one run by each route), a made-up run id (404) and a made-up key (401); with `allowRuns`,
+ * the run list, one run by each route, the asset list and one asset), a made-up run id (404) and a
+ * made-up key (401); with `allowRuns`,
  * one run of the cheapest technique within the cost cap, started with an idempotency key, the same start
  * again (409), every poll of its wait, and the ended run by both routes and in the run list.
  */
@@ -152,6 +153,13 @@ export async function collectAnswers(target: CheckTarget): Promise<Collected> {
     const reason = 'no run to read: the run list is empty (give --run-id, or --allow-runs)';
     out.skipped.push({ step: 'read a run by its id', reason, operations: ['getRun'] }, { step: 'read a run by its technique', reason, operations: ['getTechniqueRun'] });
   }
+  let assetId: string | undefined;
+  await step('list assets', async () => {
+    const page = await flora.assets.list({ limit: 5 }, opts);
+    assetId = first(page.assets)?.asset_id ?? undefined;
+  });
+  if (assetId) await step('read one asset', () => flora.assets.retrieve(assetId!, opts));
+  else out.skipped.push({ step: 'read one asset', reason: 'no asset listed', operations: ['getAsset'] });
   if (target.stateless) {
     out.skipped.push({ step: 'read a made-up run id', reason: STATELESS, operations: ['getRun'] }, { step: 'list workspaces with a made-up key', reason: STATELESS, operations: ['listWorkspaces'] });
   } else {
@@ -162,6 +170,8 @@ export async function collectAnswers(target: CheckTarget): Promise<Collected> {
 
   if (target.allowRuns) out.run = await runChecks(flora, target, step, out, techniques, workspaceId);
   else out.skipped.push({ step: 'start a run', reason: 'starting runs costs money: pass --allow-runs with --max-cost', operations: ['startTechniqueRun', 'createTechniqueRun'] });
+  // Uploads change the workspace (and may cost storage): never part of the checks.
+  out.skipped.push({ step: 'create, complete or retry an asset', reason: 'the checks never upload', operations: ['createAsset', 'completeAsset', 'retryAsset'] });
   return out;
 }
 
