@@ -18,6 +18,8 @@ import { Flora, ResponseValidationError } from '../src/index.js';
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from '../src/testing/index.js';
 import { signWebhook, verifyWebhook } from '../src/webhooks.js';
 import { startReceiver } from '../src/test-utils.js';
+import { liveSchemaProblems as liveProblems, schemaProblems } from '../generated/validators.js';
+import { loadLiveLayer } from '../spec/spec.js';
 import { spec } from './spec.js';
 
 type SdkActionId = NonNullable<RunStartTechniqueResponse['action']>['action_id'];
@@ -59,9 +61,21 @@ const runAnswers: (RunCreateResponse & RunRetrieveResponse & GenerationRetrieveR
 );
 
 describe('answers shaped like FLORA’s SDK 0.11.0 types', () => {
-  it('lists exactly the action ids the spec records under x-flora-sdk', () => {
+  it("the live layer (spec/live.overlay.yaml) admits exactly the SDK's action ids beside the pages' own", () => {
     expect(exhaustive).toEqual([true, true, true, true]);
-    expect([...SDK_ACTION_IDS]).toEqual((spec.components.schemas.ActionId as { 'x-flora-sdk': { enum: string[] } })['x-flora-sdk'].enum);
+    const pages = spec.components.schemas.ActionId!.enum as string[];
+    const live = loadLiveLayer().schemas.ActionId!.enum as string[];
+    expect(new Set(live)).toEqual(new Set([...pages, ...SDK_ACTION_IDS]));
+  });
+
+  it("every answer shaped like the SDK's types passes the live layer's generated checks with no difference at all, while the spec's own checks find each null and new action id", () => {
+    const seen = new Set<string>();
+    for (const answer of startedAnswers) {
+      expect(liveProblems('RunStartedResponse', answer), JSON.stringify(answer)).toEqual([]);
+      for (const p of schemaProblems('RunStartedResponse', answer)) seen.add(p.field);
+    }
+    for (const answer of runAnswers) expect(liveProblems('TechniqueRun', answer)).toEqual([]);
+    expect([...seen].sort()).toEqual(['action', 'action.action_id', 'estimated_seconds', 'model', 'poll_url', 'project_id', 'technique']);
   });
 
   it(`POST /runs/technique: all ${startedAnswers.length} (every action id, every run type, every null) are data`, async () => {
@@ -214,5 +228,51 @@ describe.each([
     if (stateful) expect(run.run_id).toBe(runId);
     const mine = await ours.generations.retrieve(runId);
     expect(mine.run_id).toBe(run.run_id);
+  });
+});
+
+describe("FLORA's SDK assets.upload() against our simulator, in its three forms", () => {
+  let sim: Simulator;
+  let sdk: FloraSdk;
+  let files: import('node:http').Server;
+  let filesUrl: string;
+  const body = new Uint8Array(300 * 1024).map((_, i) => (i * 31) % 251);
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 24, timeScale: 60 });
+    sdk = new FloraSdk({ apiKey: DEFAULT_API_KEY, baseURL: sim.url, maxRetries: 0, logLevel: 'off' });
+    const { createServer } = await import('node:http');
+    files = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(body));
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    filesUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    files.close();
+    await sim.close();
+  });
+  const sha = async (b: Uint8Array) => Buffer.from(await crypto.subtle.digest('SHA-256', new Uint8Array(b))).toString('hex');
+  const poll = { pollIntervalMs: 50, pollTimeoutMs: 20_000 };
+
+  it('direct bytes (at most 4 MB): a ready asset holding them', async () => {
+    const asset = await sdk.assets.upload(Buffer.from(body), { workspace_id: 'ws_abc123', file_name: 'direct.png', content_type: 'image/png', ...poll });
+    expect(asset).toMatchObject({ status: 'ready', uploaded_via: 'direct', name: 'direct.png' });
+    expect(sim.getAsset(asset.asset_id)!.sha256).toBe(await sha(body));
+  });
+
+  it('a URL, fetched server-side (from loopback, the one place the simulator fetches)', async () => {
+    const asset = await sdk.assets.upload(`${filesUrl}/fox.png`, { workspace_id: 'ws_abc123', ...poll });
+    expect(asset).toMatchObject({ status: 'ready', uploaded_via: 'url', name: 'fox.png' });
+    expect(sim.getAsset(asset.asset_id)!.sha256).toBe(await sha(body));
+  });
+
+  it('a signed upload (over 4 MB) to the storage host, with no API key sent there, completed and ready', async () => {
+    const big = new Uint8Array(5 * 1024 * 1024 + 3).map((_, i) => i % 253);
+    const before = sim.storageRequests.length;
+    const asset = await sdk.assets.upload(new File([big], 'big.mp4', { type: 'video/mp4' }), { workspace_id: 'ws_abc123', ...poll });
+    expect(asset).toMatchObject({ status: 'ready', uploaded_via: 'signed_url', name: 'big.mp4' });
+    expect(sim.getAsset(asset.asset_id)).toMatchObject({ sizeBytes: big.length, sha256: await sha(big), uploads: 1 });
+    expect(sim.storageRequests.slice(before).map((r) => [r.status, r.authorization])).toEqual([[204, false]]);
+    // And ours reads what the SDK made.
+    const ours = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off', validate: 'strict' });
+    expect((await ours.assets.retrieve(asset.asset_id)).asset_id).toBe(asset.asset_id);
   });
 });
