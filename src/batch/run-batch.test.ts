@@ -252,6 +252,25 @@ describe('runBatch', () => {
     expect(summary.failed).toBeGreaterThan(0);
   });
 
+  it('a resumed run that fails and is retried while the batch recovers starts once more, not twice', async () => {
+    // Runs end only when the test moves the simulator's clock.
+    const { sim, flora, journal } = await setup({ failureRate: 1, timeScale: 1, runDurationSeconds: 3600 });
+    // Stopped once all 8 runs started: the journal has them `started` (or the last one `starting`).
+    const abort = new AbortController();
+    await thrown(runBatch(flora, items(8), fast(journal, { concurrency: 8, signal: abort.signal, onProgress: () => sim.runCount() === 8 && abort.abort() })));
+    const reported: string[] = [];
+    // In steps, so the recovered runs end over several rounds: the first are retried while the others are still awaited.
+    const clock = setInterval(() => sim.advance(200), 20);
+    const { summary, results } = await runBatch(flora, items(8), fast(journal, { concurrency: 8, retryFailed: 1, onResult: (r) => reported.push(r.id) })).finally(() => clearInterval(clock));
+    // Each recovered run failed and was retried once, while the recovery waited: one new run, one result each.
+    expect(summary.resumed).toBe(8);
+    expect(new Set(reported).size).toBe(reported.length);
+    expect(results.filter((r) => r.status === 'review')).toEqual([]);
+    expect(summary.failed).toBe(8);
+    const keys = sim.listRuns().map((r) => r.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it('a 429 pauses every start of the batch for its Retry-After, and all items still run once', async () => {
     const { sim, flora, journal } = await setup({ rateLimit: { requests: 4, perSeconds: 1 } });
     const { summary } = await runBatch(flora, items(8), fast(journal, { pollInterval: 1000, startConcurrency: 2 }));
