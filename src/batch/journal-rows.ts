@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS items (
   past_runs TEXT NOT NULL DEFAULT '[]', confirm_no INTEGER, updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_state ON items (state);
+CREATE INDEX IF NOT EXISTS items_confirm ON items (confirm_no);
 `;
 
 export type Row = Record<string, unknown>;
