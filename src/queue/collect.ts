@@ -42,6 +42,9 @@ export async function collectResults(
   const started = Date.now();
   /** Whether this collect has seen the batch's record: if it goes, Redis lost the batch (it is not unknown). */
   let seen = false;
+  // Progress reads the running total: summing the per-run hash on every poll cost O(items) a poll, in
+  // Redis and here. The summary sums the hash once.
+  const spentSoFar = async () => Number((await redis.get(k.spent)) ?? 0) / 1e6;
   const spentNow = async () => Object.values(await redis.hgetall(k.charged)).reduce((a, v) => a + Number(v), 0) / 1e6;
   try {
     for (;;) {
@@ -60,7 +63,7 @@ export async function collectResults(
       if (meta.items !== undefined && open + done < meta.items) {
         throw new BatchStoreError('lost', redactUrl(target.redis), `Redis holds ${open + done} of the ${meta.items} jobs of ${where}: it lost some (restarted without persistence?). Enqueue the items again: the jobs it lost are added back under the same keys, and nothing is paid twice.`);
       }
-      options.onProgress?.({ total: open + done, done, completed: c.completed ?? 0, failed: c.failed ?? 0, review: 0, running: c.active ?? 0, pending: open - (c.active ?? 0), spent: await spentNow(), elapsedMs: Date.now() - started, etaMs: undefined });
+      options.onProgress?.({ total: open + done, done, completed: c.completed ?? 0, failed: c.failed ?? 0, review: 0, running: c.active ?? 0, pending: open - (c.active ?? 0), spent: await spentSoFar(), elapsedMs: Date.now() - started, etaMs: undefined });
       if (open === 0 || options.wait === false) break;
       await sleep(options.pollInterval ?? 500, options.signal);
     }

@@ -141,6 +141,9 @@ export const batchKeys = (batch: string) => {
     last: `${base}:last`,
     claimed: `${base}:claimed`,
     charged: `${base}:charged`,
+    // The sum of `charged` (micro-USD), kept by SETTLE: the budget and the collector's progress read it
+    // instead of summing a hash with an entry per run.
+    spent: `${base}:spent`,
     reserved: `${base}:reserved`,
     // The start the lane's holder is sending, until it is confirmed; and runs found for jobs whose holder
     // died, or told again by workers after Redis lost its data.

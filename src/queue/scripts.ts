@@ -6,12 +6,15 @@ export const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis
 /** Gives the lease (KEYS[1]) up if ARGV[1] still holds it. */
 export const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-/** Reserves a run's expected cost against the budget: 1 when it fits (or is already reserved), 0 when not. */
+/**
+ * Reserves a run's expected cost against the budget: 1 when it fits (or is already reserved), 0 when not.
+ * The spend so far is the running total (KEYS[3]): summing the charges (KEYS[1], an entry per run) here
+ * cost O(items) inside Redis before every start.
+ */
 export const RESERVE = `
 local mine = redis.call('HGET', KEYS[2], ARGV[3])
 if mine then return 1 end
-local spent = 0
-for _, v in ipairs(redis.call('HVALS', KEYS[1])) do spent = spent + tonumber(v) end
+local spent = tonumber(redis.call('GET', KEYS[3]) or '0')
 local reserved = 0
 for _, v in ipairs(redis.call('HVALS', KEYS[2])) do reserved = reserved + tonumber(v) end
 if spent + reserved + tonumber(ARGV[2]) > tonumber(ARGV[1]) then return 0 end
@@ -20,10 +23,11 @@ return 1`;
 
 /**
  * A run's final charge, once per run of a job (ARGV[1]: the job id, then `#2`, `#3` for retried runs),
- * whichever worker sees its end (a resumed job may see it twice); the job's reservation (ARGV[4]) ends.
+ * whichever worker sees its end (a resumed job may see it twice), added once to the running total
+ * (KEYS[4]); the job's reservation (ARGV[4]) ends.
  */
 export const SETTLE = `
-redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('INCRBY', KEYS[4], ARGV[2]) end
 redis.call('HDEL', KEYS[2], ARGV[4])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;

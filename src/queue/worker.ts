@@ -138,7 +138,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       admit: async (item) => {
         if (options.maxCost === undefined) return undefined;
         const estimate = (item.quote ?? baseQuote ?? 0) * ratio;
-        const ok = await redis.eval(RESERVE, 2, k.charged, k.reserved, String(micro(options.maxCost)), String(micro(estimate)), job.id!);
+        const ok = await redis.eval(RESERVE, 3, k.charged, k.reserved, k.spent, String(micro(options.maxCost)), String(micro(estimate)), job.id!);
         return ok === 1 ? undefined : { reason: 'max_cost', message: `stopped starting runs: spent plus in-flight cost would pass the batch's max cost of ${options.maxCost} USD` };
       },
       startHooks: (item) => startHooks(job, item, token),
@@ -147,7 +147,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
         if (item.quote !== undefined) baseQuote ??= item.quote;
         if (cost !== undefined && item.quote) ratio = Math.max(ratio, cost / item.quote);
-        await redis.eval(SETTLE, 3, k.charged, k.reserved, k.ended, item.attempt === 1 ? job.id! : `${job.id}#${item.attempt}`, String(micro(cost ?? 0)), run.run_id, job.id!);
+        await redis.eval(SETTLE, 4, k.charged, k.reserved, k.ended, k.spent, item.attempt === 1 ? job.id! : `${job.id}#${item.attempt}`, String(micro(cost ?? 0)), run.run_id, job.id!);
       },
     };
   };
