@@ -67,9 +67,15 @@ export async function collectResults(
       if (open === 0 || options.wait === false) break;
       await sleep(options.pollInterval ?? 500, options.signal);
     }
-    const jobs = (await queue.getJobs([...OPEN, 'completed', 'failed'], 0, -1)).filter(Boolean);
-    jobs.sort((a, b) => a.data.line - b.data.line);
-    const results = jobs.map(resultOfJob);
+    // The ids in one read, then the jobs 500 at a time, each made into its result at once: every job (data,
+    // options, return value) read in one call held them all at once, several hundred MiB at 100,000 items.
+    const ids = [...new Set(await queue.getRanges([...OPEN, 'completed', 'failed'], 0, -1, true))];
+    const lines: { line: number; result: ItemResult }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const job of await Promise.all(ids.slice(i, i + 500).map((id) => queue.getJob(id)))) if (job) lines.push({ line: job.data.line, result: resultOfJob(job) });
+    }
+    lines.sort((a, b) => a.line - b.line);
+    const results = lines.map((l) => l.result);
     const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
     // Every run's charge, failed runs that were retried included (a result line shows its last run's).
     const spent = await spentNow();
