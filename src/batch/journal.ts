@@ -187,6 +187,11 @@ export class Journal {
     });
   }
 
+  /** Each item's inputs digest by id: what a resumed batch is checked against, without reading every row's inputs. */
+  digests(): Map<string, string> {
+    return this.#read(() => new Map(this.#db.prepare('SELECT id, digest FROM items').raw().all() as [string, string][]));
+  }
+
   /** The runs in the order their starts were confirmed: a restored journal keeps the anchors' order. */
   confirmOrder(): string[] {
     return this.#read(() => (this.#db.prepare('SELECT run_id FROM items WHERE confirm_no IS NOT NULL ORDER BY confirm_no').all() as { run_id: string }[]).map((r) => r.run_id));

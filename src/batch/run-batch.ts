@@ -60,8 +60,9 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   if (!Number.isInteger(retryFailed) || retryFailed < 0) refuse('retryFailed', `must be a whole number >= 0; got ${retryFailed}`);
   if (options.maxCost !== undefined && !(options.maxCost >= 0)) refuse('maxCost', `must be a number of USD >= 0; got ${options.maxCost}`);
   const route: BatchRoute = options.workspaceId ? 'top' : 'nested';
-  const checked = checkItems(items, route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId });
-  const journal = await openJournal(options.journal, checked, {
+  // The checked copies are not kept in a variable: a suspended async function keeps its locals, and the
+  // journal holds the items once it is open.
+  const journal = await openJournal(options.journal, checkItems(items, route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId }), {
     name: options.batch ?? resolve(options.journal),
     named: options.batch !== undefined,
     techniqueId: options.techniqueId,
