@@ -177,7 +177,7 @@ async function fourWorkers(n: number): Promise<Row> {
  * copy each time: ms from `runBatch` until its first new start request (the runs the first process left
  * started are waited for first, as `runBatch` does), then it stops.
  */
-async function resume(n: number, dir: string): Promise<{ firstStartMs: number[]; processMs: number[]; rssMiB: number; journalMiB: string; doneBefore: number }> {
+async function resume(n: number, dir: string): Promise<{ firstStartMs: number[]; processMs: number[]; cpuS: number[]; rssMiB: number; journalMiB: string; doneBefore: number }> {
   const sim = await simulator();
   const journal = join(dir, `resume${n}.journal`);
   const first = child('run', { url: sim.url, n, journal, concurrency: CONCURRENCY, pollMs: POLL_MS, stopAfter: Math.floor(n / 2), deadlineS: DEADLINE_S } satisfies RunArgs);
@@ -185,7 +185,7 @@ async function resume(n: number, dir: string): Promise<{ firstStartMs: number[];
   await exited(first);
   if (!stopped.stopped && !stopped.deadline) throw new Error('the first half did not stop');
   const journalMiB = mib(fileSize(journal) + fileSize(`${journal}-wal`));
-  const out = { firstStartMs: [] as number[], processMs: [] as number[], rssMiB: 0, journalMiB, doneBefore: stopped.done };
+  const out = { firstStartMs: [] as number[], processMs: [] as number[], cpuS: [] as number[], rssMiB: 0, journalMiB, doneBefore: stopped.done };
   for (let i = 0; i < REPEAT; i++) {
     const copy = join(dir, `resume${n}-${i}.journal`);
     for (const extra of ['', '-wal']) if (fileSize(`${journal}${extra}`) > 0) copyFileSync(`${journal}${extra}`, `${copy}${extra}`);
@@ -195,6 +195,7 @@ async function resume(n: number, dir: string): Promise<{ firstStartMs: number[];
     if (r.firstStartMs === undefined) throw new Error('the resumed run sent no start within 120 s');
     out.firstStartMs.push(r.firstStartMs);
     out.processMs.push(r.callAtMs + r.firstStartMs);
+    out.cpuS.push(r.cpuS);
     out.rssMiB = Math.max(out.rssMiB, r.maxRssMiB);
     for (const extra of ['', '-wal', '-shm']) rmSync(`${copy}${extra}`, { force: true });
   }
@@ -260,7 +261,7 @@ export async function scaleBench(): Promise<boolean> {
     const first = median(r.firstStartMs);
     if (first >= 2000) ok = false;
     const range = (xs: number[]) => (xs.length > 1 ? `${Math.min(...xs).toFixed(0)} / ${median(xs).toFixed(0)} ms (min / median of ${xs.length})` : `${xs[0]!.toFixed(0)} ms`);
-    console.log(`\nResume: a ${n}-item journal (${r.journalMiB} MiB) stopped after ${r.doneBefore} results, run again by a new process: first new start ${range(r.firstStartMs)} after runBatch was called (target < 2000 ms), ${range(r.processMs)} after the process started; peak RSS ${r.rssMiB.toFixed(0)} MiB; load average ${load()}`);
+    console.log(`\nResume: a ${n}-item journal (${r.journalMiB} MiB) stopped after ${r.doneBefore} results, run again by a new process: first new start ${range(r.firstStartMs)} after runBatch was called (target < 2000 ms), ${range(r.processMs)} after the process started, the process's CPU time by then ${median(r.cpuS).toFixed(2)} s (median; the machine's load stretches the rest); peak RSS ${r.rssMiB.toFixed(0)} MiB; load average ${load()}`);
   }
   rmSync(dir, { recursive: true, force: true });
   rmSync(CHILD, { force: true });
