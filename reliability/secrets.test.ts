@@ -165,7 +165,7 @@ it(`spawned flora CLI runs at FLORA_LOG=debug against a faulty simulator (${SCAL
   for (const r of results) expect(leaksIn(`${r.stdout}\n${r.stderr}`), `${r.name} printed a secret`).toEqual([]);
 }, 120_000);
 
-it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or malformed deliveries) never show the secret`, () => {
+it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or malformed deliveries) never show the secret`, async () => {
   const now = 1_767_225_600;
   const event = (runId: string) =>
     JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: '2026-01-01', created_at: now, data: { run_id: runId, run_type: 'technique', workspace_id: 'ws_abc123', status: 'completed' } });
@@ -186,7 +186,7 @@ it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or mal
     if (d.tamper === 'bad json') body = `${body.slice(0, -3)}${d.junk}`;
     if (d.tamper === 'bad schema') body = JSON.stringify({ id: 'evt_1', type: 'run.started', data: d.junk });
     if (d.tamper === 'secret in body') body = JSON.stringify({ id: WEBHOOK_SECRET, type: 'nope', data: { secret: WEBHOOK_SECRET } });
-    const signed = signWebhook(body, secret, t);
+    const signed = await signWebhook(body, secret, t);
     let header: string | undefined = signed;
     if (d.tamper === 'body') body = body.replace(d.runId, `${d.runId}x`);
     if (d.tamper === 'no header') header = undefined;
@@ -197,7 +197,7 @@ it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or mal
     if (d.tamper === 'secret as signature') header = `t=${t},v1=${WEBHOOK_SECRET}`;
     if (d.tamper === 'secret in header') header = `t=${t},v1=${'a'.repeat(64)},s=${WEBHOOK_SECRET}`;
     try {
-      verifyWebhook(body, header === undefined ? {} : { 'flora-signature': header }, WEBHOOK_SECRET, { now });
+      await verifyWebhook(body, header === undefined ? {} : { 'flora-signature': header }, WEBHOOK_SECRET, { now });
       outcomes.set(`${d.tamper}: verified`, (outcomes.get(`${d.tamper}: verified`) ?? 0) + 1);
     } catch (e) {
       const reason = (e as { reason?: string }).reason ?? (e as Error).name;

@@ -170,10 +170,10 @@ async function main(): Promise<void> {
       missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code, contentType };
     }
     const delivery = JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: 'v1', created_at: 1767225645, data: { run_id: created.run_id, run_type: 'technique', workspace_id: DEFAULT_WORKSPACE_ID, status: 'completed' } });
-    const event = verifyWebhook(delivery, { [SIGNATURE_HEADER]: signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
+    const event = await verifyWebhook(delivery, { [SIGNATURE_HEADER]: await signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
     let forged: unknown;
     try {
-      verifyWebhook(delivery, { [SIGNATURE_HEADER]: 't=1,v1=00' }, 'whsec_consumer');
+      await verifyWebhook(delivery, { [SIGNATURE_HEADER]: 't=1,v1=00' }, 'whsec_consumer');
     } catch (e) {
       forged = e;
     }
@@ -230,9 +230,9 @@ async function missingRun(client: Flora): Promise<unknown> {
   throw new Error('expected a 404');
 }
 
-function forged(verify: typeof verifyWebhook): unknown {
+async function forged(verify: typeof verifyWebhook): Promise<unknown> {
   try {
-    verify('{}', { 'Flora-Signature': 't=1,v1=00' }, 'whsec_consumer');
+    await verify('{}', { 'Flora-Signature': 't=1,v1=00' }, 'whsec_consumer');
   } catch (e) {
     return e;
   }
@@ -252,8 +252,8 @@ async function main(): Promise<void> {
     const options = { apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' as const };
     const fromImport = await missingRun(new Flora(options));
     const fromRequire = await missingRun(new root.default(options));
-    const forgedViaImport = forged(verifyWebhook);
-    const forgedViaRequire = forged(webhooks.verifyWebhook);
+    const forgedViaImport = await forged(verifyWebhook);
+    const forgedViaRequire = await forged(webhooks.verifyWebhook);
     const pureEsm = async (entry: string): Promise<string[]> =>
       Object.keys(await import(new URL(\`./\${entry}.js\`, pathToFileURL(require.resolve('${pkg.name}'))).href)).sort();
     console.log(JSON.stringify({
