@@ -32,8 +32,19 @@ if (has('src/queue/index.ts')) entries.queue = 'src/queue/index.ts';
 const cli = has('src/cli/index.ts');
 /** Entries that export classes: Node's `import` of them gets an ES module over the CommonJS build. */
 const NODE_WRAPPED = Object.keys(entries);
+/**
+ * `src/cli/proxy-agent.ts` (undici, a megabyte) becomes `dist/cli-proxy-agent.js` beside the binary, which
+ * imports it only when a proxy is set; bundled in, it would cost every run a quarter more start-up time.
+ */
+const cliProxyAgentApart: Plugin = {
+  name: 'cli-proxy-agent-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/proxy-agent\.js$/ }, (args) => (args.importer.endsWith('proxy.ts') ? { path: './cli-proxy-agent.js', external: true } : undefined));
+  },
+};
+
 /** The CLI's dependencies, which the library entries never import: bundled into dist/cli.js (devDependencies). */
-const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml', 'undici'];
 
 /**
  * The Node builds hash webhooks with `node:crypto` (`src/core/hmac.node.ts`), over 20 times faster there
@@ -168,7 +179,8 @@ export default defineConfig([
           ...common,
           // The binary: one self-contained ESM file. The library's dependencies stay external (installed with
           // it); the CLI's own are bundled in.
-          entry: { cli: 'src/cli/index.ts' },
+          entry: { cli: 'src/cli/index.ts', 'cli-proxy-agent': 'src/cli/proxy-agent.ts' },
+          esbuildPlugins: [cliProxyAgentApart],
           format: ['esm'],
           splitting: false,
           noExternal: CLI_DEPENDENCIES,

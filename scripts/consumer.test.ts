@@ -26,7 +26,7 @@ const repo = resolve(import.meta.dirname, '..');
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
 /** Packages only the `flora` binary uses: bundled into it, so not installed with the library. */
-const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml', 'undici'];
 const NODE_BUILTINS = new Set(builtinModules);
 const quietNpm = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'error' };
 

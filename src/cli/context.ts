@@ -7,6 +7,7 @@ import type { TechniqueRun } from '../../generated/answers.js';
 import { Flora } from '../client.js';
 import { APIUserAbortError, FloraError, RunFailedError, RunTimeoutError } from '../core/errors.js';
 import type { LogLevel } from '../core/log.js';
+import type { FetchOptions } from '../core/send.js';
 import type { RunWaitOptions } from '../resources/techniques.js';
 import { UsageError } from './input.js';
 import { format, table, type OutputFormat } from './output.js';
@@ -29,6 +30,8 @@ export interface Io {
   stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
   /** Aborts when the user asks to stop (Ctrl-C). */
   interrupt: AbortSignal;
+  /** The client's `fetchOptions`: the proxy the environment names (`proxy.ts`), if any. */
+  fetchOptions?: FetchOptions | undefined;
 }
 
 /** The global flags. */
@@ -69,6 +72,7 @@ export class Cli {
         timeout: toMs(g.timeout),
         maxRetries: g.maxRetries,
         allowInsecureHttp: g.allowInsecureHttp,
+        fetchOptions: this.io.fetchOptions,
         ...(level ? { logLevel: level } : {}),
         // Logs go to stderr: stdout holds only the result, so it can be piped.
         logger: { debug: line, info: line, warn: line, error: line },

@@ -13,6 +13,7 @@ import { techniqueRunsCommands } from './commands/technique-runs.js';
 import { Cli, CommandExit, type Io } from './context.js';
 import { UsageError } from './input.js';
 import { count, positiveNumber } from './options.js';
+import { proxyFetchOptions } from './proxy.js';
 import { shellQuote, visible } from './safe.js';
 
 export type { Io };
@@ -28,7 +29,8 @@ Exit codes:
   4    timed out (a request, or --wait-timeout)
   130  interrupted (Ctrl-C; with --wait the run goes on and its id is printed)
 
-Environment: FLORA_API_KEY, FLORA_BASE_URL, FLORA_LOG (debug|info|warn|error|off).`;
+Environment: FLORA_API_KEY, FLORA_BASE_URL, FLORA_LOG (debug|info|warn|error|off);
+HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or in lower case) as curl reads them.`;
 
 /**
  * The one line a failure prints: `error: <what went wrong>`, with code, request id and fields, never the
@@ -76,6 +78,7 @@ export function buildProgram(io: Io, version: string): Command {
 export async function main(argv: string[], io: Io, version: string): Promise<number> {
   const program = buildProgram(io, version);
   try {
+    io.fetchOptions ??= await proxyFetchOptions(process.env);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
