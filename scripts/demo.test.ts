@@ -20,7 +20,7 @@ it('npm run demo starts the simulator, runs both routes to completion with the C
   expect(listed).toHaveLength(1);
   expect(out).toContain(`$ flora runs start-technique --technique-id ${listed[0]} --workspace-id ${workspace}`);
   expect(out).toMatch(/run_\w+ completed 100%/);
-  expect(out.match(/"status": "completed"/g)).toHaveLength(2);
+  expect(out.match(/"status":"completed"/g)).toHaveLength(2);
   expect(out).toContain('"outputs"');
   expect(out).toContain('Demo finished: both runs completed.');
 }, 60_000);

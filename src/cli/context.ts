@@ -39,6 +39,8 @@ export interface Globals {
   apiKey?: string;
   baseUrl?: string;
   timeout?: number;
+  /** The whole wait of the commands that wait, in seconds. */
+  waitTimeout?: number;
   maxRetries?: number;
   output?: OutputFormat;
   quiet?: boolean;
@@ -103,13 +105,13 @@ export class Cli {
    * --quiet) and prints its end; on Ctrl-C or the wait's timeout says how to resume. A person watching a
    * bar gets a poll at least every second (`maxInterval`), so the bar moves.
    */
-  async waitFor(g: Globals, what: string, waitTimeout: number | undefined, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string): Promise<void> {
+  async waitFor(g: Globals, what: string, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string): Promise<void> {
     const mode = g.quiet ? 'quiet' : this.io.stderr.isTTY ? 'tty' : 'plain';
     // One line saying what is waited for, where a bar does not show it.
     if (mode === 'plain') this.io.stderr.write(`${visible(what)}\n`);
     const view = progressView(this.io.stderr, mode);
     try {
-      const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(waitTimeout) });
+      const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(g.waitTimeout) });
       view.stop();
       this.print(g, run);
     } catch (err) {

@@ -60,11 +60,15 @@ export function buildProgram(io: Io, version: string): Command {
     .option('--base-url <url>', 'API base URL (default: $FLORA_BASE_URL or https://app.flora.ai/api/v1)')
     .option('--allow-insecure-http', 'allow a plain http base URL on a host other than this machine (sends the key unencrypted)')
     .option('--timeout <seconds>', 'per-attempt request timeout in seconds (default 60)', positiveNumber('--timeout'))
+    .option('--wait-timeout <seconds>', 'give up waiting for a run after this long, in seconds (default 1800)', positiveNumber('--wait-timeout'))
     .option('--max-retries <n>', 'retries after the first attempt (default 2)', count('--max-retries'))
     .addOption(new Option('-o, --output <format>', 'json, yaml or pretty (default: pretty on a terminal, json otherwise)').choices(['json', 'yaml', 'pretty']))
     .option('-q, --quiet', 'no progress output, no warnings')
     .option('--verbose', 'log every request, and name the error class of a failure')
     .showHelpAfterError('(run with --help for usage)')
+    // Global flags go before or after the command (`flora --wait-timeout 5 techniques:runs wait ...` or
+    // `flora techniques:runs wait ... --wait-timeout 5`); each command's --help lists them.
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', `\nExample:\n  $ flora techniques:runs create --technique-id art-directors-critique --input '{id: prompt, type: text, value: "a red fox"}' --mode async --wait\n${EXIT_HELP}`)
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultInjector } from './faults.js';
 import { retryAfterHeaders } from './rate-limit.js';
-import { ERRORS, readBody, send, sendMalformed, validationReply } from './http.js';
+import { BASE_PATH } from './defaults.js';
+import { ERRORS, readBody, send, sendMalformed, sendText, validationReply } from './http.js';
 import { HANDLERS } from './handlers.js';
 import type { OperationContext } from './operations.js';
 import type { Random } from './random.js';
@@ -45,7 +46,12 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const matched = matchRoute(method, pathname);
   if (matched.operationId === undefined) {
     p.stats.count('unknown', 404);
-    return refuse(req, res, ERRORS.notFound(matched.allow ? { allow: matched.allow } : undefined));
+    // A known path with another method: the API's 404 envelope, and the method it takes.
+    if (matched.allow) return refuse(req, res, ERRORS.notFound({ allow: matched.allow }));
+    // No operation at this path: what a web server answers, not the API's envelope (a wrong base URL
+    // reaches FLORA's web app, not its API), so a client can say its base URL may be wrong.
+    req.resume();
+    return sendText(res, 404, `Cannot ${method} ${pathname.slice(0, 200)}: no such route. This API's operations are under ${BASE_PATH}.`);
   }
   const route = routeOf(matched.operationId);
   const operate = HANDLERS[matched.operationId];
