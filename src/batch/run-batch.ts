@@ -777,12 +777,12 @@ class BatchRunner {
     if (row.state !== 'started' || row.runId !== run.run_id) return undefined;
     const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
     if (cost !== undefined) {
-      this.#spent += cost;
       const quote = row.quote ?? this.#baseQuote;
       if (quote && run.status === 'completed') this.#chargeRatio = Math.max(this.#chargeRatio, cost / quote);
     }
     const code = run.error_code ?? undefined;
     if (run.status === 'failed' && row.attempt <= this.o.retryFailed && code !== undefined && this.o.retryable.has(code)) {
+      this.#spent += cost ?? 0;
       this.journal.pending(id, row.attempt + 1);
       this.#refresh(id);
       this.#inFlight.delete(id);
@@ -803,6 +803,8 @@ class BatchRunner {
 
   #finished(id: string): void {
     const row = this.#refresh(id);
+    // Counted as the item counts as done, so progress never shows spend ahead of what is done.
+    this.#spent += row.chargedCost ?? 0;
     this.#inFlight.delete(id);
     this.#endedHere++;
     this.o.onResult?.(resultOf(row));

@@ -213,6 +213,22 @@ describe.concurrent('errors and exit codes', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('an items file that cannot be used is named, whatever is wrong in it: a line that is not JSON, or inputs that do not fit', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'flora-items-'));
+    const notJson = join(dir, 'not-json.jsonl');
+    const badInputs = join(dir, 'bad-inputs.jsonl');
+    writeFileSync(notJson, '{"id": "a", "inputs": []}\nnot json\n');
+    writeFileSync(badInputs, '{"id": "a", "inputs": [{"id": "prompt", "type": "gif", "value": "x"}]}\n');
+    for (const [file, line] of [[notJson, 'line 2'], [badInputs, 'line 1.inputs[0].type']]) {
+      const r = await flora(['batch', 'run', '--technique-id', 'art-directors-critique', '--items', file!, '--journal', join(dir, 'j'), '--out', join(dir, 'out.jsonl')], fastEnv());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error: Invalid items in ${file}, nothing sent: ${line}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('no API key exits 2 and says how to give one', async () => {
     const r = await flora(['techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], { FLORA_BASE_URL: fast.url });
     expect(r.code).toBe(2);
