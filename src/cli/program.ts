@@ -9,6 +9,7 @@ import { APIConnectionTimeoutError, APIError, APIUserAbortError, FloraError, Ide
 import { batchCommands } from './commands/batch.js';
 import { listCommands } from './commands/lists.js';
 import { runsCommands } from './commands/runs.js';
+import { simulatorCommand } from './commands/simulator.js';
 import { techniqueRunsCommands } from './commands/technique-runs.js';
 import { Cli, CommandExit, type Io } from './context.js';
 import { UsageError } from './input.js';
@@ -73,7 +74,7 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);
   const techniqueRuns = techniqueRunsCommands(program, cli);
-  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), batchCommands(program, cli)];
+  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), batchCommands(program, cli), simulatorCommand(program, cli)];
   for (const cmd of [program, ...groups, ...groups.flatMap((g) => g.commands)]) cmd.exitOverride();
   return program;
 }

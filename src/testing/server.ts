@@ -3,6 +3,7 @@
  * the body (read only for an admitted caller, and capped), the operation's handler, and the reply.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleCors, type CorsOption } from './cors.js';
 import type { FaultInjector } from './faults.js';
 import { retryAfterHeaders } from './rate-limit.js';
 import { BASE_PATH } from './defaults.js';
@@ -20,6 +21,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** What the pipeline works with. */
 export interface Pipeline {
   ctx: OperationContext;
+  /** Which browser origins may call (see `cors.ts`). */
+  cors: CorsOption | undefined;
   keys: KeyRing;
   stats: Stats;
   injector: FaultInjector;
@@ -33,6 +36,7 @@ export interface Pipeline {
 /** Answers one request. */
 export async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader('x-request-id', p.requestIds.id('req_', 20));
+  if (handleCors(p.cors, req, res)) return;
   const method = req.method ?? 'GET';
   let pathname = '';
   let query = new URLSearchParams();
