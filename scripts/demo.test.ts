@@ -23,4 +23,4 @@ it('npm run demo starts the simulator, runs both routes to completion with the C
   expect(out.match(/"status":"completed"/g)).toHaveLength(2);
   expect(out).toContain('"outputs"');
   expect(out).toContain('Demo finished: both runs completed.');
-}, 60_000);
+});

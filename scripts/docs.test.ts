@@ -53,7 +53,7 @@ it('npm run docs renders one self-contained HTML page that names every operation
   const shown = html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
   expect(shown).toContain(spec.info.title);
   expect(shown).toContain('listing runs, techniques and workspaces');
-}, 90_000);
+});
 
 it("the page's text counts no operations it does not describe", () => {
   const words: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY, startSimulator, type Simulator } from '../testing/index.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -21,8 +21,6 @@ interface Result {
 
 const outputs: string[] = [];
 
-// Spawning processes on a busy 2-core machine can be slow; no test here measures time.
-vi.setConfig({ testTimeout: 60_000 });
 
 function flora(args: string[], env: Record<string, string | undefined> = {}, onSpawn?: (p: ReturnType<typeof spawn>) => void): Promise<Result> {
   return new Promise((resolve, reject) => {

@@ -77,4 +77,4 @@ it('goes through HTTPS_PROXY / HTTP_PROXY in either case, skips NO_PROXY hosts, 
   // Two cases each went through the proxy to each target; the NO_PROXY ones never reached it (its port is dead).
   expect(proxy.seen.filter((s) => s === target(httpsUrl))).toHaveLength(2);
   expect(proxy.seen.filter((s) => s === target(sim.url))).toHaveLength(2);
-}, 120_000);
+});

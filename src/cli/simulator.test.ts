@@ -47,4 +47,4 @@ it('prints its base URL, key and process id, answers with that key as the profil
   } finally {
     npm.kill('SIGKILL');
   }
-}, 90_000);
+});
