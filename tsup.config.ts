@@ -139,7 +139,7 @@ function cjsCallableRoot(): void {
   if (code.includes('cjsCallableRoot')) return;
   writeFileSync(
     path,
-    `${code}\n// cjsCallableRoot (tsup.config.ts): require('flora-runs-client') is also the client class.\n` +
+    `${code}\n// cjsCallableRoot (tsup.config.ts): this module's exports are also the client class.\n` +
       'module.exports = Object.defineProperties(function Flora(...args) { return new exports.Flora(...args); }, Object.getOwnPropertyDescriptors(exports));\n' +
       'module.exports.prototype = exports.Flora.prototype;\n',
   );

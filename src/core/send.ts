@@ -17,7 +17,11 @@ import { checkMs } from './validation.js';
  * request's init, the call's over the client's; the client's own `method`, `headers`, `body`, `signal` and
  * `redirect` always win (use the `headers` and `signal` options for those).
  */
-export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'signal' | 'redirect'> & { dispatcher?: unknown; [option: string]: unknown };
+export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'signal' | 'redirect' | 'dispatcher'> & {
+  /** An undici `Dispatcher` (from the `undici` package, any version, or Node's own). */
+  dispatcher?: unknown;
+  [option: string]: unknown;
+};
 
 /** Options every call accepts, overriding the client's. */
 export interface RequestOptions {
