@@ -627,11 +627,12 @@ describe('the packed package, installed by a consumer project', () => {
       expect(readmeErrors).toEqual([]);
     });
 
-    it.each(runnable.filter((b) => b.lang === 'ts').map((b) => [`${b.section} (README.md:${b.line})`, b] as const))('runs %s against the simulator', async (_, block) => {
-      expect(readmeErrors).toEqual([]);
+    // TypeScript blocks run as compiled; JavaScript blocks are CommonJS, run as `.cjs` files.
+    it.each(runnable.filter((b) => b.lang === 'ts' || b.lang === 'js').map((b) => [`${b.section} (README.md:${b.line}, ${b.lang})`, b] as const))('runs %s against the simulator', async (_, block) => {
+      if (block.lang === 'ts') expect(readmeErrors).toEqual([]);
       const sim = await startSimulator({ timeScale: 60, seed: block.line });
       try {
-        const result = await run(process.execPath, [join(readmeDir, 'out', `readme-${block.line}.js`)], {
+        const result = await run(process.execPath, [join(readmeDir, 'out', `readme-${block.line}.${block.lang === 'ts' ? 'js' : 'cjs'}`)], {
           cwd: readmeDir,
           env: { PATH: process.env.PATH, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_BASE_URL: sim.url, FLORA_LOG: 'error' },
           timeout: 170_000, // must not hang: below the test's own bound, so its output is kept
@@ -640,22 +641,6 @@ describe('the packed package, installed by a consumer project', () => {
         expect('failed' in result, result.stderr).toBe(false);
         expect(result.stderr).not.toMatch(/^\s+at /m);
         expect(`${result.stdout}${result.stderr}`.length).toBeGreaterThan(0);
-      } finally {
-        await sim.close();
-      }
-    });
-
-    it.each(runnable.filter((b) => b.lang === 'js').map((b) => [`${b.section} (README.md:${b.line})`, b] as const))('runs %s (CommonJS) against the simulator', async (_, block) => {
-      const sim = await startSimulator({ timeScale: 60, seed: block.line });
-      try {
-        const result = await run(process.execPath, [join(readmeDir, 'out', `readme-${block.line}.cjs`)], {
-          cwd: readmeDir,
-          env: { PATH: process.env.PATH, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_BASE_URL: sim.url, FLORA_LOG: 'error' },
-          timeout: 170_000, // must not hang: below the test's own bound, so its output is kept
-        }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: `${e.message}\n${e.stderr ?? ''}`, failed: true }));
-        expect('failed' in result, result.stderr).toBe(false);
-        expect(result.stderr).not.toMatch(/^\s+at /m);
-        expect(result.stdout.length).toBeGreaterThan(0);
       } finally {
         await sim.close();
       }

@@ -7,13 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { specDiff as runSpecDiff } from './spec-diff.js';
 
-// Each case runs redocly on the whole spec, twice or more, all at once: tens of seconds on a loaded machine,
-// and more as the spec grows. A wide limit, so only a diff that hangs fails for time.
-vi.setConfig({ testTimeout: 180_000 });
+// Each case that changes the spec runs redocly on it (a process of its own); the rest happens in this
+// process. The suite's wide must-not-hang limit (vitest.config.ts) applies: only a diff that hangs fails for time.
 
 const project = resolve(import.meta.dirname, '..');
 const specText = readFileSync(join(project, 'spec', 'openapi.yaml'), 'utf8');
