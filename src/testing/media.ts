@@ -91,6 +91,19 @@ export function parseRange(header: string | undefined, size: number): [number, n
   return end < start ? undefined : [start, end];
 }
 
+/** Resolves when `res` can take more, or has closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resume) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resume();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Starts the media host on a free loopback port. */
 export async function startMediaHost(options: MediaOptions, ctx: MediaContext): Promise<MediaHost> {
   const serverErrorRate = checkRate('serverErrorRate', options.faults?.serverErrorRate);
@@ -166,7 +179,7 @@ export async function startMediaHost(options: MediaOptions, ctx: MediaContext): 
     for (const slice of last >= start ? mediaSlices(file, start, last) : []) {
       if (res.destroyed) return void count('dropped');
       stats.bytesSent += slice.length;
-      if (!res.write(slice)) await new Promise<void>((resume) => (res.once('drain', resume), res.once('close', resume)));
+      if (!res.write(slice)) await drained(res);
     }
     if (drop) {
       stats.faults.dropMidBody++;

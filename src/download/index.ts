@@ -1,0 +1,9 @@
+/**
+ * `flora-runs-client/download`: a completed run's outputs written to disk, streamed, resumed, checked and
+ * renamed into place only when whole. It needs a file system (`node:fs`), so it is an entry of its own,
+ * which keeps the root entry free of it for browsers and edge runtimes; and it never needs the client,
+ * so the API key is never within its reach.
+ */
+export { downloadRun, DEFAULT_MAX_DOWNLOAD_BYTES, type DownloadableOutput, type DownloadableRun, type DownloadedFile, type DownloadOptions } from './download.js';
+export { DownloadError, type DownloadFailure } from '../core/errors.js';
+export { safePart, fileBase } from './names.js';
