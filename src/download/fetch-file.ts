@@ -8,7 +8,9 @@
  * the whole file instead is read from the start. Nothing but `Range` and `If-Range` is ever sent: no key,
  * no cookie, no header of the client's.
  */
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { DownloadError, type DownloadFailure } from '../core/errors.js';
 import { isRetryable, MAX_RETRY_AFTER_MS, retryAfterMs, retryDelayMs } from '../core/retry.js';
@@ -56,6 +58,9 @@ interface Retry {
   cause?: unknown;
 }
 
+/** Bytes the file stream may hold before it makes the network wait. */
+const WRITE_BUFFER = 1024 * 1024;
+
 const partSize = async (path: string) => (await stat(path).catch(() => undefined))?.size ?? 0;
 
 /** A Content-Range: `bytes a-b/total` (the total may be a star), or a star then the total (a 416's). */
@@ -69,7 +74,8 @@ function contentRange(header: string | null): { start?: number; end?: number; to
 const discard = (res: Response) => res.body?.cancel().catch(() => {});
 
 /** Chunks of `body`; with `race`, each read also ends when `signal` aborts (a caller's fetch may ignore it). */
-async function* chunks(body: ReadableStream<Uint8Array>, signal: AbortSignal, race: boolean): AsyncGenerator<Uint8Array> {
+async function* chunks(body: ReadableStream<Uint8Array> | null, signal: AbortSignal, race: boolean): AsyncGenerator<Uint8Array> {
+  if (!body) return;
   const reader = body.getReader();
   const aborted = race ? new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })) : undefined;
   aborted?.catch(() => {});
@@ -173,23 +179,26 @@ async function attempt(t: FileTarget, part: string, have: number, validator: str
       await rm(part, { force: true });
       throw fail('too_large', `the file is ${expected} bytes, over the ${o.maxBytes}-byte limit (maxBytes)`, { status });
     }
-    const file = await open(part, offset === 0 ? 'w' : 'a');
     let written = offset;
-    try {
-      for await (const chunk of res.body ? chunks(res.body, controller.signal, o.fetch !== undefined) : []) {
+    /** Counts what passes, against the cap and the announced length, and keeps the idle timer from firing. */
+    const counted = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      for await (const chunk of source) {
         timer.refresh();
         written += chunk.byteLength;
-        if (written > o.maxBytes) {
-          await file.close();
-          await rm(part, { force: true });
-          throw fail('too_large', `the file is over the ${o.maxBytes}-byte limit (maxBytes); it was not kept`, { status });
-        }
-        if (expected !== undefined && written > expected) break;
-        await file.write(chunk);
+        if (written > o.maxBytes) throw fail('too_large', `the file is over the ${o.maxBytes}-byte limit (maxBytes); it was not kept`, { status });
+        if (expected !== undefined && written > expected) return;
+        yield chunk;
       }
-      await file.sync();
-    } finally {
-      await file.close().catch(() => {});
+    };
+    // A write stream keeps a write in flight while the next chunk arrives; `flush` syncs the file to disk before it closes.
+    const sink = createWriteStream(part, { flags: offset === 0 ? 'w' : 'a', flush: true, highWaterMark: WRITE_BUFFER });
+    try {
+      await pipeline(chunks(res.body, controller.signal, o.fetch !== undefined), counted, sink);
+    } catch (err) {
+      // The next attempt measures the .part: let any write still in flight land first.
+      if (!sink.closed) await new Promise<void>((closed) => sink.once('close', () => closed()));
+      if (err instanceof DownloadError && err.reason === 'too_large') await rm(part, { force: true });
+      throw err;
     }
     if (expected !== undefined && written !== expected) {
       // Longer than announced: nothing of it can be trusted. Shorter without an error: resume it.
