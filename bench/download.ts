@@ -3,8 +3,8 @@
  * output each, from the simulator's media host in its own process) with `downloadRun` from the built
  * package, beside a plain `fetch` piped to a file (`pipeline(Readable.fromWeb(body), createWriteStream)`)
  * in the same run. Reported for each, the median over the rounds: MB/s, and how far the process's memory
- * rose above where it started (peak RSS, and peak `external + arrayBuffers`, the buffers that hold bytes in
- * flight), sampled every 10 ms. The two alternate, in both orders; files are deleted after each round.
+ * rose above where it started (peak RSS, and peak `external`, the buffers that hold bytes in flight, garbage
+ * not yet collected included), sampled every 10 ms. The two alternate, in both orders; files are deleted after each round.
  *
  *   npm run bench:download [-- --rounds 3 --mib 128 --runs 8]
  */
@@ -59,7 +59,8 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 async function measure(work: () => Promise<void>): Promise<{ seconds: number; rss: number; buffers: number }> {
   gc();
   await new Promise((r) => setTimeout(r, 50));
-  const buffers = () => process.memoryUsage().external + process.memoryUsage().arrayBuffers;
+  // `external` holds the Buffers and ArrayBuffers (`arrayBuffers` is part of it): the bytes in flight.
+  const buffers = () => process.memoryUsage().external;
   const [rss0, buf0] = [process.memoryUsage.rss(), buffers()];
   let [rss, buf] = [rss0, buf0];
   const sampler = setInterval(() => {

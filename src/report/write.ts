@@ -8,13 +8,8 @@ import { open, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { EXCERPT_CHARACTERS, renderReport, type ReportFile, type ReportItem, type ReportOptions } from './html.js';
 
-/** One item as a batch records it: its result, and where its outputs were written (when they were). */
-export interface ReportSource {
-  id: string;
-  status: string;
-  run_id?: string | null | undefined;
-  charged_cost?: number | null | undefined;
-  error?: { code?: string | undefined; message?: string | undefined } | null | undefined;
+/** One item as a batch records it: its result (RESULTS.jsonl's line), with its outputs and where they were written (when they were). */
+export interface ReportSource extends Omit<ReportItem, 'files'> {
   outputs?: readonly { output_id: string; type: string; url: string }[] | null | undefined;
   /** What `downloadRun` wrote for it (`outputId`/`path`, or `output_id`/`path` as the CLI prints them). */
   files?: readonly ({ outputId: string; path: string } | { output_id: string; path: string })[] | null | undefined;
