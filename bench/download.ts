@@ -2,7 +2,8 @@
  * `npm run bench:download`: downloading 1 GiB of run outputs (8 runs of a technique with one 128 MiB image
  * output each, from the simulator's media host in its own process) with `downloadRun` from the built
  * package, beside a plain `fetch` piped to a file (`pipeline(Readable.fromWeb(body), createWriteStream)`)
- * in the same run. Reported for each, the median over the rounds: MB/s, and how far the process's memory
+ * in the same run, and that same pipe synced to disk before the file closes, which `downloadRun` does so
+ * that a file renamed into place survives a power cut. Reported for each, the median over the rounds: MB/s, and how far the process's memory
  * rose above where it started (peak RSS, and peak `external`, the buffers that hold bytes in flight, garbage
  * not yet collected included), sampled every 10 ms. The two alternate, in both orders; files are deleted after each round.
  *
@@ -92,37 +93,40 @@ try {
   const ours = async (dir: string) => {
     for (const run of runs) await downloadRun(run, dir);
   };
-  const plain = async (dir: string) => {
+  const piped = (flush: boolean) => async (dir: string) => {
     for (const [i, url] of urls.entries()) {
       const res = await fetch(url);
-      await pipeline(Readable.fromWeb(res.body as never), createWriteStream(join(dir, `${i}.png`)));
+      await pipeline(Readable.fromWeb(res.body as never), createWriteStream(join(dir, `${i}.png`), { flush }));
     }
   };
-  const results: Record<'ours' | 'plain', { seconds: number; rss: number; buffers: number }[]> = { ours: [], plain: [] };
+  const ways = { ours, plain: piped(false), synced: piped(true) };
+  type Way = keyof typeof ways;
+  const results: Record<Way, { seconds: number; rss: number; buffers: number }[]> = { ours: [], plain: [], synced: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of round % 2 === 0 ? (['ours', 'plain'] as const) : (['plain', 'ours'] as const)) {
+    for (const name of round % 2 === 0 ? (['ours', 'plain', 'synced'] as const) : (['synced', 'plain', 'ours'] as const)) {
       const dir = join(work, `${name}-${round}`);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir);
-      results[name].push(await measure(() => (name === 'ours' ? ours(dir) : plain(dir))));
+      results[name].push(await measure(() => ways[name](dir)));
       const written = sizeOf(dir);
       if (written !== total) throw new Error(`${name} wrote ${written} bytes, not ${total}`);
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const row = (name: 'ours' | 'plain', label: string) => {
+  const row = (name: Way, label: string) => {
     const r = results[name];
     const mbps = median(r.map((x) => total / 2 ** 20 / x.seconds));
     return { label, mbps, rss: median(r.map((x) => x.rss)), buffers: median(r.map((x) => x.buffers)) };
   };
   const a = row('ours', '`downloadRun` (built package)');
   const b = row('plain', 'plain `fetch` piped to a file');
+  const c = row('synced', 'the same, synced to disk before close (`flush: true`), as `downloadRun` does');
   console.log(`## Downloads\n\nMachine: ${machine()}\n`);
   console.log(`### ${(total / 2 ** 30).toFixed(2)} GiB of outputs: ${RUNS} runs x one ${MIB} MiB image, median of ${ROUNDS} rounds\n`);
   console.log(
     table(
       ['', 'MB/s', 'vs plain', 'peak RSS rise (MiB)', 'peak buffer memory rise (MiB)'],
-      [b, a].map((x) => [x.label, x.mbps.toFixed(0), `${(x.mbps / b.mbps).toFixed(2)}x`, x.rss.toFixed(1), x.buffers.toFixed(1)]),
+      [b, c, a].map((x) => [x.label, x.mbps.toFixed(0), `${(x.mbps / b.mbps).toFixed(2)}x`, x.rss.toFixed(1), x.buffers.toFixed(1)]),
     ),
   );
   console.log(`\n(MB = MiB; a file is ${MIB} MiB, so memory that grew with the file would show hundreds of MiB.) Machine afterwards: ${machine()}`);
