@@ -166,6 +166,7 @@ async function downloadOne(output: DownloadableOutput, dir: string, base: string
  * interrupted call is resumed with a `Range` request, so calling again after any failure fetches only
  * what is missing. No credential is sent to the media host. Throws `DownloadError` (the first output
  * that could not be written; the others after it are not tried) or `InputValidationError` for options.
+ * One call at a time per folder and name: two calls writing the same output at once would share its `.part`.
  *
  * ```ts
  * const run = await flora.techniques.runs.createAndWait('product-shot', body);
