@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { EXCERPT_CHARACTERS } from './html.js';
 import { reportItems, writeReport } from './write.js';
@@ -37,4 +38,15 @@ it('makes paths relative to the page, reads the start of text files, and writes 
   await writeReport(join(dir, 'report.html'), sources, { title: 'T' });
   expect(readdirSync(dir).sort()).toEqual(['out', 'report.html']);
   expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<img class="thumb" src="out/a.output_2.png"');
+});
+
+it('leaves out of the page what a results file holds that is not of the right shape, and never throws', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.anything(), { maxLength: 5 }), async (lines) => {
+      const items = await reportItems(lines as never, join(dir, 'report.html'));
+      expect(items).toHaveLength(lines.length);
+      for (const i of items) expect(typeof i.id === 'string' && typeof i.status === 'string' && Array.isArray(i.files)).toBe(true);
+    }),
+    { numRuns: 200 },
+  );
 });

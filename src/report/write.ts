@@ -5,15 +5,22 @@
  * excerpt, and writes the page whole or not at all. `renderReport` does the rest.
  */
 import { open, rename } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { EXCERPT_CHARACTERS, renderReport, type ReportFile, type ReportItem, type ReportOptions } from './html.js';
 
-/** One item as a batch records it: its result (RESULTS.jsonl's line), with its outputs and where they were written (when they were). */
+/**
+ * One item as a batch records it: its result (a line of RESULTS.jsonl), with its outputs and where they
+ * were written (`downloadRun`'s files, or `{ output_id, path }` as the CLI prints them). Read back from a
+ * file, anything may be in it: what is not of these shapes is left out of the page, never thrown.
+ */
 export interface ReportSource extends Omit<ReportItem, 'files'> {
-  outputs?: readonly { output_id: string; type: string; url: string }[] | null | undefined;
-  /** What `downloadRun` wrote for it (`outputId`/`path`, or `output_id`/`path` as the CLI prints them). */
-  files?: readonly ({ outputId: string; path: string } | { output_id: string; path: string })[] | null | undefined;
+  outputs?: readonly unknown[] | null | undefined;
+  files?: readonly unknown[] | null | undefined;
 }
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The first characters of a text file (a few KiB read at most), or undefined when it cannot be read. */
 async function excerpt(path: string): Promise<string | undefined> {
@@ -36,17 +43,26 @@ async function excerpt(path: string): Promise<string | undefined> {
 export async function reportItems(sources: readonly ReportSource[], reportPath: string): Promise<ReportItem[]> {
   const base = dirname(resolve(reportPath));
   return Promise.all(
-    sources.map(async (s) => {
-      const paths = new Map((s.files ?? []).map((f) => ['outputId' in f ? f.outputId : f.output_id, f.path] as const));
+    sources.map(async (source) => {
+      const s = record(source);
+      const paths = new Map<string, string>();
+      for (const f of list(s.files).map(record)) {
+        const id = text(f.outputId) ?? text(f.output_id);
+        if (id !== undefined && text(f.path)) paths.set(id, f.path as string);
+      }
+      const outputs = list(s.outputs).map(record).filter((o) => text(o.output_id) !== undefined);
       const files = await Promise.all(
-        (s.outputs ?? []).map(async (o): Promise<ReportFile> => {
-          const path = paths.get(o.output_id);
-          const shown = path === undefined ? undefined : isAbsolute(path) ? relative(base, path) : relative(base, resolve(path));
-          const text = path !== undefined && o.type === 'text' ? await excerpt(path) : undefined;
-          return { output_id: o.output_id, type: o.type, url: o.url, ...(shown !== undefined ? { path: shown } : {}), ...(text !== undefined ? { excerpt: text } : {}) };
+        outputs.map(async (o): Promise<ReportFile> => {
+          const [id, type] = [o.output_id as string, text(o.type) ?? 'unknown'];
+          const path = paths.get(id);
+          const shown = path === undefined ? undefined : relative(base, resolve(path));
+          const excerpted = path !== undefined && type === 'text' ? await excerpt(path) : undefined;
+          return { output_id: id, type, url: text(o.url), ...(shown !== undefined ? { path: shown } : {}), ...(excerpted !== undefined ? { excerpt: excerpted } : {}) };
         }),
       );
-      return { id: s.id, status: s.status, run_id: s.run_id, charged_cost: s.charged_cost, error: s.error, files };
+      const error = s.error === null || s.error === undefined ? undefined : { code: text(record(s.error).code), message: text(record(s.error).message) ?? (typeof s.error === 'string' ? s.error : undefined) };
+      const cost = typeof s.charged_cost === 'number' ? s.charged_cost : null;
+      return { id: text(s.id) ?? String(s.id), status: text(s.status) ?? 'unknown', run_id: text(s.run_id) ?? null, charged_cost: cost, error, files };
     }),
   );
 }
