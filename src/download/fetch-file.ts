@@ -180,14 +180,24 @@ async function attempt(t: FileTarget, part: string, have: number, validator: str
       throw fail('too_large', `the file is ${expected} bytes, over the ${o.maxBytes}-byte limit (maxBytes)`, { status });
     }
     let written = offset;
-    /** Counts what passes, against the cap and the announced length, and keeps the idle timer from firing. */
+    let cut: unknown;
+    /**
+     * Counts what passes, against the cap and the announced length, and keeps the idle timer from firing.
+     * A body cut off (connection, idle timeout, abort) ends the stream here rather than failing it, so the
+     * file stream writes out every byte that arrived before it closes, for the next attempt to resume.
+     */
     const counted = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-      for await (const chunk of source) {
-        timer.refresh();
-        written += chunk.byteLength;
-        if (written > o.maxBytes) throw fail('too_large', `the file is over the ${o.maxBytes}-byte limit (maxBytes); it was not kept`, { status });
-        if (expected !== undefined && written > expected) return;
-        yield chunk;
+      try {
+        for await (const chunk of source) {
+          timer.refresh();
+          written += chunk.byteLength;
+          if (written > o.maxBytes) throw fail('too_large', `the file is over the ${o.maxBytes}-byte limit (maxBytes); it was not kept`, { status });
+          if (expected !== undefined && written > expected) return;
+          yield chunk;
+        }
+      } catch (err) {
+        if (err instanceof DownloadError) throw err;
+        cut = err;
       }
     };
     // A write stream keeps a write in flight while the next chunk arrives; `flush` syncs the file to disk before it closes.
@@ -200,6 +210,7 @@ async function attempt(t: FileTarget, part: string, have: number, validator: str
       if (err instanceof DownloadError && err.reason === 'too_large') await rm(part, { force: true });
       throw err;
     }
+    if (cut !== undefined) return await failed(cut);
     if (expected !== undefined && written !== expected) {
       // Longer than announced: nothing of it can be trusted. Shorter without an error: resume it.
       if (written > expected) await rm(part, { force: true });
