@@ -16,7 +16,7 @@ export function requestIdOf(headers: Headers): string | undefined {
 }
 
 /** A short, tag-free excerpt of a body for a message. */
-function excerpt(text: string): string {
+export function excerpt(text: string): string {
   const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return plain ? (plain.length > 200 ? `${plain.slice(0, 200)}…` : plain) : '(empty body)';
 }
