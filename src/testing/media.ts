@@ -30,6 +30,8 @@ export interface MediaOptions {
   bytes?: number | Partial<Record<OutputType, number>>;
   /** Whether `Range` requests are honoured (206); false answers every GET whole. Default true. */
   ranges?: boolean;
+  /** The fastest a body is sent, in bytes per real second (a slow link, for tests that stop a download half way). Default: unlimited. */
+  bytesPerSecond?: number;
   /** Seeded faults. Default: none. */
   faults?: MediaFaultOptions;
 }
@@ -91,6 +93,12 @@ export function parseRange(header: string | undefined, size: number): [number, n
   return end < start ? undefined : [start, end];
 }
 
+/** Bytes a throttled body sends at a time. */
+const THROTTLED_PIECE = 16 * 1024;
+
+/** Waits `ms` of real time (not at all when 0 or less), on a timer that keeps no process alive. */
+const pause = (ms: number) => (ms > 0 ? new Promise<void>((resume) => setTimeout(resume, ms).unref()) : Promise.resolve());
+
 /** Resolves when `res` can take more, or has closed. */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resume) => {
@@ -113,6 +121,8 @@ export async function startMediaHost(options: MediaOptions, ctx: MediaContext): 
     if (!Number.isFinite(v) || v! < 0) throw new RangeError(`Invalid simulator option media.bytes: ${v}`);
   }
   const ranges = options.ranges ?? true;
+  const rate = options.bytesPerSecond;
+  if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`Invalid simulator option media.bytesPerSecond: ${rate}`);
   const stats: MediaStats = { requests: {}, rangeRequests: 0, bytesSent: 0, faults: { serverError: 0, dropMidBody: 0 }, credentialed: 0 };
   const count = (status: number | 'dropped') => void (stats.requests[status] = (stats.requests[status] ?? 0) + 1);
 
@@ -176,10 +186,18 @@ export async function startMediaHost(options: MediaOptions, ctx: MediaContext): 
     const drop = u < serverErrorRate + dropRate;
     // A dropped body stops half way through what was asked (at least one byte short of it).
     const last = drop ? start + Math.floor((end - start) / 2) - 1 : end;
+    const began = Date.now();
+    let sent = 0;
     for (const slice of last >= start ? mediaSlices(file, start, last) : []) {
-      if (res.destroyed) return void count('dropped');
-      stats.bytesSent += slice.length;
-      if (!res.write(slice)) await drained(res);
+      // Throttled, a slice goes out in small pieces, each when the rate allows it.
+      for (let at = 0; at < slice.length; at += rate ? THROTTLED_PIECE : slice.length) {
+        const piece = rate ? slice.subarray(at, at + THROTTLED_PIECE) : slice;
+        if (rate) await pause(began + (sent / rate) * 1000 - Date.now());
+        if (res.destroyed) return void count('dropped');
+        stats.bytesSent += piece.length;
+        sent += piece.length;
+        if (!res.write(piece)) await drained(res);
+      }
     }
     if (drop) {
       stats.faults.dropMidBody++;
