@@ -162,6 +162,12 @@ describe('simulator: media host', () => {
     expect(image!.url.startsWith(s.mediaUrl)).toBe(true);
   });
 
+  it('refuses media options it could not honour when it starts', async () => {
+    await expect(startSimulator({ media: { bytesPerSecond: 0 } })).rejects.toThrow(/media\.bytesPerSecond/);
+    await expect(startSimulator({ media: { faults: { dropMidBodyRate: 2 } } })).rejects.toThrow(/media\.faults\.dropMidBodyRate/);
+    await expect(startSimulator({ media: { bytes: { imageUrl: -1 } } })).rejects.toThrow(/media\.bytes/);
+  });
+
   it('parses single byte ranges as RFC 9110 says, and answers the rest whole', () => {
     expect(parseRange('bytes=0-9', 100)).toEqual([0, 9]);
     expect(parseRange('bytes=90-200', 100)).toEqual([90, 99]);
