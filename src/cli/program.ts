@@ -84,7 +84,8 @@ export async function main(argv: string[], io: Io, version: string): Promise<num
       // Commander has already printed its message (help, version, or the usage error).
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    io.stderr.write(`${visible(describeError(err, program.opts().verbose === true))}\n`);
+    // A command that said everything already (Ctrl-C's resume hint) exits with its code and no error line.
+    if (!(err instanceof CommandExit && err.message === '')) io.stderr.write(`${visible(describeError(err, program.opts().verbose === true))}\n`);
     const key = err instanceof APIError ? err.idempotencyKey : undefined;
     if (key && (err as APIError).mayHaveBeenProcessed && !(err instanceof IdempotencyDuplicateError)) {
       io.stderr.write(`hint: the run may have started; to retry without starting a second one, run the same command with --idempotency-key ${shellQuote(key)}\n`);
