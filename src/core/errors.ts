@@ -395,6 +395,7 @@ export class InputUploadError extends FloraError {
 /** Why a download stopped: see {@link DownloadError}. */
 export type DownloadFailure =
   | 'not_completed'
+  | 'bad_outputs'
   | 'bad_url'
   | 'insecure_url'
   | 'http_status'
@@ -407,7 +408,7 @@ export type DownloadFailure =
 
 /**
  * An output could not be written to disk (`flora-runs-client/download`). `reason` says why: the run had
- * not completed, its URL was unusable or plain http to another machine, the media host answered
+ * not completed, its outputs were not a list of `{ output_id, type, url }`, an output's URL was unusable or plain http to another machine, the media host answered
  * `status`, the connection failed or went quiet for `timeout` ms after every retry, the file was over
  * `maxBytes`, its length was not the one announced, the call was aborted, or the file system refused.
  * A partial file stays under its `.part` name, so the same call later resumes it; no final file is ever

@@ -7,7 +7,7 @@
  */
 import { mkdir, open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DownloadError, InputValidationError } from '../core/errors.js';
+import { DownloadError } from '../core/errors.js';
 import { isLoopback } from '../core/url.js';
 import { msProblems, refuseOptions } from '../core/validation.js';
 import type { FieldError } from '../../generated/openapi.js';
@@ -165,7 +165,8 @@ async function downloadOne(output: DownloadableOutput, dir: string, base: string
  * `.txt`. A file already in place is kept (`overwrite` fetches it again), and a `.part` left by an
  * interrupted call is resumed with a `Range` request, so calling again after any failure fetches only
  * what is missing. No credential is sent to the media host. Throws `DownloadError` (the first output
- * that could not be written; the others after it are not tried) or `InputValidationError` for options.
+ * that could not be written; the others after it are not tried; `not_completed` or `bad_outputs` before
+ * anything is fetched) or `InputValidationError` for options.
  * One call at a time per folder and name: two calls writing the same output at once would share its `.part`.
  *
  * ```ts
@@ -182,7 +183,7 @@ export async function downloadRun(run: DownloadableRun, dir: string, options: Do
   }
   const outputs = run.outputs ?? [];
   if (!Array.isArray(outputs) || outputs.some((x) => typeof x?.output_id !== 'string' || typeof x.type !== 'string' || typeof x.url !== 'string')) {
-    throw new InputValidationError({ status: undefined, message: `Run ${run.run_id}: outputs must be a list of { output_id, type, url } strings`, fields: [{ field: 'run.outputs', message: 'must be a list of { output_id, type, url } strings' }] });
+    throw new DownloadError({ reason: 'bad_outputs', message: `Run ${run.run_id}: its outputs are not a list of { output_id, type, url } strings; nothing was downloaded.` });
   }
   const bases = outputBases(options.name ?? run.run_id, outputs.map((x) => x.output_id));
   await mkdir(dir, { recursive: true }).catch((cause: unknown) => {
@@ -191,4 +192,15 @@ export async function downloadRun(run: DownloadableRun, dir: string, options: Do
   const files: DownloadedFile[] = [];
   for (const [i, output] of outputs.entries()) files.push(await downloadOne(output, dir, bases[i]!, o));
   return files;
+}
+
+/**
+ * The files an earlier `downloadRun(run, dir, { name })` left in place for `run`'s outputs, in the run's
+ * order; outputs with no file are left out. Nothing is fetched (a report reads them so).
+ */
+export async function filesOnDisk(run: Pick<DownloadableRun, 'run_id' | 'outputs'>, dir: string, options: { name?: string | undefined } = {}): Promise<DownloadedFile[]> {
+  const outputs = Array.isArray(run.outputs) ? run.outputs.filter((x) => typeof x?.output_id === 'string' && typeof x.type === 'string') : [];
+  const bases = outputBases(options.name ?? run.run_id, outputs.map((x) => x.output_id));
+  const found = await Promise.all(outputs.map((x, i) => existing(dir, bases[i]!).then((f) => f && { outputId: x.output_id, type: x.type, ...f, contentType: undefined, source: 'existing' as const })));
+  return found.filter((f) => f !== undefined);
 }

@@ -4,8 +4,9 @@
  * file system (`node:fs`), so it is an entry of its own, which keeps the root entry free of it for
  * browsers and edge runtimes; and it never needs the client, so the API key is never within its reach.
  */
-export { downloadRun, DEFAULT_MAX_DOWNLOAD_BYTES, type DownloadableOutput, type DownloadableRun, type DownloadedFile, type DownloadOptions } from './download.js';
+export { downloadRun, filesOnDisk, DEFAULT_MAX_DOWNLOAD_BYTES, type DownloadableOutput, type DownloadableRun, type DownloadedFile, type DownloadOptions } from './download.js';
 export { DownloadError, type DownloadFailure } from '../core/errors.js';
 export { safePart, fileBase } from './names.js';
 export { renderReport, escapeHtml, type ReportFile, type ReportItem, type ReportOptions } from '../report/html.js';
 export { reportItems, writeReport, type ReportSource } from '../report/write.js';
+export { ResultDownloads, type DownloadedLine, type ResultDownloadOptions, type ResultFile, type ResultLine } from './results.js';
