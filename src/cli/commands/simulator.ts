@@ -60,6 +60,7 @@ export function simulatorCommand(program: Command, cli: Cli): Command {
       say(`FLORA simulator (${opts.profile} profile) on ${sim.url}
 
 Base URL:        ${sim.url}
+Media host:      ${sim.mediaUrl} (completed runs' output files; no key needed)
 API key:         ${DEFAULT_API_KEY}
 Webhook secret:  ${DEFAULT_WEBHOOK_SECRET}
 
