@@ -138,7 +138,9 @@ export class BatchRunner {
             this.#abort.abort(err);
           })
           .finally(() => {
-            this.#inFlight.delete(row.id);
+            // An item that leaves without ending (stopped by the budget, put back) is no longer running:
+            // say so, or the last progress a stopped batch reports counts it as running.
+            if (this.#inFlight.delete(row.id)) this.#progress();
             this.#slots.release();
             tasks.delete(task);
           });
