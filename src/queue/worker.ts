@@ -126,9 +126,8 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
           // What the lane's state says, in one round trip: every start of the batch waits on this lane.
           const [pendingText, resolved, lastRun] = ((await redis.multi().get(k.pending).hget(k.resolved, job.id!).get(k.last).exec()) ?? []).map(([, v]) => v as string | null);
           store.lastRun = lastRun ?? undefined;
-          // A holder that died between sending its start and confirming it left its job's start pending: with one
-          // lane, the one unclaimed run since that start's anchor is its run. Claim it for that job now, before
-          // this start makes a second unclaimed run and the two could no longer be told apart.
+          // A holder that died between sending its start and confirming it left its job's start pending: settle
+          // it for that job now (`settleDeadHolder`), before this start makes a second unclaimed run.
           if (pendingText) await settleDeadHolder(JSON.parse(pendingText) as ItemJobData & { jobId: string }, job.id!, turn);
           const r = readResolved(resolved ?? null);
           // (A run found for an earlier attempt of this job is no answer for this one.)
