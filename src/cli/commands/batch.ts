@@ -12,6 +12,7 @@ import { UsageError } from '../input.js';
 import { count, positiveNumber, required } from '../options.js';
 import { batchProgressView } from '../progress.js';
 import { shellQuote, visible } from '../safe.js';
+import { fileValue } from './assets.js';
 
 const EXAMPLE_RUN = 'flora batch run --technique-id art-directors-critique --items items.jsonl --journal shots.journal --out results.jsonl';
 
@@ -33,6 +34,30 @@ function readItems(path: string): Uint8Array {
   } catch (err) {
     throw new UsageError(`--items ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
+}
+
+/**
+ * The items with their local files named as single runs name them: `"@./a.png"` as the value of an
+ * `imageUrl` or `videoUrl` input (the array form), or as any value of the map form; `"@@..."` for a value
+ * that starts with @. Each such file is hashed, and uploaded once per batch however many items name it.
+ */
+function withLocalFiles<T extends { line: number; inputs: unknown }>(items: T[], source: string): T[] {
+  const one = (item: T): T => {
+    const inputs = item.inputs;
+    if (Array.isArray(inputs)) {
+      const media = (i: unknown): i is { type: string; value: unknown } => !!i && typeof i === 'object' && ['imageUrl', 'videoUrl'].includes((i as { type?: string }).type ?? '');
+      return { ...item, inputs: inputs.map((i: unknown) => (media(i) ? { ...i, value: fileValue(i.value) } : i)) };
+    }
+    if (inputs && typeof inputs === 'object') return { ...item, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, fileValue(v)])) };
+    return item;
+  };
+  return items.map((item) => {
+    try {
+      return one(item);
+    } catch (err) {
+      throw new UsageError(`--items ${source} line ${item.line}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
 }
 
 /** The `flora batch run` command that resumes a batch (global flags such as the key are not repeated). */
@@ -63,7 +88,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
       const { BatchStoreError, parseItemsJsonl, runBatch } = await import('../../batch/index.js');
-      const items = parseItemsJsonl(readItems(opts.items), opts.items);
+      const items = withLocalFiles(parseItemsJsonl(readItems(opts.items), opts.items), opts.items);
       const flora = cli.client(g);
       const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
       const view = batchProgressView(cli.io.stderr, mode);
@@ -140,7 +165,7 @@ function queueCommands(batch: Command, cli: Cli): void {
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
       const [{ parseItemsJsonl }, { enqueueItems }] = await Promise.all([import('../../batch/index.js'), import('../../queue/index.js')]);
-      const items = parseItemsJsonl(readItems(opts.items), opts.items);
+      const items = withLocalFiles(parseItemsJsonl(readItems(opts.items), opts.items), opts.items);
       const added = await enqueueItems({ redis: opts.redis, batch: opts.batch }, items, { techniqueId: opts.techniqueId, workspaceId: opts.workspaceId });
       cli.print(g, added);
     });
