@@ -192,6 +192,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sha256: a.sha256,
     uploads: a.uploads,
     renewals: a.renewals,
+    createdAt: a.createdAt,
+    readyAt: a.readyAt,
   });
   return {
     url,

@@ -111,6 +111,9 @@ export interface AssetSnapshot {
   uploads: number;
   /** Reservations renewed with `retry`. */
   renewals: number;
+  /** When it was created, and when its processing ends (or ended): simulated unix seconds. */
+  createdAt: number;
+  readyAt: number | undefined;
 }
 
 /** One callback delivery attempt. */
