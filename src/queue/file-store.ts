@@ -15,7 +15,7 @@ import type { FileStore } from '../batch/file-step.js';
 import type { BatchKeys } from './connection.js';
 import { PUT_FILE, RENEW, UNLOCK } from './scripts.js';
 
-const LEASE_MS = 5000;
+const LEASE_MS = 3000;
 const MAX_POLL_MS = 200;
 
 export class RedisFileStore implements FileStore {
