@@ -7,17 +7,15 @@
  * bytes once), holding its bytes; exactly one run per item, with its key; and every run started with the
  * URL of its own image's asset, which was ready before the run was.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../src/batch/hash-files.js';
 import { Journal } from '../src/batch/journal.js';
 import { itemKey } from '../src/batch/keys.js';
 import type { RemoteSimulator } from '../reliability/remote-simulator.js';
 import { hasRedis, startRedis, type RedisServer } from '../scripts/redis.js';
-import { bundleCli, crashSimulator, flora, FULL, readResults, seeded, sleep, table, workDir, type Spawned } from './harness.js';
+import { bundleCli, crashSimulator, flora, FULL, png, readResults, seeded, sleep, table, workDir, type Spawned } from './harness.js';
 
 const ITEMS = FULL ? 300 : 30;
 const IMAGES = FULL ? 20 : 4;
@@ -33,25 +31,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (rows.length) console.log(`\nitems naming local images, processes SIGKILLed\n${table(['runner', 'items', 'images', 'kills', 'processes', 'assets', 'signed uploads', 'runs', 'completed', 'failed', 'creates answered 409'], rows)}\n`);
 });
-
-/** A real PNG of random pixels (stored, not compressed, so its size is about w*h*3). */
-function png(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const t = Buffer.from(type, 'latin1');
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(data, crc32(t)));
-    return Buffer.concat([len, t, data, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) randomBytes(width * 3).copy(rows, y * (width * 3 + 1) + 1);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** The images (`LARGE` of them over 4 MB: a signed upload to the storage host), and the items naming them. */
 async function writeBatch(dir: string): Promise<{ items: string; ids: string[]; imageOf: string[]; hashes: Map<string, string> }> {

@@ -73,7 +73,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
 
   const run = batch.command('run').description('Run a batch with a journal file; the same command again resumes it.');
   required(run, '--technique-id <id>', 'technique slug (nested route, array inputs) or tech_ id with --workspace-id (top-level route, map inputs)');
-  required(run, '--items <file>', 'ITEMS.jsonl: one {"id": ..., "inputs": ...} a line');
+  required(run, '--items <file>', 'ITEMS.jsonl: one {"id": ..., "inputs": ...} a line; a value "@path" is a local file, uploaded once per batch');
   required(run, '--journal <file>', 'the journal (created on the first run, resumed after)');
   required(run, '--out <file>', 'RESULTS.jsonl: a line appended as each item ends, then one line an item in the items\' order');
   run
@@ -158,7 +158,7 @@ function queueCommands(batch: Command, cli: Cli): void {
   redisOption(enqueue);
   nameOption(enqueue);
   required(enqueue, '--technique-id <id>', 'technique slug, or tech_ id with --workspace-id');
-  required(enqueue, '--items <file>', 'ITEMS.jsonl');
+  required(enqueue, '--items <file>', 'ITEMS.jsonl; a value "@path" is a local file, uploaded once per batch by the workers (which must see the same path)');
   enqueue
     .option('--workspace-id <id>', 'workspace id (ws_...): start through the top-level route')
     .addHelpText('after', '\nExample:\n  $ flora batch enqueue --redis redis://127.0.0.1:6379 --batch shots --technique-id art-directors-critique --items items.jsonl')
