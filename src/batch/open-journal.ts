@@ -7,6 +7,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { InputValidationError } from '../core/errors.js';
 import type { FileRecord } from './file-policy.js';
+import { hasFiles } from './input-files.js';
 import type { CheckedItem } from './items.js';
 import { Journal, journalFiles, type ItemRow, type JournalMeta } from './journal.js';
 import { batchIdOf } from './keys.js';
@@ -120,7 +121,7 @@ export async function openJournal(path: string, items: CheckedItem[], b: Journal
   for (const item of items) {
     const row = rows.get(item.id);
     if (!row) other(`line ${item.line}: item ${JSON.stringify(item.id)} is not one of its ${rows.size} items`);
-    else if (row.digest !== item.digest) other(`line ${item.line}: item ${JSON.stringify(item.id)} has other inputs than it recorded`);
+    else if (row.digest !== item.digest) other(`line ${item.line}: item ${JSON.stringify(item.id)} has other inputs than it recorded${hasFiles(item.inputs) ? ' (or a file it names holds other content than when the batch started)' : ''}`);
   }
   if (items.length !== rows.size) {
     const given = new Set(items.map((i) => i.id));
