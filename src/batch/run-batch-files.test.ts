@@ -99,4 +99,15 @@ describe('runBatch with local files', () => {
     expect(keys.length).toBeLessThanOrEqual(24);
     expect(again.results.filter((r) => r.status === 'completed').length).toBeGreaterThanOrEqual(24 - 4);
   });
+
+  it('a file changed between runs is refused as other inputs, naming the item, before anything is sent', async () => {
+    const { sim, flora, files, journal } = await setup(33);
+    const two = itemsFor(files, 2);
+    await runBatch(flora, two, { techniqueId: 'art-directors-critique', journal, pollInterval: 50 });
+    const assets = sim.listAssets().length;
+    writeFileSync(files[1]!, randomBytes(100));
+    const err = await runBatch(flora, itemsFor(files, 2), { techniqueId: 'art-directors-critique', journal, pollInterval: 50 }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/line 2: item "item-1" has other inputs than it recorded \(or a file it names holds other content than when the batch started\)/);
+    expect(sim.listAssets()).toHaveLength(assets);
+  });
 });
