@@ -7,6 +7,7 @@
  *   - `./testing`  src/testing/index.ts  the local simulator
  *   - `./batch`    src/batch/index.ts    resumable batches with a journal (better-sqlite3, an optional peer)
  *   - `./queue`    src/queue/index.ts    batches across machines on BullMQ (an optional peer)
+ *   - `./contract` src/contract/index.ts `runContractChecks()`: the API judged against the spec and its live layer
  *   - `dist/cli.js` (ESM, with a shebang; `bin.flora`) from src/cli/index.ts, when it exists
  *
  * The library's dependencies stay external. The CLI's own (commander, cli-progress, yaml) are bundled into
@@ -27,6 +28,7 @@ const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
 if (has('src/batch/index.ts')) entries.batch = 'src/batch/index.ts';
 if (has('src/queue/index.ts')) entries.queue = 'src/queue/index.ts';
+if (has('src/contract/index.ts')) entries.contract = 'src/contract/index.ts';
 const cli = has('src/cli/index.ts');
 /** Entries that export classes: Node's `import` of them gets an ES module over the CommonJS build. */
 const NODE_WRAPPED = Object.keys(entries);

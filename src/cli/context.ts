@@ -37,7 +37,8 @@ export interface Globals {
   baseUrl?: string;
   timeout?: number;
   maxRetries?: number;
-  output?: OutputFormat;
+  /** `junit` only for `flora contract check`. */
+  output?: OutputFormat | 'junit';
   quiet?: boolean;
   verbose?: boolean;
   allowInsecureHttp?: boolean;
@@ -78,9 +79,15 @@ export class Cli {
     }
   }
 
+  /** The output format of a result: pretty on a terminal, JSON otherwise, unless --output says. */
+  outputFormat(g: Globals): OutputFormat {
+    if (g.output === 'junit') throw new UsageError('-o junit is the format of `flora contract check` only; use json, yaml or pretty.');
+    return g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json');
+  }
+
   /** Prints a result to stdout: pretty on a terminal, JSON otherwise, unless --output says. */
   print(g: Globals, value: object): void {
-    this.io.stdout.write(`${format(value as Record<string, unknown>, g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json'))}\n`);
+    this.io.stdout.write(`${format(value as Record<string, unknown>, this.outputFormat(g))}\n`);
   }
 
   /**
@@ -88,7 +95,7 @@ export class Cli {
    * piped (or with `-o json`), YAML with `-o yaml`.
    */
   printList(g: Globals, items: readonly object[], columns: readonly string[]): void {
-    const as = g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json');
+    const as = this.outputFormat(g);
     if (as === 'json') return void this.io.stdout.write(items.map((i) => `${JSON.stringify(i)}\n`).join(''));
     if (as === 'yaml') return void this.io.stdout.write(`${format({ items } as Record<string, unknown>, 'yaml')}\n`);
     this.io.stdout.write(`${table(items as Record<string, unknown>[], columns)}\n`);

@@ -8,10 +8,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { APIConnectionTimeoutError, APIError, APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
 import { assetsCommands } from './commands/assets.js';
 import { batchCommands } from './commands/batch.js';
+import { contractCommands } from './commands/contract.js';
 import { listCommands } from './commands/lists.js';
 import { runsCommands } from './commands/runs.js';
 import { techniqueRunsCommands } from './commands/technique-runs.js';
-import { Cli, CommandExit, type Io } from './context.js';
+import { Cli, CommandExit, type Globals, type Io } from './context.js';
 import { UsageError } from './input.js';
 import { count, positiveNumber } from './options.js';
 import { shellQuote, visible } from './safe.js';
@@ -60,7 +61,7 @@ export function buildProgram(io: Io, version: string): Command {
     .option('--allow-insecure-http', 'allow a plain http base URL on a host other than this machine (sends the key unencrypted)')
     .option('--timeout <seconds>', 'per-attempt request timeout in seconds (default 60)', positiveNumber('--timeout'))
     .option('--max-retries <n>', 'retries after the first attempt (default 2)', count('--max-retries'))
-    .addOption(new Option('-o, --output <format>', 'json, yaml or pretty (default: pretty on a terminal, json otherwise)').choices(['json', 'yaml', 'pretty']))
+    .addOption(new Option('-o, --output <format>', 'json, yaml or pretty (default: pretty on a terminal, json otherwise); junit for `contract check`').choices(['json', 'yaml', 'pretty', 'junit']))
     .option('-q, --quiet', 'no progress output, no warnings')
     .option('--verbose', 'log every request, and name the error class of a failure')
     .showHelpAfterError('(run with --help for usage)')
@@ -68,8 +69,12 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);
   const techniqueRuns = techniqueRunsCommands(program, cli);
-  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), assetsCommands(program, cli), batchCommands(program, cli)];
+  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), assetsCommands(program, cli), batchCommands(program, cli), contractCommands(program, cli)];
   for (const cmd of [program, ...groups, ...groups.flatMap((g) => g.commands)]) cmd.exitOverride();
+  // Refused before any command acts (a start must not run, then fail to print).
+  program.hook('preAction', (_program, action) => {
+    if (action.optsWithGlobals<Globals>().output === 'junit' && action.name() !== 'check') throw new UsageError('-o junit is the format of `flora contract check` only; use json, yaml or pretty.');
+  });
   return program;
 }
 
