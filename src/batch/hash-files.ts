@@ -10,10 +10,10 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldError } from '../../generated/openapi.js';
-import { LocalFile } from '../resources/local-files.js';
+import { LocalFile, mapInputValues } from '../resources/local-files.js';
 import { isRemoteUrl } from '../resources/upload-source.js';
 import { refuseItems, type BatchItem } from './items.js';
-import { mapInputValues, type FileMarker } from './input-files.js';
+import type { FileMarker } from './input-files.js';
 
 /** Files hashed at once. */
 const PARALLEL = 4;

@@ -6,6 +6,9 @@
  * file's content through its hash, and the file step (`file-step.ts`) replaces it with the URL of the
  * file's asset just before the start is sent. Pure: no I/O.
  */
+import { mapInputValues } from '../resources/local-files.js';
+
+export { mapInputValues };
 
 /** A local file as a batch keeps it: where it is, and what it holds. */
 export interface FileMarker {
@@ -31,17 +34,6 @@ export function isFileMarker(v: unknown): v is FileMarker {
     /^[0-9a-f]{64}$/.test(o.sha256) &&
     (o.content_type === undefined || typeof o.content_type === 'string')
   );
-}
-
-/**
- * `inputs` (either route's form) with every value `match` picks replaced by `to(value, field)`: the array
- * form's `value`s and the map form's values, and their arrays' elements. Anything else is kept as it is.
- */
-export function mapInputValues<T>(inputs: unknown, match: (v: unknown) => v is T, to: (v: T, field: string) => unknown): unknown {
-  const one = (v: unknown, field: string) => (match(v) ? to(v, field) : Array.isArray(v) ? v.map((x, i) => (match(x) ? to(x, `${field}[${i}]`) : x)) : v);
-  if (Array.isArray(inputs)) return inputs.map((i, n) => (i && typeof i === 'object' && !Array.isArray(i) && 'value' in i ? { ...i, value: one((i as { value: unknown }).value, `inputs[${n}].value`) } : i));
-  if (inputs && typeof inputs === 'object') return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, one(v, `inputs.${k}`)]));
-  return inputs;
 }
 
 /** The distinct files (by content) an item's inputs name, in order. */
