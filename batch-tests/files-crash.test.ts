@@ -17,8 +17,8 @@ import type { RemoteSimulator } from '../reliability/remote-simulator.js';
 import { hasRedis, startRedis, type RedisServer } from '../scripts/redis.js';
 import { bundleCli, crashSimulator, flora, FULL, png, readResults, seeded, sleep, table, workDir, type Spawned } from './harness.js';
 
-const ITEMS = FULL ? 300 : 30;
-const IMAGES = FULL ? 20 : 4;
+const ITEMS = FULL ? 300 : 20;
+const IMAGES = FULL ? 20 : 3;
 /** Images over 4 MB: each a signed upload to the storage host. */
 const LARGE = FULL ? 2 : 1;
 const KILLS = FULL ? 3 : 1;

@@ -45,15 +45,15 @@ const assetOf = (url: unknown) => /\/media\/([^/]+)\//.exec(String(url))?.[1];
 describe('runBatch with local files', () => {
   it('uploads each distinct file once, and starts every run with the URL of its file\'s ready asset', async () => {
     const { sim, flora, files, journal } = await setup(31);
-    const { summary, results } = await runBatch(flora, itemsFor(files, 40), { techniqueId: 'art-directors-critique', journal, pollInterval: 50, concurrency: 8 });
-    expect(results.map((r) => r.status)).toEqual(Array(40).fill('completed'));
+    const { summary, results } = await runBatch(flora, itemsFor(files, 16), { techniqueId: 'art-directors-critique', journal, pollInterval: 50, concurrency: 8 });
+    expect(results.map((r) => r.status)).toEqual(Array(16).fill('completed'));
     const assets = sim.listAssets();
     const hashes = await Promise.all(files.map((f) => hashFile(f)));
     // One asset per file, holding exactly its bytes.
     expect(assets.map((a) => a.sha256).sort()).toEqual(hashes.map((h) => h.sha256).sort());
     expect(assets.map((a) => a.uploadedVia).sort()).toEqual(['direct', 'direct', 'direct', 'signed_url']);
     const runs = sim.listRuns();
-    expect(runs).toHaveLength(40);
+    expect(runs).toHaveLength(16);
     for (const [i, r] of results.entries()) {
       const run = runs.find((x) => x.runId === r.run_id)!;
       const url = (run.inputs as { id: string; value: string }[]).find((x) => x.id === 'reference')!.value;
@@ -75,7 +75,7 @@ describe('runBatch with local files', () => {
     const { sim, flora, files, journal, results } = await setup(32);
     const stop = new AbortController();
     let ended = 0;
-    const first = await runBatch(flora, itemsFor(files, 24), {
+    const first = await runBatch(flora, itemsFor(files, 16), {
       techniqueId: 'art-directors-critique',
       journal,
       results,
@@ -83,12 +83,12 @@ describe('runBatch with local files', () => {
       pollInterval: 50,
       concurrency: 4,
       signal: stop.signal,
-      onResult: () => void (++ended === 6 && stop.abort()),
+      onResult: () => void (++ended === 4 && stop.abort()),
     }).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(APIUserAbortError);
     expect(sim.listAssets()).toHaveLength(4);
     for (const extra of ['', '-wal', '-shm']) rmSync(`${journal}${extra}`, { force: true });
-    const again = await runBatch(flora, itemsFor(files, 24), { techniqueId: 'art-directors-critique', journal, results, batch: 'lost-journal', recover: true, pollInterval: 50, concurrency: 4 });
+    const again = await runBatch(flora, itemsFor(files, 16), { techniqueId: 'art-directors-critique', journal, results, batch: 'lost-journal', recover: true, pollInterval: 50, concurrency: 4 });
     expect(again.summary.uploads).toBeGreaterThan(0);
     // Its uploads sent the keys the lost journal had: FLORA answered 409 and each asset was found.
     expect(sim.stats().requests.createAsset?.['409'] ?? 0).toBeGreaterThan(0);
@@ -96,8 +96,8 @@ describe('runBatch with local files', () => {
     expect(sim.listAssets()).toHaveLength(4);
     const keys = sim.listRuns().map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.length).toBeLessThanOrEqual(24);
-    expect(again.results.filter((r) => r.status === 'completed').length).toBeGreaterThanOrEqual(24 - 4);
+    expect(keys.length).toBeLessThanOrEqual(16);
+    expect(again.results.filter((r) => r.status === 'completed').length).toBeGreaterThanOrEqual(16 - 4);
   });
 
   it('a file changed between runs is refused as other inputs, naming the item, before anything is sent', async () => {
