@@ -43,6 +43,11 @@ const refuse = (field: string, message: string): never => refuseOptions([{ field
  * error when the batch cannot go on (a bad key, an unknown technique). Bad items are refused before
  * anything is sent: `InputValidationError` naming each bad line.
  *
+ * An item's input may be a local file, `flora.file('shots/hero.png')` (a path): each distinct file is read
+ * (SHA-256) before anything is sent, uploaded once per batch however many items name it, and journaled like
+ * a start; the item's run starts with its asset's URL once the asset is ready. An item whose file cannot
+ * become an asset ends `failed` (`input_upload_failed`) with no run.
+ *
  * ```ts
  * const { summary, results } = await runBatch(flora, items, { techniqueId: 'art-directors-critique', journal: 'shots.journal' });
  * ```

@@ -17,7 +17,9 @@ import type { ItemJobData } from './job-store.js';
 /**
  * Adds the items as jobs of the batch's queue. The first call records the batch (its technique, and so
  * the id every key derives from); a later one with the same name must name the same technique, and adds
- * only items not yet there (job id = item id). Resolves with how many jobs the queue now holds.
+ * only items not yet there (job id = item id). Resolves with how many jobs the queue now holds. Local
+ * files in the items (`flora.file(path)`) are hashed here, and each is uploaded once by the workers, which
+ * must see the same paths.
  */
 export async function enqueueItems(target: QueueTarget, items: Iterable<BatchItem & { line?: number }>, options: { techniqueId: string; workspaceId?: string | undefined }): Promise<{ batch: string; batch_id: string; items: number; jobs: number }> {
   checkTarget(target);
