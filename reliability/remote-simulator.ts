@@ -10,7 +10,7 @@ export interface RemoteRun {
   idempotencyKey: string | undefined;
   startedVia: 'create' | 'startTechnique';
   status: string;
-  /** Simulated unix seconds. */
+  /** When it was started: simulated unix seconds, not rounded. */
   createdAt: number;
   inputs: unknown;
 }

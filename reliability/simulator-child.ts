@@ -14,7 +14,7 @@ process.on('message', async (message: { id: number; op: 'listRuns' | 'listAssets
     // Only what the tests look at, to keep the message small.
     reply({
       id: message.id,
-      result: sim.listRuns().map((r) => ({ runId: r.runId, apiKey: r.apiKey, idempotencyKey: r.idempotencyKey, startedVia: r.startedVia, status: r.state.status, createdAt: r.state.created_at, inputs: r.inputs })),
+      result: sim.listRuns().map((r) => ({ runId: r.runId, apiKey: r.apiKey, idempotencyKey: r.idempotencyKey, startedVia: r.startedVia, status: r.state.status, createdAt: r.createdAt, inputs: r.inputs })),
     });
   } else if (message.op === 'listAssets') {
     reply({ id: message.id, result: sim.listAssets() });

@@ -60,7 +60,7 @@ describe('runBatch with local files', () => {
       const asset = assets.find((a) => a.assetId === assetOf(url))!;
       // Its own file's asset, ready before the run was started.
       expect(asset.sha256).toBe(hashes[i % 4]!.sha256);
-      expect(asset.readyAt! <= run.state.created_at).toBe(true);
+      expect(asset.readyAt! <= run.createdAt).toBe(true);
     }
     // The journal keeps each file's key, asset and URL.
     const j = await Journal.open(journal);

@@ -177,6 +177,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     inputs: run.inputs,
     callbackUrl: run.callbackUrl,
     idempotencyKey: run.idempotencyKey,
+    createdAt: run.createdAt,
     state: runView(run, clock.now()),
   });
   let closing: Promise<void> | undefined;

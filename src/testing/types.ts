@@ -155,6 +155,8 @@ export interface RunSnapshot {
   inputs: unknown;
   callbackUrl: string | undefined;
   idempotencyKey: string | undefined;
+  /** When it was started, in simulated unix seconds (not rounded down, as `state.created_at` is). */
+  createdAt: number;
   /** What GET would answer now. */
   state: TechniqueRun;
 }
