@@ -3,6 +3,7 @@
  * (`.d.ts` / `.d.cts`) for the package's entries:
  *   - `.`          src/index.ts          the client
  *   - `./webhooks` src/webhooks.ts       webhook signature checks (node:crypto, kept out of the root entry)
+ *   - `./download` src/download/index.ts run outputs to disk (node:fs, kept out of the root entry)
  *   - `./types`    generated/openapi.ts  the spec's types alone: declarations plus an empty module
  *   - `./testing`  src/testing/index.ts  the local simulator
  *   - `./batch`    src/batch/index.ts    resumable batches with a journal (better-sqlite3, an optional peer)
@@ -24,7 +25,7 @@ import { defineConfig, type Options } from 'tsup';
 
 const has = (path: string) => existsSync(new URL(path, import.meta.url));
 
-const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts' };
+const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts', download: 'src/download/index.ts' };
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
 if (has('src/batch/index.ts')) entries.batch = 'src/batch/index.ts';
 if (has('src/queue/index.ts')) entries.queue = 'src/queue/index.ts';

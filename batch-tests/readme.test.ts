@@ -1,11 +1,12 @@
 /**
  * The README's Batches section, run as written: its shell blocks (the simulator, a 1,000-item batch with
- * `flora batch run` and `status`, a batch of items naming photos in shots/, then Redis, `enqueue`, a `worker`, `collect`) in one bash script, with
+ * `flora batch run --download`, `status` and `report`, a batch of items naming photos in shots/ with their
+ * outputs downloaded, then Redis, `enqueue`, a `worker`, `collect`) in one bash script, with
  * `flora` the bundled CLI, free ports for 4010 and 6379, and a wait for each background server's port; its
  * TypeScript block run against the same simulator. Only in `npm run test:batch` (BATCH_SCALE=full).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
@@ -61,10 +62,14 @@ it.skipIf(!hasRedis())(`the README's batch commands run a ${N}-item batch to com
     expect(results).toHaveLength(N);
     expect(results.every((r) => r.status === 'completed' && r.run_id)).toBe(true);
     expect(out).toMatch(new RegExp(`batch shots: ${N} items, ${N} completed, 0 failed`));
-    // The files-in block: every photo's item ran, with an asset's URL, the copy with its original's.
+    // Files out: every item's outputs downloaded by the one-machine batch, and its report, a tile an item.
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.output_2.png'))).toHaveLength(N);
+    expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8').match(/<article /g)).toHaveLength(N);
+    // Files in: every photo's item ran (the copy too), and its outputs are on disk.
     const shots = readResults(join(dir, 'photo-results.jsonl'));
     expect(shots.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(out).toMatch(/batch b\w+: 4 items, 4 completed, 0 failed/);
+    expect(readdirSync(join(dir, 'photos-out')).filter((f) => f.endsWith('.output_2.png'))).toHaveLength(4);
 
     // The TypeScript block, with its imports pointed at this repository's sources, against the same simulator.
     const code2 = ts[0]!.replace("from 'flora-runs-client'", `from '${repo}/src/index.ts'`).replace("from 'flora-runs-client/batch'", `from '${repo}/src/batch/index.ts'`);

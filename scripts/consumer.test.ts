@@ -429,10 +429,10 @@ afterAll(() => {
 
 describe('the packed package, installed by a consumer project', () => {
   it('holds the builds, their declarations and the spec, and no sources or tests', () => {
-    for (const entry of ['index', 'types', 'webhooks', 'testing']) {
+    for (const entry of ['index', 'types', 'webhooks', 'download', 'testing']) {
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
     }
-    for (const entry of ['index', 'webhooks', 'testing']) expect(packedFiles).toContain(`dist/${entry}.node.js`);
+    for (const entry of ['index', 'webhooks', 'download', 'testing']) expect(packedFiles).toContain(`dist/${entry}.node.js`);
     expect(packedFiles).toContain('spec/openapi.yaml');
     expect(packedFiles).toContain('package.json');
     expect(packedFiles.filter((f) => /^(src|generated|scripts|contract-tests|bench)\//.test(f) || /\.test\./.test(f))).toEqual([]);
@@ -494,9 +494,9 @@ describe('the packed package, installed by a consumer project', () => {
       seen.add(file);
       return imports(readFileSync(join(dist, file), 'utf8')).flatMap((s) => (s.startsWith('./') ? reach(s.slice(2), seen) : s.startsWith('node:') || NODE_BUILTINS.has(s) ? [] : [s]));
     };
-    // The client, its types, the simulator, the webhook helpers and the contract checks need openapi-fetch and
-    // nothing else (the contract checks run on the generated checks: no test runner, mock or schema library).
-    for (const entry of ['index', 'types', 'webhooks', 'testing', 'contract']) {
+    // The client, its types, the simulator, the webhook helpers, the downloads and the contract checks need
+    // openapi-fetch and nothing else (the contract checks run on the generated checks: no test runner, mock or schema library).
+    for (const entry of ['index', 'types', 'webhooks', 'download', 'testing', 'contract']) {
       for (const ext of ['.js', '.cjs']) expect(new Set(reach(`${entry}${ext}`)), `${entry}${ext}`).toEqual(new Set(reach(`${entry}${ext}`).length ? ['openapi-fetch'] : []));
     }
     // The batch entries load the optional peers (when used), and nothing else besides openapi-fetch.

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import type { TechniqueRun } from '../../generated/answers.js';
 import { Flora } from '../client.js';
-import { APIUserAbortError, FloraError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { APIUserAbortError, DownloadError, FloraError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { downloadRun } from '../download/index.js';
 import type { LogLevel } from '../core/log.js';
 import type { RunWaitOptions } from '../resources/techniques.js';
 import { UsageError } from './input.js';
@@ -104,9 +105,10 @@ export class Cli {
   /**
    * Waits for a run with a progress view (a bar on a terminal, a line per change otherwise, nothing with
    * --quiet) and prints its end; on Ctrl-C or the wait's timeout says how to resume. A person watching a
-   * bar gets a poll at least every second (`maxInterval`), so the bar moves.
+   * bar gets a poll at least every second (`maxInterval`), so the bar moves. With `download`, the
+   * completed run's outputs are written there first, and the printed run gains `files`.
    */
-  async waitFor(g: Globals, what: string, waitTimeout: number | undefined, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string): Promise<void> {
+  async waitFor(g: Globals, what: string, waitTimeout: number | undefined, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string, download?: string): Promise<void> {
     const mode = g.quiet ? 'quiet' : this.io.stderr.isTTY ? 'tty' : 'plain';
     // One line saying what is waited for, where a bar does not show it.
     if (mode === 'plain') this.io.stderr.write(`${visible(what)}\n`);
@@ -114,12 +116,27 @@ export class Cli {
     try {
       const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(waitTimeout) });
       view.stop();
-      this.print(g, run);
+      if (download === undefined) return this.print(g, run);
+      this.print(g, { ...run, files: await this.download(g, run, download, `${resume} --download ${shellQuote(download)}`) });
     } catch (err) {
       view.stop();
+      if (err instanceof DownloadError) throw err;
       if (err instanceof APIUserAbortError) this.io.stderr.write(`interrupted: stopped waiting; the run goes on. Resume with:\n  ${resume}\n`);
       if (err instanceof RunFailedError) this.print(g, err.run);
       if (err instanceof RunTimeoutError) this.io.stderr.write(`still running; resume with:\n  ${resume}\n`);
+      throw err;
+    }
+  }
+
+  /** Writes a completed run's outputs into `dir`, a line each on stderr; on failure says how to finish. */
+  private async download(g: Globals, run: TechniqueRun, dir: string, again: string): Promise<{ output_id: string; path: string; bytes: number }[]> {
+    try {
+      const files = await downloadRun(run, dir, { signal: this.io.interrupt });
+      if (!g.quiet) for (const f of files) this.io.stderr.write(`${visible(`${f.source === 'existing' ? 'kept' : 'saved'} ${f.outputId} -> ${f.path} (${f.bytes} bytes)`)}\n`);
+      return files.map((f) => ({ output_id: f.outputId, path: f.path, bytes: f.bytes }));
+    } catch (err) {
+      // The run completed and is paid for: what is on disk is kept, and the same wait finishes it.
+      if (err instanceof DownloadError) this.io.stderr.write(`${visible(`the run completed but its outputs are not all on disk; fetch the rest with:\n  ${again}`)}\n`);
       throw err;
     }
   }

@@ -5,7 +5,7 @@
  * adaptive waiting. Commands live in `commands/`; what they share in `context.ts`.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { APIConnectionTimeoutError, APIError, APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { APIConnectionTimeoutError, APIError, APIUserAbortError, DownloadError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
 import { assetsCommands } from './commands/assets.js';
 import { batchCommands } from './commands/batch.js';
 import { contractCommands } from './commands/contract.js';
@@ -47,8 +47,8 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof CommandExit) return err.exitCode;
   if (err instanceof UsageError || err instanceof InputValidationError) return EXIT.usage;
   if (err instanceof RunFailedError) return EXIT.runFailed;
-  if (err instanceof RunTimeoutError || err instanceof APIConnectionTimeoutError) return EXIT.timeout;
-  if (err instanceof APIUserAbortError) return EXIT.interrupted;
+  if (err instanceof RunTimeoutError || err instanceof APIConnectionTimeoutError || (err instanceof DownloadError && err.reason === 'timeout')) return EXIT.timeout;
+  if (err instanceof APIUserAbortError || (err instanceof DownloadError && err.reason === 'aborted')) return EXIT.interrupted;
   return EXIT.apiError;
 }
 

@@ -13,6 +13,7 @@ import { count, positiveNumber, required } from '../options.js';
 import { batchProgressView } from '../progress.js';
 import { shellQuote, visible } from '../safe.js';
 import { fileValue } from './assets.js';
+import { BatchFiles, fileOptions, reportCommand } from './batch-files.js';
 
 const EXAMPLE_RUN = 'flora batch run --technique-id art-directors-critique --items items.jsonl --journal shots.journal --out results.jsonl';
 
@@ -61,8 +62,8 @@ function withLocalFiles<T extends { line: number; inputs: unknown }>(items: T[],
 }
 
 /** The `flora batch run` command that resumes a batch (global flags such as the key are not repeated). */
-function runCommand(opts: { techniqueId: string; items: string; journal: string; out: string; workspaceId?: string; batch?: string }, recover: boolean): string {
-  const flags: [string, string | undefined][] = [['--technique-id', opts.techniqueId], ['--workspace-id', opts.workspaceId], ['--batch', opts.batch], ['--items', opts.items], ['--journal', opts.journal], ['--out', opts.out]];
+function runCommand(opts: { techniqueId: string; items: string; journal: string; out: string; workspaceId?: string; batch?: string; download?: string; html?: string }, recover: boolean): string {
+  const flags: [string, string | undefined][] = [['--technique-id', opts.techniqueId], ['--workspace-id', opts.workspaceId], ['--batch', opts.batch], ['--items', opts.items], ['--journal', opts.journal], ['--out', opts.out], ['--download', opts.download], ['--html', opts.html]];
   const parts = flags.flatMap(([flag, value]) => (value === undefined ? [] : [flag, shellQuote(value)]));
   return ['flora batch run', ...parts, ...(recover ? ['--recover'] : [])].join(' ');
 }
@@ -76,7 +77,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
   required(run, '--items <file>', 'ITEMS.jsonl: one {"id": ..., "inputs": ...} a line; a value "@path" is a local file, uploaded once per batch');
   required(run, '--journal <file>', 'the journal (created on the first run, resumed after)');
   required(run, '--out <file>', 'RESULTS.jsonl: a line appended as each item ends, then one line an item in the items\' order');
-  run
+  fileOptions(run)
     .option('--workspace-id <id>', 'workspace id (ws_...): start through the top-level route')
     .option('--batch <name>', "the batch's name, which with the technique makes every item's idempotency key (default: the journal's full path)")
     .option('--recover', 'pick up a batch whose journal was lost or damaged: FLORA is asked what already ran, nothing is paid twice')
@@ -92,6 +93,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
       const flora = cli.client(g);
       const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
       const view = batchProgressView(cli.io.stderr, mode);
+      const files = new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet });
       let outcome;
       try {
         outcome = await runBatch(flora, items, {
@@ -107,9 +109,11 @@ export function batchCommands(program: Command, cli: Cli): Command {
           pollInterval: opts.pollInterval === undefined ? undefined : Math.max(50, opts.pollInterval * 1000),
           signal: cli.io.interrupt,
           onProgress: (p) => view.update(p),
+          onResult: files.ended,
         });
       } catch (err) {
         view.stop();
+        files.abort();
         if (err instanceof APIUserAbortError && cli.io.interrupt.aborted) {
           // A deliberate stop: the hint is the message; no error line follows it.
           cli.io.stderr.write(`interrupted: the journal keeps every started run, and ${visible(opts.out)} the results of the items that ended; resume with:\n  ${visible(runCommand(opts, false))}\n`);
@@ -124,11 +128,15 @@ export function batchCommands(program: Command, cli: Cli): Command {
       }
       view.stop();
       const s = outcome.summary;
+      const { lines, failed: notWritten } = await files.finish(outcome.results, `Batch ${opts.batch ?? s.batchId}: ${opts.techniqueId}`);
+      // RESULTS.jsonl again, with each completed item's files.
+      if (opts.download !== undefined) (await import('../../batch/results-file.js')).writeResults(opts.out, lines);
       const parts = [`${s.completed} completed`, `${s.failed} failed`, ...(s.review ? [`${s.review} for review`] : []), ...(s.notStarted ? [`${s.notStarted} not started`] : [])];
       if (!g.quiet) cli.io.stderr.write(`batch ${s.batchId}${opts.batch ? ` (${visible(opts.batch)})` : ''}: ${s.total} items, ${parts.join(', ')}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
       if (s.stopped?.reason === 'insufficient_credits') throw new CommandExit(`${s.stopped.message}; run the same command again once the workspace has credits`, 1);
       if (s.stopped) cli.io.stderr.write(`stopped: ${visible(s.stopped.message)}\n`);
       if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
+      if (notWritten > 0) throw new CommandExit(`the outputs of ${notWritten} items could not be written: see download_error in ${opts.out}; resume with: ${runCommand(opts, false)}`, 1);
     });
 
   const status = batch.command('status').description("Counts by state and the cost so far, from a batch's journal.");
@@ -146,6 +154,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
   });
 
   queueCommands(batch, cli);
+  reportCommand(batch, cli);
   return batch;
 }
 
@@ -210,7 +219,7 @@ function queueCommands(batch: Command, cli: Cli): void {
   redisOption(collect);
   nameOption(collect);
   required(collect, '--out <file>', 'RESULTS.jsonl to write');
-  collect
+  fileOptions(collect)
     .option('--no-wait', 'write what is done now, without waiting for the rest')
     .addHelpText('after', '\nExample:\n  $ flora batch collect --redis redis://127.0.0.1:6379 --batch shots --out results.jsonl')
     .action(async (opts, cmd: Command) => {
@@ -225,8 +234,11 @@ function queueCommands(batch: Command, cli: Cli): void {
         view.stop();
       }
       writeResults(opts.out, outcome.results);
+      const { lines, failed: notWritten } = await new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet }).finish(outcome.results, `Batch ${opts.batch}`);
+      if (opts.download !== undefined) writeResults(opts.out, lines);
       const s = outcome.summary;
       if (!g.quiet) cli.io.stderr.write(`batch ${visible(opts.batch)}: ${s.total} items, ${s.completed} completed, ${s.failed} failed${s.review ? `, ${s.review} for review` : ''}${s.notStarted ? `, ${s.notStarted} not done` : ''}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
       if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
+      if (notWritten > 0) throw new CommandExit(`the outputs of ${notWritten} items could not be written: see download_error in ${opts.out}; the same command again fetches them`, 1);
     });
 }
