@@ -1,13 +1,17 @@
 /**
- * Files in, under crashes: a batch whose items name local images (`"@/path/photo-07.png"` in ITEMS.jsonl),
- * many items to an image, against the faulty simulator in its own process (its seeded faults hit the asset
- * operations too). Once through `flora batch run` SIGKILLed at seeded moments and started again until it
- * finishes, once through two `flora batch worker` processes with one SIGKILLed mid-batch. Then, from the
- * simulator's own record: exactly one asset per distinct image (the storage host took each signed one's
- * bytes once), holding its bytes; exactly one run per item, with its key; and every run started with the
- * URL of its own image's asset, which was ready before the run was.
+ * Files in, files out, under crashes: a batch whose items name local images (`"@/path/photo-07.png"` in
+ * ITEMS.jsonl), many items to an image, against the faulty simulator in its own process (its seeded faults
+ * hit the asset operations too, and its media host drops or fails some downloads). Once through
+ * `flora batch run --download DIR` SIGKILLed at seeded moments and started again until it finishes, once
+ * through two `flora batch worker` processes with one SIGKILLed mid-batch and `flora batch collect
+ * --download DIR`. Then, from the simulator's own record: exactly one asset per distinct image (the storage
+ * host took each signed one's bytes once), holding its bytes; exactly one run per item, with its key; every
+ * run started with the URL of its own image's asset, which was ready before the run was; and every output
+ * of every completed item on disk, whole (the media host's bytes exactly), none written twice.
  */
 import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../src/batch/hash-files.js';
@@ -15,6 +19,7 @@ import { Journal } from '../src/batch/journal.js';
 import { itemKey } from '../src/batch/keys.js';
 import type { RemoteSimulator } from '../reliability/remote-simulator.js';
 import { hasRedis, startRedis, type RedisServer } from '../scripts/redis.js';
+import { mediaFile, mediaSlices } from '../src/testing/media-files.js';
 import { bundleCli, crashSimulator, flora, FULL, png, readResults, seeded, sleep, table, workDir, type Spawned } from './harness.js';
 
 const ITEMS = FULL ? 300 : 20;
@@ -23,13 +28,16 @@ const IMAGES = FULL ? 20 : 3;
 const LARGE = FULL ? 2 : 1;
 const KILLS = FULL ? 3 : 1;
 const rows: (string | number)[][] = [];
+/** Output images of 64 KiB, so a dropped body leaves a partial file to resume; some downloads fail or are cut. */
+const IMAGE_BYTES = 64 * 1024;
+const MEDIA = { media: { bytes: { imageUrl: IMAGE_BYTES }, faults: { serverErrorRate: 0.02, dropMidBodyRate: 0.03 } } };
 let bundle: string;
 
 beforeAll(async () => {
   bundle = await bundleCli();
 });
 afterAll(() => {
-  if (rows.length) console.log(`\nitems naming local images, processes SIGKILLed\n${table(['runner', 'items', 'images', 'kills', 'processes', 'assets', 'signed uploads', 'runs', 'completed', 'failed', 'creates answered 409'], rows)}\n`);
+  if (rows.length) console.log(`\nitems naming local images, processes SIGKILLed\n${table(['runner', 'items', 'images', 'kills', 'processes', 'assets', 'signed uploads', 'runs', 'completed', 'failed', 'creates answered 409', 'files on disk', 'media 200 / 206 / faults'], rows)}\n`);
 });
 
 /** The images (`LARGE` of them over 4 MB: a signed upload to the storage host), and the items naming them. */
@@ -48,11 +56,13 @@ async function writeBatch(dir: string): Promise<{ items: string; ids: string[]; 
 }
 
 /** The checks both runners must pass, from the simulator's record. */
-async function check(sim: RemoteSimulator, batch: Awaited<ReturnType<typeof writeBatch>>, out: string, batchId: string, row: (string | number)[]): Promise<void> {
-  const results = readResults(out);
+async function check(sim: RemoteSimulator, batch: Awaited<ReturnType<typeof writeBatch>>, out: string, batchId: string, row: (string | number)[], download: Download): Promise<void> {
+  const results = readResults(out) as (ReturnType<typeof readResults>[number] & { files?: { output_id: string; path: string; bytes: number }[] })[];
   const [runs, assets, stats] = await Promise.all([sim.listRuns(), sim.listAssets(), sim.stats()]);
   const signed = assets.filter((a) => a.uploadedVia === 'signed_url');
-  rows.push([...row, assets.length, signed.reduce((n, a) => n + a.uploads, 0), runs.length, results.filter((r) => r.status === 'completed').length, results.filter((r) => r.status === 'failed').length, stats.requests.createAsset?.['409'] ?? 0]);
+  const media = stats.media;
+  const onDisk = results.reduce((n, r) => n + (r.files?.length ?? 0), 0);
+  rows.push([...row, assets.length, signed.reduce((n, a) => n + a.uploads, 0), runs.length, results.filter((r) => r.status === 'completed').length, results.filter((r) => r.status === 'failed').length, stats.requests.createAsset?.['409'] ?? 0, onDisk, `${media.requests['200'] ?? 0} / ${media.requests['206'] ?? 0} / ${media.faults.serverError + media.faults.dropMidBody}`]);
   // Exactly one asset per distinct image, holding its bytes, ready; a signed one's bytes taken once.
   expect(assets.map((a) => a.sha256).sort()).toEqual([...batch.hashes.values()].sort());
   for (const a of assets) expect(a.status, a.assetId).toBe('ready');
@@ -74,20 +84,52 @@ async function check(sim: RemoteSimulator, batch: Awaited<ReturnType<typeof writ
     expect(asset?.sha256, `${r.id}: ${url}`).toBe(batch.hashes.get(batch.imageOf[i]!));
     expect(asset!.readyAt! <= run.createdAt, r.id).toBe(true);
   }
+  // Files out: every output of every completed item on disk, byte for byte the media host's, none left partial.
+  for (const r of results.filter((x) => x.status === 'completed')) {
+    const outputs = r.outputs as { output_id: string; type: 'text' | 'imageUrl' }[];
+    expect(r.files?.map((f) => f.output_id), r.id).toEqual(outputs.map((o) => o.output_id));
+    for (const f of r.files!) {
+      const type = outputs.find((o) => o.output_id === f.output_id)!.type;
+      const expected = mediaFile(type, `${r.run_id}/${f.output_id}`, type === 'imageUrl' ? IMAGE_BYTES : 0);
+      const bytes = readFileSync(f.path);
+      expect([bytes.length, f.bytes], f.path).toEqual([expected.size, expected.size]);
+      expect(sha(bytes), f.path).toBe(sha(Buffer.concat([...mediaSlices(expected, 0, expected.size - 1)])));
+    }
+  }
+  expect(readdirSync(download.dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  // None written twice: a file a killed process had finished is the same file (inode, time) at the end.
+  for (const [path, before] of download.finished) expect([statSync(path).ino, statSync(path).mtimeMs], path).toEqual([before.ino, before.mtimeMs]);
+  expect(media.credentialed).toBe(0);
 }
 
-describe('flora batch run with local images, SIGKILLed and restarted', () => {
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The download folder, and the files in it a killed process had finished (with their inode and time). */
+interface Download {
+  dir: string;
+  finished: Map<string, { ino: number; mtimeMs: number }>;
+}
+const snapshot = (d: Download) => {
+  if (!existsSync(d.dir)) return;
+  for (const f of readdirSync(d.dir)) {
+    const path = join(d.dir, f);
+    if (!f.endsWith('.part') && !d.finished.has(path)) d.finished.set(path, statSync(path));
+  }
+};
+
+describe('flora batch run --download with local images, SIGKILLed and restarted', () => {
   let sim: RemoteSimulator;
   beforeAll(async () => {
-    sim = await crashSimulator('header', 41);
+    sim = await crashSimulator('header', 41, MEDIA);
   });
   afterAll(async () => sim?.close());
 
-  it(`${ITEMS} items naming ${IMAGES} images, ${KILLS} kills: one upload per image, one run per item`, async () => {
+  it(`${ITEMS} items naming ${IMAGES} images, ${KILLS} kills: one upload per image, one run per item, every output on disk once`, async () => {
     const dir = workDir();
     const batch = await writeBatch(dir);
     const journal = join(dir, 'batch.journal');
     const out = join(dir, 'results.jsonl');
+    const download: Download = { dir: join(dir, 'out'), finished: new Map() };
     const random = seeded(5);
     let kills = 0;
     let processes = 0;
@@ -96,15 +138,16 @@ describe('flora batch run with local images, SIGKILLed and restarted', () => {
       processes++;
       // Must not hang: a batch that makes no progress would loop here until the test's timeout.
       expect(processes).toBeLessThan(KILLS + 20);
-      const p = flora(bundle, ['batch', 'run', '--technique-id', 'art-directors-critique', '--batch', 'photos', '--items', batch.items, '--journal', journal, '--out', out, '--concurrency', '32', '--poll-interval', '0.1', '--quiet'], sim.url);
+      const p = flora(bundle, ['batch', 'run', '--technique-id', 'art-directors-critique', '--batch', 'photos', '--items', batch.items, '--journal', journal, '--out', out, '--download', download.dir, '--concurrency', '32', '--poll-interval', '0.1', '--quiet'], sim.url);
       if (kills < KILLS) {
-        // The first kill early, among the uploads; the others anywhere.
-        const at = kills === 0 ? 250 + random() * 500 : 300 + random() * 1500;
+        // The first kill early, among the uploads; the others later, among the runs and their downloads.
+        const at = kills === 0 ? 250 + random() * 500 : 1500 + random() * 2500;
         const ended = await Promise.race([p.exited, sleep(at).then(() => undefined)]);
         if (ended === undefined) {
           p.child.kill('SIGKILL');
           await p.exited;
           kills++;
+          snapshot(download);
           // How many uploads the kill cut short (keyed, not yet ready): shown, not asserted (it depends on pace).
           cut += await Journal.open(journal).then(
             (j) => {
@@ -126,23 +169,23 @@ describe('flora batch run with local images, SIGKILLed and restarted', () => {
     const j = await Journal.open(journal);
     const batchId = j.meta.batchId;
     j.close();
-    await check(sim, batch, out, batchId, ['flora batch run', ITEMS, IMAGES, `${kills} (${cut} uploads cut short)`, processes]);
+    await check(sim, batch, out, batchId, ['flora batch run --download', ITEMS, IMAGES, `${kills} (${cut} uploads cut short, ${download.finished.size} files already written)`, processes], download);
   });
 });
 
 const withRedis = hasRedis() ? describe : describe.skip;
 
-withRedis('two BullMQ workers with local images, one SIGKILLed (redis-server required)', () => {
+withRedis('two BullMQ workers with local images, one SIGKILLed, and collect --download (redis-server required)', () => {
   let sim: RemoteSimulator;
   let redis: RedisServer;
   beforeAll(async () => {
-    [sim, redis] = await Promise.all([crashSimulator('header', 42), startRedis()]);
+    [sim, redis] = await Promise.all([crashSimulator('header', 42, MEDIA), startRedis()]);
   });
   afterAll(async () => {
     await Promise.all([sim?.close(), redis?.stop()]);
   });
 
-  it(`${ITEMS} items naming ${IMAGES} images, 2 workers, 1 killed: one upload per image, one run per item`, async () => {
+  it(`${ITEMS} items naming ${IMAGES} images, 2 workers, 1 killed: one upload per image, one run per item, every output on disk once`, async () => {
     const dir = workDir();
     const batch = await writeBatch(dir);
     const out = join(dir, 'results.jsonl');
@@ -152,7 +195,8 @@ withRedis('two BullMQ workers with local images, one SIGKILLed (redis-server req
     const batchId = (JSON.parse(enqueue.output()) as { batch_id: string }).batch_id;
     const worker = () => flora(bundle, ['batch', 'worker', ...common, '--concurrency', '16', '--poll-interval', '0.1', '--stalled-interval', '1', '--quiet'], sim.url);
     const workers: Spawned[] = [worker(), worker()];
-    const collect = flora(bundle, ['batch', 'collect', ...common, '--out', out, '--quiet'], sim.url);
+    const download: Download = { dir: join(dir, 'out'), finished: new Map() };
+    const collect = flora(bundle, ['batch', 'collect', ...common, '--out', out, '--download', download.dir, '--quiet'], sim.url);
     // Killed among its uploads: the other worker waits out its file leases and resumes what it recorded.
     await sleep(300 + seeded(6)() * (FULL ? 1500 : 500));
     workers[0]!.child.kill('SIGKILL');
@@ -161,6 +205,6 @@ withRedis('two BullMQ workers with local images, one SIGKILLed (redis-server req
     workers[1]!.child.kill('SIGTERM');
     await workers[1]!.exited;
     expect([0, 3], collect.output() + workers[1]!.output()).toContain(ended.code);
-    await check(sim, batch, out, batchId, ['2 BullMQ workers', ITEMS, IMAGES, 1, 2]);
+    await check(sim, batch, out, batchId, ['2 BullMQ workers, collect --download', ITEMS, IMAGES, 1, 2], download);
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { DEFAULT_API_KEY, type IdempotencyChannel } from '../src/testing/index.js';
+import { DEFAULT_API_KEY, type IdempotencyChannel, type SimulatorOptions } from '../src/testing/index.js';
 import { startRemoteSimulator, type RemoteSimulator } from '../reliability/remote-simulator.js';
 
 /** `full` (npm run test:batch) or `small` (the quick subset npm test runs). */
@@ -36,7 +36,7 @@ export { mulberry32 as seeded } from '../src/testing/random.js';
  * start, 500s, malformed answers, 429s), under a 150 requests/s limit. At 10x, FLORA's two-hour key window
  * is 12 real minutes: far longer than a test.
  */
-export function crashSimulator(channel: IdempotencyChannel, seed: number): Promise<RemoteSimulator> {
+export function crashSimulator(channel: IdempotencyChannel, seed: number, more: Partial<SimulatorOptions> = {}): Promise<RemoteSimulator> {
   return startRemoteSimulator({
     seed,
     timeScale: 10,
@@ -46,6 +46,7 @@ export function crashSimulator(channel: IdempotencyChannel, seed: number): Promi
     idempotencyChannel: channel,
     rateLimit: { requests: 150, perSeconds: 1 },
     faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, rateLimitedRate: 0.03, rateLimitedRetryAfterMs: [20, 200], latencyMs: [0, 3] },
+    ...more,
   });
 }
 
