@@ -12,14 +12,34 @@ function shown(key: string, v: unknown): string {
   return String(v);
 }
 
+/** A value inside a line: text as it is, anything else as JSON. */
+const inline = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+
+/**
+ * One item of a list for a person: a run's output (`imageUrl https://... (output_1)`), an input or output of a
+ * technique's definition (`prompt (text) Prompt`, `reference (imageUrl, optional) Reference image`), anything
+ * else as `key=value` pairs.
+ */
+function item(v: unknown): string {
+  if (v === null || typeof v !== 'object') return inline(v);
+  const o = v as Record<string, unknown>;
+  if (typeof o.url === 'string') return `${inline(o.type)} ${o.url}${o.output_id === undefined ? '' : ` (${inline(o.output_id)})`}`;
+  if (typeof o.id === 'string' && typeof o.type === 'string') {
+    const rest = Object.entries(o).filter(([k]) => !['id', 'type', 'name', 'optional'].includes(k));
+    return [`${o.id} (${o.type}${o.optional === true ? ', optional' : ''})`, ...(typeof o.name === 'string' ? [o.name] : []), ...rest.map(([k, x]) => `${k}=${inline(x)}`)].join(' ');
+  }
+  return Object.entries(o).map(([k, x]) => `${k}=${inline(x)}`).join(' ');
+}
+
 function pretty(value: Record<string, unknown>): string {
   const lines: string[] = [];
   for (const [key, v] of Object.entries(value)) {
-    if (key === 'outputs' && Array.isArray(v)) {
-      lines.push('outputs:');
-      for (const o of v as { output_id: string; type: string; url: string }[]) lines.push(`  - ${o.type} ${o.url} (${o.output_id})`);
+    if (Array.isArray(v)) {
+      if (v.length === 0) lines.push(`${key}: (none)`);
+      else if (v.every((x) => x === null || typeof x !== 'object')) lines.push(`${key}: ${v.map(inline).join(', ')}`);
+      else lines.push(`${key}:`, ...v.map((x) => `  - ${item(x)}`));
     } else if (v !== null && typeof v === 'object') {
-      lines.push(`${key}: ${Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(' ')}`);
+      lines.push(`${key}: ${item(v)}`);
     } else {
       lines.push(`${key}: ${shown(key, v)}`);
     }
@@ -27,11 +47,15 @@ function pretty(value: Record<string, unknown>): string {
   return visible(lines.join('\n'));
 }
 
-/** `value` as `as`: JSON and YAML escape control characters themselves, the summary shows them as escapes. */
+/**
+ * `value` as `as`: JSON on one line (JSON lines: a result a line, whether one or a list, for `jq` and line
+ * readers), YAML, or the summary. JSON and YAML escape control characters themselves, the summary shows them
+ * as escapes.
+ */
 export function format(value: Record<string, unknown>, as: OutputFormat): string {
   if (as === 'yaml') return stringify(value).trimEnd();
   if (as === 'pretty') return pretty(value);
-  return JSON.stringify(value, null, 2);
+  return JSON.stringify(value);
 }
 
 /** `rows` as a plain-text table of `columns`, times and durations shown as in the summary. */
