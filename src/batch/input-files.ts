@@ -6,7 +6,7 @@
  * file's content through its hash, and the file step (`file-step.ts`) replaces it with the URL of the
  * file's asset just before the start is sent. Pure: no I/O.
  */
-import { mapInputValues } from '../resources/local-files.js';
+import { LocalFile, mapInputValues } from '../resources/local-files.js';
 
 export { mapInputValues };
 
@@ -55,5 +55,10 @@ export function withFileUrls(inputs: unknown, urls: ReadonlyMap<string, string>)
   });
 }
 
-/** `inputs` with each file replaced by a URL: what the request's schema check reads before anything is uploaded. */
-export const withFilePlaceholders = (inputs: unknown): unknown => mapInputValues(inputs, isFileMarker, () => 'https://upload.invalid/local-file');
+/**
+ * `inputs` with each file (a marker, or a `flora.file()` not yet hashed, as the CLI checks its items file
+ * before the batch reads the files) replaced by a URL: what the request's schema check reads before
+ * anything is uploaded.
+ */
+export const withFilePlaceholders = (inputs: unknown): unknown =>
+  mapInputValues(inputs, (v): v is FileMarker | LocalFile => isFileMarker(v) || v instanceof LocalFile, () => 'https://upload.invalid/local-file');
