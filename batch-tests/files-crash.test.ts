@@ -2,7 +2,8 @@
  * Files in, files out, under crashes: a batch whose items name local images (`"@/path/photo-07.png"` in
  * ITEMS.jsonl), many items to an image, against the faulty simulator in its own process (its seeded faults
  * hit the asset operations too, and its media host drops or fails some downloads). Once through
- * `flora batch run --download DIR` SIGKILLed at seeded moments and started again until it finishes, once
+ * `flora batch run --download DIR` SIGKILLed (first while an upload is under way, then at seeded moments)
+ * and started again until it finishes, once
  * through two `flora batch worker` processes with one SIGKILLed mid-batch and `flora batch collect
  * --download DIR`. Then, from the simulator's own record: exactly one asset per distinct image (the storage
  * host took each signed one's bytes once), holding its bytes; exactly one run per item, with its key; every
@@ -104,6 +105,21 @@ async function check(sim: RemoteSimulator, batch: Awaited<ReturnType<typeof writ
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/**
+ * Resolves once the simulator holds an asset of this batch that is not ready yet (an upload under way), or
+ * after `boundMs` (a pace the uploads outran): the moment to kill a process among its uploads, whatever the
+ * machine's pace. Says which it was.
+ */
+async function uploadUnderWay(sim: RemoteSimulator, boundMs: number, ended: Promise<unknown>): Promise<'upload' | 'bound' | 'ended'> {
+  let done = false;
+  void ended.then(() => (done = true));
+  for (const until = Date.now() + boundMs; Date.now() < until; await sleep(10)) {
+    if (done) return 'ended';
+    if ((await sim.listAssets()).some((a) => a.status !== 'ready')) return 'upload';
+  }
+  return 'bound';
+}
+
 /** The download folder, and the files in it a killed process had finished (with their inode and time). */
 interface Download {
   dir: string;
@@ -134,15 +150,18 @@ describe('flora batch run --download with local images, SIGKILLed and restarted'
     let kills = 0;
     let processes = 0;
     let cut = 0;
+    let firstKill = '';
     for (;;) {
       processes++;
       // Must not hang: a batch that makes no progress would loop here until the test's timeout.
       expect(processes).toBeLessThan(KILLS + 20);
       const p = flora(bundle, ['batch', 'run', '--technique-id', 'art-directors-critique', '--batch', 'photos', '--items', batch.items, '--journal', journal, '--out', out, '--download', download.dir, '--concurrency', '32', '--poll-interval', '0.1', '--quiet'], sim.url);
       if (kills < KILLS) {
-        // The first kill early, among the uploads; the others later, among the runs and their downloads.
-        const at = kills === 0 ? 250 + random() * 500 : 1500 + random() * 2500;
-        const ended = await Promise.race([p.exited, sleep(at).then(() => undefined)]);
+        // The first kill among the uploads (as soon as one is under way); the others later, among the runs and their downloads.
+        const at = 1500 + random() * 2500;
+        let ended;
+        if (kills > 0) ended = await Promise.race([p.exited, sleep(at).then(() => undefined)]);
+        else if ((firstKill = await uploadUnderWay(sim, 60_000, p.exited)) === 'ended') ended = await p.exited;
         if (ended === undefined) {
           p.child.kill('SIGKILL');
           await p.exited;
@@ -169,7 +188,7 @@ describe('flora batch run --download with local images, SIGKILLed and restarted'
     const j = await Journal.open(journal);
     const batchId = j.meta.batchId;
     j.close();
-    await check(sim, batch, out, batchId, ['flora batch run --download', ITEMS, IMAGES, `${kills} (${cut} uploads cut short, ${download.finished.size} files already written)`, processes], download);
+    await check(sim, batch, out, batchId, ['flora batch run --download', ITEMS, IMAGES, `${kills} (the first ${firstKill === 'upload' ? 'with an upload under way' : `at the ${firstKill}`}; ${cut} uploads cut short, ${download.finished.size} files already written)`, processes], download);
   });
 });
 
@@ -197,14 +216,15 @@ withRedis('two BullMQ workers with local images, one SIGKILLed, and collect --do
     const workers: Spawned[] = [worker(), worker()];
     const download: Download = { dir: join(dir, 'out'), finished: new Map() };
     const collect = flora(bundle, ['batch', 'collect', ...common, '--out', out, '--download', download.dir, '--quiet'], sim.url);
-    // Killed among its uploads: the other worker waits out its file leases and resumes what it recorded.
-    await sleep(300 + seeded(6)() * (FULL ? 1500 : 500));
+    // Killed among the uploads (once one is under way): the other worker waits out the file leases it held and resumes what it recorded.
+    // Shown, not asserted: on a slow enough poll the uploads can all be ready before it looks.
+    const landed = await uploadUnderWay(sim, 60_000, workers[0]!.exited);
     workers[0]!.child.kill('SIGKILL');
     await workers[0]!.exited;
     const ended = await collect.exited;
     workers[1]!.child.kill('SIGTERM');
     await workers[1]!.exited;
     expect([0, 3], collect.output() + workers[1]!.output()).toContain(ended.code);
-    await check(sim, batch, out, batchId, ['2 BullMQ workers, collect --download', ITEMS, IMAGES, 1, 2], download);
+    await check(sim, batch, out, batchId, ['2 BullMQ workers, collect --download', ITEMS, IMAGES, `1 (${landed === 'upload' ? 'with an upload under way' : `at the ${landed}`})`, 2], download);
   });
 });
