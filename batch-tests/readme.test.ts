@@ -70,6 +70,7 @@ it.skipIf(!hasRedis())(`the README's batch commands run a ${N}-item batch to com
     expect(shots.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(out).toMatch(/batch b\w+: 4 items, 4 completed, 0 failed/);
     expect(readdirSync(join(dir, 'photos-out')).filter((f) => f.endsWith('.output_2.png'))).toHaveLength(4);
+    expect(readFileSync(join(dir, 'photos-out', 'report.html'), 'utf8').match(/<article /g)).toHaveLength(4);
 
     // The TypeScript block, with its imports pointed at this repository's sources, against the same simulator.
     const code2 = ts[0]!.replace("from 'flora-runs-client'", `from '${repo}/src/index.ts'`).replace("from 'flora-runs-client/batch'", `from '${repo}/src/batch/index.ts'`);
