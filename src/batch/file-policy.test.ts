@@ -9,6 +9,7 @@ import { APIConnectionError, APIError, APIUserAbortError, AssetFailedError, Asse
 import { assetFileName, classifyUploadError, fileFailureFor, fileVerdict, type FileRecord, type UploadAttempt } from './file-policy.js';
 import { fileMarkers, isFileMarker, mapInputValues, withFilePlaceholders, withFileUrls, type FileMarker } from './input-files.js';
 import { fileKey, SAFE_RESEND_MS } from './keys.js';
+import { LocalFile } from '../resources/local-files.js';
 
 const SHA = 'a'.repeat(64);
 const record = (over: Partial<FileRecord> = {}): FileRecord => ({ sha256: SHA, key: 'fa1-k', keyAt: 0, ...over });
@@ -85,6 +86,8 @@ describe('the marker a store keeps a file in', () => {
     expect(withFileUrls(nested, urls)).toEqual([{ id: 'ref', type: 'imageUrl', value: 'https://cdn/1' }, { id: 'prompt', type: 'text', value: 'a fox' }, { id: 'more', type: 'imageUrl', value: ['https://cdn/2', 'https://cdn/1', 'https://x/y.png'] }]);
     const map = { photo: m(3), prompt: 'p', nested: { $file: 'not a marker' } };
     expect(withFilePlaceholders(map)).toEqual({ photo: 'https://upload.invalid/local-file', prompt: 'p', nested: { $file: 'not a marker' } });
+    // A flora.file() not yet hashed (the CLI checks its items file before the batch reads the files) reads as a file too.
+    expect(withFilePlaceholders({ photo: new LocalFile('./a.png'), prompt: 'p' })).toEqual({ photo: 'https://upload.invalid/local-file', prompt: 'p' });
     const fields: string[] = [];
     mapInputValues(nested, isFileMarker, (_v, field) => void fields.push(field));
     expect(fields).toEqual(['inputs[0].value', 'inputs[2].value[0]', 'inputs[2].value[1]']);
