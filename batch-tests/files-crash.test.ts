@@ -8,7 +8,8 @@
  * --download DIR`. Then, from the simulator's own record: exactly one asset per distinct image (the storage
  * host took each signed one's bytes once), holding its bytes; exactly one run per item, with its key; every
  * run started with the URL of its own image's asset, which was ready before the run was; and every output
- * of every completed item on disk, whole (the media host's bytes exactly), none written twice.
+ * of every completed item on disk, whole (the media host's bytes exactly), none written twice, and the
+ * batch's HTML report with a tile an item.
  */
 import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -98,6 +99,10 @@ async function check(sim: RemoteSimulator, batch: Awaited<ReturnType<typeof writ
     }
   }
   expect(readdirSync(download.dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  // And the report: a tile an item, a failed item's tile marked failed.
+  const html = readFileSync(download.report, 'utf8');
+  expect(html.match(/<article /g)?.length).toBe(ITEMS);
+  expect(html.match(/<article [^>]*data-status="failed"/g)?.length ?? 0).toBe(results.filter((r) => r.status === 'failed').length);
   // None written twice: a file a killed process had finished is the same file (inode, time) at the end.
   for (const [path, before] of download.finished) expect([statSync(path).ino, statSync(path).mtimeMs], path).toEqual([before.ino, before.mtimeMs]);
   expect(media.credentialed).toBe(0);
@@ -123,6 +128,8 @@ async function uploadUnderWay(sim: RemoteSimulator, boundMs: number, ended: Prom
 /** The download folder, and the files in it a killed process had finished (with their inode and time). */
 interface Download {
   dir: string;
+  /** The batch's HTML report (`--html`). */
+  report: string;
   finished: Map<string, { ino: number; mtimeMs: number }>;
 }
 const snapshot = (d: Download) => {
@@ -145,7 +152,7 @@ describe('flora batch run --download with local images, SIGKILLed and restarted'
     const batch = await writeBatch(dir);
     const journal = join(dir, 'batch.journal');
     const out = join(dir, 'results.jsonl');
-    const download: Download = { dir: join(dir, 'out'), finished: new Map() };
+    const download: Download = { dir: join(dir, 'out'), report: join(dir, 'report.html'), finished: new Map() };
     const random = seeded(5);
     let kills = 0;
     let processes = 0;
@@ -155,7 +162,7 @@ describe('flora batch run --download with local images, SIGKILLed and restarted'
       processes++;
       // Must not hang: a batch that makes no progress would loop here until the test's timeout.
       expect(processes).toBeLessThan(KILLS + 20);
-      const p = flora(bundle, ['batch', 'run', '--technique-id', 'art-directors-critique', '--batch', 'photos', '--items', batch.items, '--journal', journal, '--out', out, '--download', download.dir, '--concurrency', '32', '--poll-interval', '0.1', '--quiet'], sim.url);
+      const p = flora(bundle, ['batch', 'run', '--technique-id', 'art-directors-critique', '--batch', 'photos', '--items', batch.items, '--journal', journal, '--out', out, '--download', download.dir, '--html', download.report, '--concurrency', '32', '--poll-interval', '0.1', '--quiet'], sim.url);
       if (kills < KILLS) {
         // The first kill among the uploads (as soon as one is under way); the others later, among the runs and their downloads.
         const at = 1500 + random() * 2500;
@@ -214,8 +221,8 @@ withRedis('two BullMQ workers with local images, one SIGKILLed, and collect --do
     const batchId = (JSON.parse(enqueue.output()) as { batch_id: string }).batch_id;
     const worker = () => flora(bundle, ['batch', 'worker', ...common, '--concurrency', '16', '--poll-interval', '0.1', '--stalled-interval', '1', '--quiet'], sim.url);
     const workers: Spawned[] = [worker(), worker()];
-    const download: Download = { dir: join(dir, 'out'), finished: new Map() };
-    const collect = flora(bundle, ['batch', 'collect', ...common, '--out', out, '--download', download.dir, '--quiet'], sim.url);
+    const download: Download = { dir: join(dir, 'out'), report: join(dir, 'report.html'), finished: new Map() };
+    const collect = flora(bundle, ['batch', 'collect', ...common, '--out', out, '--download', download.dir, '--html', download.report, '--quiet'], sim.url);
     // Killed among the uploads (once one is under way): the other worker waits out the file leases it held and resumes what it recorded.
     // Shown, not asserted: on a slow enough poll the uploads can all be ready before it looks.
     const landed = await uploadUnderWay(sim, 60_000, workers[0]!.exited);
