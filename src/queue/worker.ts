@@ -17,8 +17,11 @@ import { findLostRun, LOOKUP_SLACK_MS } from '../batch/lookup.js';
 import { processItem, type PipelineDeps, type PipelineItem } from '../batch/pipeline.js';
 import { DEFAULT_RETRYABLE } from '../batch/policy.js';
 import { endedResult, type ItemResult } from '../batch/result.js';
+import { FileStep } from '../batch/file-step.js';
+import { hasFiles } from '../batch/input-files.js';
 import { startItem, type StartHooks } from '../batch/start.js';
 import { batchKeys, checkTarget, loadBullmq, queueName, readMeta, redisClient, redisOptions, type QueueTarget } from './connection.js';
+import { RedisFileStore } from './file-store.js';
 import { itemOfJob, JobStore, openEntry, type ItemJobData } from './job-store.js';
 import { RESERVE, SETTLE, TELL } from './scripts.js';
 import { startSharedWait } from './shared-wait.js';
@@ -108,6 +111,18 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
   watch.unref();
 
   const batchIdFor = (d: ItemJobData) => meta?.batchId ?? batchIdOf({ name: options.batch, techniqueId: d.techniqueId, workspaceId: d.workspaceId });
+  // The items' local files: one upload per file across the workers, its record and lease in Redis.
+  let files: FileStep | undefined;
+  const filesFor = (d: ItemJobData) =>
+    (files ??= new FileStep({
+      client,
+      store: new RedisFileStore(redis, k, abort.signal),
+      batchId: batchIdFor(d),
+      workspace: () => (d.workspaceId ? Promise.resolve(d.workspaceId) : client.fileWorkspace({ signal: abort.signal })),
+      now: Date.now,
+      signal: abort.signal,
+      maxAttempts: options.maxStartAttempts ?? 10,
+    }));
 
   const deps = (job: Job<ItemJobData, ItemResult>, store: JobStore, token: string | undefined): PipelineDeps => {
     const d = job.data;
@@ -145,6 +160,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         return ok === 1 ? undefined : { reason: 'max_cost', message: `stopped starting runs: spent plus in-flight cost would pass the batch's max cost of ${options.maxCost} USD` };
       },
       startHooks: (item) => startHooks(job, item, token, () => hold!),
+      files: filesFor(d),
       waitFor: (item) => shared.waitFor(item.runId!, openEntry(d.techniqueId, item.keyAt ?? Date.now() - IDEMPOTENCY_WINDOW_MS)),
       runEnded: async (item, run) => {
         const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
@@ -180,8 +196,9 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       await hold.check();
       return r;
     };
+    // (A start with local files sent their assets' URLs, which its job's data does not hold: found as before.)
     const out =
-      p.keyAt === undefined
+      p.keyAt === undefined || hasFiles(p.inputs)
         ? await lookup().then((r) => (r.do === 'found' ? { kind: 'started' as const, runId: r.runId } : { kind: 'ended' as const }))
         : await startItem(
             { request: { techniqueId: p.techniqueId, workspaceId: p.workspaceId, inputs: p.inputs, key: p.key }, keyAt: p.keyAt, freshKey: false },

@@ -15,7 +15,7 @@
 import type { Asset, AssetCreated } from '../../generated/answers.js';
 import type { AssetUploadForm } from '../../generated/openapi.js';
 import { excerpt } from '../core/answer.js';
-import { APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, UploadError } from '../core/errors.js';
+import { APIUserAbortError, AssetFailedError, FloraError, IdempotencyDuplicateError, InputValidationError, UploadError } from '../core/errors.js';
 import { multipart, type MultipartBody } from '../core/multipart.js';
 import type { CallInput, Requester, RequesterConfig } from '../core/requester.js';
 import { isRetryable, retryAfterMs, retryDelayMs } from '../core/retry.js';
@@ -50,9 +50,16 @@ export interface AssetUploadOptions extends RequestOptions, AssetWaitOptions {
   uploadTimeout?: number | undefined;
   /**
    * Called once the asset exists (its create answered, or was found after a lost answer), before any byte
-   * goes to the storage host: where a batch journals the asset id, as it journals a run id.
+   * goes to the storage host: where a batch journals the asset id, as it journals a run id. A promise it
+   * returns is awaited first (the id is durable before the bytes go).
    */
-  onCreated?: ((asset: AssetCreated) => void) | undefined;
+  onCreated?: ((asset: AssetCreated) => void | Promise<void>) | undefined;
+  /**
+   * An asset an earlier upload of this file created (its id, as `onCreated` gave it): it is resumed (its
+   * bytes sent if they never arrived, completed, waited for) instead of a new one created. For a caller
+   * that journaled the id and whose process died: past the key's two hours the key alone finds nothing.
+   */
+  assetId?: string | undefined;
 }
 
 const DIRECT_MAX = 4 * 1024 * 1024;
@@ -89,21 +96,28 @@ export async function uploadAsset(assets: Assets, requester: Requester, file: As
   const found = await sourceOf(file, params.file_name, params.content_type);
   const named = (name: string | undefined, type: string | undefined) => ({ ...(type ? { content_type: type } : {}), ...(name ? { file_name: name } : {}) });
   const done = (assetId: string) => assets.waitUntilReady(assetId, { ...wait, timeout, maxRetries, fetchOptions });
-  const created = (asset: AssetCreated) => (options.onCreated?.(asset), asset);
+  const created = async (asset: AssetCreated) => (await options.onCreated?.(asset), asset);
+  // Resuming a known asset: its bytes came with its create (direct), FLORA fetches them (url), or they
+  // arrived already; only a signed upload still waiting for them goes on below.
+  const resumed = options.assetId !== undefined ? await assets.retrieve(options.assetId, call()) : undefined;
+  if (resumed?.status === 'failed') throw new AssetFailedError(resumed);
+  if (resumed && (resumed.status !== 'pending_upload' || resumed.uploaded_via !== 'signed_url')) return done(resumed.asset_id);
 
   if ('url' in found) {
     const name = params.file_name ?? (new URL(found.url).pathname.split('/').pop() || undefined);
-    const asset = created(await createOrFind(assets, call(), () => assets.create({ source: found.url, ...common, ...named(name, params.content_type) }, call(key)), name, undefined));
+    const asset = await created(await createOrFind(assets, call(), () => assets.create({ source: found.url, ...common, ...named(name, params.content_type) }, call(key)), name, undefined));
     return done(asset.asset_id);
   }
   const source = await settleLength(found, DIRECT_MAX);
   const name = source.name ?? 'upload';
-  if (source.size !== undefined && source.size <= DIRECT_MAX) {
+  if (!resumed && source.size !== undefined && source.size <= DIRECT_MAX) {
     const input = directInput(source, { ...common, ...named(name, source.type) });
-    const asset = created(await createOrFind(assets, call(), () => requester.callWith(Promise.resolve(input), 'createAsset', call(key)), name, source.size));
+    const asset = await created(await createOrFind(assets, call(), () => requester.callWith(Promise.resolve(input), 'createAsset', call(key)), name, source.size));
     return done(asset.asset_id);
   }
-  let target: Target = created(await createOrFind(assets, call(), () => assets.create({ source: 'signed-url', ...common, ...named(name, source.type) }, call(key)), name, source.size));
+  let target: Target = resumed
+    ? ({ asset_id: resumed.asset_id, received: resumed.size_bytes != null } as Target)
+    : await created(await createOrFind(assets, call(), () => assets.create({ source: 'signed-url', ...common, ...named(name, source.type) }, call(key)), name, source.size));
   let renewals = 0;
   const renew = async (): Promise<Target> => {
     // A renewal whose key an earlier process already used answers 409 without the target: the next key.
