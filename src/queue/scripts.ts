@@ -3,6 +3,15 @@
 /** Extends the lease (KEYS[1]) to ARGV[2] ms if ARGV[1] still holds it; 0 when another holds it now. */
 export const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
+/**
+ * Before a start is sent: if ARGV[1] still holds the lane (KEYS[1]), renews it to ARGV[2] ms and marks the
+ * start (ARGV[3]) pending (KEYS[2]): 1. 0 when the lane is another's (or no one's): nothing may be sent.
+ */
+export const MARK_SENDING = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3])
+return 1`;
+
 /** Gives the lease (KEYS[1]) up if ARGV[1] still holds it. */
 export const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -60,3 +69,20 @@ for i = 1, #ARGV, 3 do
   redis.call('SADD', KEYS[2], ARGV[i + 1])
 end
 return 1`;
+
+/**
+ * A file's record (KEYS[1] the batch's files hash, ARGV[1] the file's hash) with the fields of ARGV[2]
+ * (JSON) written over it; a record with a URL is final and never changed again, whichever worker writes.
+ */
+export const PUT_FILE = `
+local rec = {}
+local had = redis.call('HGET', KEYS[1], ARGV[1])
+if had then
+  local ok, old = pcall(cjson.decode, had)
+  if ok and type(old) == 'table' then rec = old end
+end
+if rec.url then return had end
+for k, v in pairs(cjson.decode(ARGV[2])) do rec[k] = v end
+local text = cjson.encode(rec)
+redis.call('HSET', KEYS[1], ARGV[1], text)
+return text`;
