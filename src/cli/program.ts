@@ -13,7 +13,7 @@ import { techniqueRunsCommands } from './commands/technique-runs.js';
 import { Cli, CommandExit, type Io } from './context.js';
 import { UsageError } from './input.js';
 import { count, positiveNumber } from './options.js';
-import { shellQuote, visible } from './safe.js';
+import { inline, shellQuote } from './safe.js';
 
 export type { Io };
 
@@ -83,7 +83,7 @@ export async function main(argv: string[], io: Io, version: string): Promise<num
       // Commander has already printed its message (help, version, or the usage error).
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    io.stderr.write(`${visible(describeError(err, program.opts().verbose === true))}\n`);
+    io.stderr.write(`${inline(describeError(err, program.opts().verbose === true))}\n`);
     const key = err instanceof APIError ? err.idempotencyKey : undefined;
     if (key && (err as APIError).mayHaveBeenProcessed && !(err instanceof IdempotencyDuplicateError)) {
       io.stderr.write(`hint: the run may have started; to retry without starting a second one, run the same command with --idempotency-key ${shellQuote(key)}\n`);
