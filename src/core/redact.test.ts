@@ -70,6 +70,12 @@ describe('Redactor: every spelling of a secret a server can plausibly produce', 
     expect(shown).toContain('upstream said');
   });
 
+  it('a secret that itself holds a percent escape (%A0) is found URL-encoded: decoding one layer too many would hide it', () => {
+    const odd = 'sk_00A0a00A%A0__a-_00a';
+    const shown = new Redactor([odd]).text(`bad key ${encodeURIComponent(odd)}`);
+    expect(exposes(shown, odd)).toBe(false);
+  });
+
   it('leaves text without the secret as it is, escapes and all', () => {
     const text = 'a%20b \\u0041 QUJD "base64" flora_live other key';
     expect(r.holdsSecret(text)).toBe(false);

@@ -36,13 +36,20 @@ function percentDecode(text: string): string {
   });
 }
 
-/** `text` with JSON escapes and percent-encoding undone, a few layers deep (an escaped URL in a JSON string in a URL...). */
-function decoded(text: string): string {
-  let out = text;
-  for (let i = 0; i < 4 && ENCODED.test(out); i++) {
-    const next = percentDecode(unescape(out));
-    if (next === out) break;
-    out = next;
+/**
+ * `text` with JSON escapes and percent-encoding undone, layer by layer, a few layers deep (an escaped
+ * URL in a JSON string in a URL...): each layer, since decoding one too many can hide a secret again (a
+ * secret holding `%A0`, say).
+ */
+function layers(text: string): string[] {
+  const out: string[] = [];
+  let current = text;
+  for (let i = 0; i < 4 && ENCODED.test(current); i++) {
+    for (const next of [unescape(current), percentDecode(current)]) if (next !== current && !out.includes(next)) out.push(next);
+    const both = percentDecode(unescape(current));
+    if (both === current) break;
+    if (!out.includes(both)) out.push(both);
+    current = both;
   }
   return out;
 }
@@ -90,7 +97,7 @@ export class Redactor {
   /** Whether `text` holds one of the secrets, in any spelling this class knows. */
   holdsSecret(text: string): boolean {
     if (!this.#find) return false;
-    return this.#find.test(text) || (ENCODED.test(text) && this.#find.test(decoded(text)));
+    return this.#find.test(text) || (ENCODED.test(text) && layers(text).some((layer) => this.#find!.test(layer)));
   }
 
   /**
@@ -101,9 +108,11 @@ export class Redactor {
     let out = text;
     if (this.#replace) {
       if (this.#find!.test(out)) out = out.replace(this.#replace, MARK);
-      if (ENCODED.test(out)) {
-        const plain = decoded(out);
-        if (this.#find!.test(plain)) out = plain.replace(this.#replace, MARK);
+      // Shown decoded as far as needed, layer by layer, until no layer holds a secret.
+      for (let i = 0; i < 8 && ENCODED.test(out); i++) {
+        const plain = layers(out).find((layer) => this.#find!.test(layer));
+        if (plain === undefined) break;
+        out = plain.replace(this.#replace, MARK);
       }
     }
     return HAS_BEARER.test(out) ? out.replace(BEARER, `$1${MARK}`) : out;
