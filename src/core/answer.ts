@@ -165,3 +165,17 @@ export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tol
   }
   return data as T;
 }
+
+/**
+ * For the raw client, which parses a 2xx body itself: `ResponseValidationError` when the body is empty
+ * or not JSON (a parse error would reach its caller as an untyped SyntaxError), else undefined.
+ */
+export function unparseable(operation: string, sent: Sent): ResponseValidationError | undefined {
+  try {
+    JSON.parse(sent.text);
+    return undefined;
+  } catch {
+    const fields = [{ field: '(body)', message: sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty' }];
+    return new ResponseValidationError({ operation, status: sent.response.status, fields, requestId: requestIdOf(sent.response.headers), body: clip(sent.text, EXCERPT_CHARS), idempotencyKey: sent.idempotencyKey });
+  }
+}

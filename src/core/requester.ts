@@ -8,7 +8,7 @@
 import type { FieldError } from '../../generated/openapi.js';
 import { OPERATIONS, type AnswerBody, type OperationId, type OperationSpec } from '../../generated/operations.js';
 import type { ProblemPattern } from '../../generated/validators.js';
-import { dataOf, errorFor, type AnswerCheck } from './answer.js';
+import { dataOf, errorFor, unparseable, type AnswerCheck } from './answer.js';
 import { APIPromise } from './api-promise.js';
 import { describeFields, InputValidationError } from './errors.js';
 import { requestHeaders, send, type RequestOptions, type SendConfig, type Sent } from './send.js';
@@ -228,6 +228,10 @@ export function rawFetch(config: SendConfig): (request: Request) => Promise<Resp
     }
     const response = config.redactor.response(sent.response);
     const { status } = response;
+    if (response.ok && !NULL_BODY_STATUS.has(status)) {
+      const unusable = unparseable(`${request.method} ${new URL(request.url).pathname}`, sent);
+      if (unusable) throw config.redactor.thrown(unusable);
+    }
     // A Response cannot be built with a status past 599, which a server may still send: kept as a property.
     const legal = status >= 200 && status <= 599;
     const out = new Response(NULL_BODY_STATUS.has(status) ? null : sent.text, { status: legal ? status : 599, statusText: response.statusText, headers: response.headers });
