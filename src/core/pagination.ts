@@ -75,7 +75,9 @@ export function listPage<K extends OperationId, Item>(
   const { state, page: number } = walk;
   const { result, present } = requester.answer(id, { query } satisfies CallInput, request);
   const page = (body: AnswerBody<K>): P => {
-    const items = ((body as Record<string, unknown>)[key] ?? []) as Item[];
+    // An answer read without checks (validate: false) may hold anything there: no items, then.
+    const listed = (body as Record<string, unknown>)[key];
+    const items = (Array.isArray(listed) ? listed : []) as Item[];
     const cursor = (body as Meta).meta?.next_cursor;
     const self = { ...body } as P;
     // Not enumerable: a page prints, spreads and serializes as the body it is.
