@@ -1,0 +1,49 @@
+/**
+ * The four promises every generated case is held to, checked on what the child measured and saw and on
+ * what the server was sent: (1) no secret shows anywhere, in any spelling; (2) memory grows by less
+ * than 160 MiB and the call ends within its bound plus a small margin; (3) the outcome is data or a
+ * typed FloraError (a CLI exit code it documents), never an untyped throw, a crash or an unhandled
+ * rejection; (4) nothing reaches another origin, a POST is never started twice (one Idempotency-Key, in
+ * both channels, nothing sent after a whole 2xx), and a usable 2xx is never retried or made an error.
+ */
+import type { Outcome } from './drive.js';
+import type { Case } from './plan.js';
+import type { Seen } from './server.js';
+
+export const MEMORY_BOUND = 160 * 1024 * 1024;
+/** What a call may take past its bound: reading (at most 8 MiB) and a loaded machine's lag. */
+export const MARGIN_MS = 2_000;
+
+/** Actions that make one request (and its retries and redirects): a 2xx ends them. */
+const SINGLE = new Set(['techniques.runs.create', 'techniques.runs.retrieve', 'techniques.runs.list', 'runs.startTechnique', 'techniques.retrieve', 'generations.retrieve', 'workspaces.list', 'raw.GET', 'raw.POST', 'create', 'retrieve', 'runs list', 'start-technique', 'techniques retrieve', 'workspaces list']);
+
+/** What case `c` broke; empty when it kept every promise. */
+export function broken(c: Case, o: Outcome, seen: Seen[]): string[] {
+  const out: string[] = [];
+  for (const leak of o.leaks) out.push(`(1) a secret showed: ${leak}`);
+  if (o.growth >= MEMORY_BOUND) out.push(`(2) memory grew ${(o.growth / 2 ** 20).toFixed(0)} MiB`);
+  if (o.elapsedMs > o.boundMs + MARGIN_MS) out.push(`(2) took ${o.elapsedMs.toFixed(0)} ms, bound ${o.boundMs} ms + ${MARGIN_MS} ms`);
+  if (o.kind === 'crash') out.push(`(3) neither data nor a typed FloraError: ${o.what}: ${o.message}`);
+  if (o.exitCode !== undefined && ![0, 1, 2, 3, 4].includes(o.exitCode)) out.push(`(3) the CLI exited ${o.exitCode}`);
+  for (const u of o.unhandled) out.push(`(3) ${u}`);
+  if (seen.some((s) => s.status === -1)) out.push('(harness) the adversary server failed to build an answer');
+  const other = seen.filter((s) => s.origin === 'other');
+  if (other.length > 0) out.push(`(4) ${other.length} request(s) reached another origin: ${other.map((s) => `${s.method} ${s.path}`).join(', ')}`);
+  const posts = seen.filter((s) => s.method === 'POST' && s.origin === 'main');
+  if (new Set(posts.map((p) => p.idempotencyKey)).size > 1 || posts.some((p) => !p.idempotencyKey)) out.push('(4) the attempts of a POST carried different (or no) Idempotency-Keys');
+  if (posts.some((p) => p.bodyKey !== undefined && p.bodyKey !== p.idempotencyKey)) out.push("(4) a POST's body key differed from its header");
+  // A 2xx counts once the server sent it whole and honest and the client's fetch received it whole (a
+  // client that timed out first has no answer, and rightly retries). Server and client see the same
+  // requests in the same order: the i-th of one is the i-th of the other.
+  const main = seen.filter((s) => s.origin === 'main');
+  const received = main.map((s, i) => s.complete2xx && o.wire[i]?.whole === true && o.wire[i]?.status === s.status);
+  const lastPost = main.map((s) => s.method).lastIndexOf('POST');
+  if (main.some((s, i) => s.method === 'POST' && received[i] && i < lastPost)) out.push('(4) a POST was sent again after a whole 2xx answer');
+  const what = c.action.kind === 'library' ? c.action.method : c.action.kind === 'cli' ? c.action.command : '';
+  if (SINGLE.has(what)) {
+    const whole = received.indexOf(true);
+    if (whole >= 0 && whole < main.length - 1) out.push(`(4) a whole ${main[whole]!.status} was retried`);
+    if (main.some((s, i) => s.usable2xx && received[i]) && o.kind !== 'data') out.push(`(4) a usable 2xx became an error: ${o.what}: ${o.message}`);
+  }
+  return out;
+}
