@@ -80,13 +80,23 @@ export class Redactor {
   /** Finds any spelling of any secret (non-global: `test` keeps no state). */
   readonly #find: RegExp | undefined;
   readonly #replace: RegExp | undefined;
+  /**
+   * The characters a secret spelled behind escapes is made of: the secrets' own (either case), escape
+   * characters and hex digits. Only runs of them around an escape, at least as long as the shortest
+   * secret, are decoded, so a large body costs one scan, not a decoding of the whole of it.
+   */
+  readonly #runChars = new Set<number>();
+  #shortest = Infinity;
 
   constructor(secrets: readonly (string | undefined)[]) {
     const forms = new Set<string>();
+    for (const c of '\\%/"0123456789abcdefABCDEFuUbfnrt') this.#runChars.add(c.charCodeAt(0));
     for (const s of secrets) {
       if (typeof s !== 'string' || s.length === 0) continue;
       forms.add(s);
       for (const core of base64Cores(s)) forms.add(core);
+      for (const c of `${s.toLowerCase()}${s.toUpperCase()}`) this.#runChars.add(c.charCodeAt(0));
+      this.#shortest = Math.min(this.#shortest, s.length);
     }
     // Longest first, so a secret that contains another is replaced whole.
     const source = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
@@ -97,7 +107,29 @@ export class Redactor {
   /** Whether `text` holds one of the secrets, in any spelling this class knows. */
   holdsSecret(text: string): boolean {
     if (!this.#find) return false;
-    return this.#find.test(text) || (ENCODED.test(text) && layers(text).some((layer) => this.#find!.test(layer)));
+    if (this.#find.test(text)) return true;
+    if (!ENCODED.test(text)) return false;
+    for (const [start, end] of this.#encodedRuns(text)) if (layers(text.slice(start, end)).some((layer) => this.#find!.test(layer))) return true;
+    return false;
+  }
+
+  /** Where `text` has runs that could spell a secret behind escapes: [start, end) of each, in order. Linear. */
+  #encodedRuns(text: string): [number, number][] {
+    const runs: [number, number][] = [];
+    const inRun = (i: number) => this.#runChars.has(text.charCodeAt(i));
+    let backslash = text.indexOf('\\');
+    let percent = text.indexOf('%');
+    while (backslash >= 0 || percent >= 0) {
+      const at = backslash < 0 ? percent : percent < 0 ? backslash : Math.min(backslash, percent);
+      let start = at;
+      let end = at + 1;
+      while (start > 0 && inRun(start - 1)) start--;
+      while (end < text.length && inRun(end)) end++;
+      if (end - start >= this.#shortest) runs.push([start, end]);
+      if (backslash >= 0 && backslash < end) backslash = text.indexOf('\\', end);
+      if (percent >= 0 && percent < end) percent = text.indexOf('%', end);
+    }
+    return runs;
   }
 
   /**
@@ -108,14 +140,29 @@ export class Redactor {
     let out = text;
     if (this.#replace) {
       if (this.#find!.test(out)) out = out.replace(this.#replace, MARK);
-      // Shown decoded as far as needed, layer by layer, until no layer holds a secret.
-      for (let i = 0; i < 8 && ENCODED.test(out); i++) {
-        const plain = layers(out).find((layer) => this.#find!.test(layer));
-        if (plain === undefined) break;
-        out = plain.replace(this.#replace, MARK);
+      // A run that spells a secret behind escapes is shown decoded as far as needed, layer by layer.
+      if (ENCODED.test(out)) {
+        let shown = '';
+        let last = 0;
+        for (const [start, end] of this.#encodedRuns(out)) {
+          shown += out.slice(last, start) + this.#decodedRun(out.slice(start, end));
+          last = end;
+        }
+        out = shown + out.slice(last);
       }
     }
     return HAS_BEARER.test(out) ? out.replace(BEARER, `$1${MARK}`) : out;
+  }
+
+  /** A run of text with every secret spelled in it behind escapes replaced (decoded where it held one). */
+  #decodedRun(run: string): string {
+    let out = run;
+    for (let i = 0; i < 8 && ENCODED.test(out); i++) {
+      const plain = layers(out).find((layer) => this.#find!.test(layer));
+      if (plain === undefined) break;
+      out = plain.replace(this.#replace!, MARK);
+    }
+    return out;
   }
 
   /** A URL as it may be shown: credentials (userinfo) removed whatever they are, then redacted as text. */
