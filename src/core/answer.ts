@@ -167,15 +167,34 @@ export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tol
 }
 
 /**
- * For the raw client, which parses a 2xx body itself: `ResponseValidationError` when the body is empty
- * or not JSON (a parse error would reach its caller as an untyped SyntaxError), else undefined.
+ * For the raw client, which parses a 2xx body itself: `ResponseValidationError` when the body is empty,
+ * not JSON (a parse error would reach its caller as an untyped SyntaxError) or nested deeper than any
+ * answer (JSON.stringify could not write what it handed back), else undefined.
  */
 export function unparseable(operation: string, sent: Sent): ResponseValidationError | undefined {
+  let message: string;
   try {
-    JSON.parse(sent.text);
-    return undefined;
+    if (!nestedDeeperThan(JSON.parse(sent.text), MAX_DEPTH)) return undefined;
+    message = `is nested deeper than ${MAX_DEPTH} levels`;
   } catch {
-    const fields = [{ field: '(body)', message: sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty' }];
-    return new ResponseValidationError({ operation, status: sent.response.status, fields, requestId: requestIdOf(sent.response.headers), body: clip(sent.text, EXCERPT_CHARS), idempotencyKey: sent.idempotencyKey });
+    message = sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty';
   }
+  const fields = [{ field: '(body)', message }];
+  return new ResponseValidationError({ operation, status: sent.response.status, fields, requestId: requestIdOf(sent.response.headers), body: clip(sent.text, EXCERPT_CHARS), idempotencyKey: sent.idempotencyKey });
+}
+
+/**
+ * An error body as the raw client may hand it on (openapi-fetch parses it itself): as it is when small
+ * and shallow; else, as JSON, the excerpt an error keeps (a body nested 100,000 deep would make its
+ * `error` something JSON.stringify cannot write).
+ */
+export function errorText(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return clip(text, KEPT_BODY_CHARS);
+  }
+  const body = kept(text, parsed);
+  return body === parsed ? text : JSON.stringify(body);
 }

@@ -8,7 +8,7 @@
 import type { FieldError } from '../../generated/openapi.js';
 import { OPERATIONS, type AnswerBody, type OperationId, type OperationSpec } from '../../generated/operations.js';
 import type { ProblemPattern } from '../../generated/validators.js';
-import { dataOf, errorFor, unparseable, type AnswerCheck } from './answer.js';
+import { dataOf, errorFor, errorText, unparseable, type AnswerCheck } from './answer.js';
 import { APIPromise } from './api-promise.js';
 import { describeFields, InputValidationError } from './errors.js';
 import { requestHeaders, send, type RequestOptions, type SendConfig, type Sent } from './send.js';
@@ -234,7 +234,8 @@ export function rawFetch(config: SendConfig): (request: Request) => Promise<Resp
     }
     // A Response cannot be built with a status past 599, which a server may still send: kept as a property.
     const legal = status >= 200 && status <= 599;
-    const out = new Response(NULL_BODY_STATUS.has(status) ? null : sent.text, { status: legal ? status : 599, statusText: response.statusText, headers: response.headers });
+    const text = response.ok ? sent.text : errorText(sent.text);
+    const out = new Response(NULL_BODY_STATUS.has(status) ? null : text, { status: legal ? status : 599, statusText: response.statusText, headers: response.headers });
     if (!legal) Object.defineProperty(out, 'status', { value: status });
     return out;
   };
