@@ -28,7 +28,7 @@ const CHILDREN = FULL ? 4 : 1;
 let server: AdversaryServer;
 let pool: Pool;
 let ids = 0;
-const stats = { cases: 0, growth: 0, overrun: -Infinity, outcomes: new Map<string, number>() };
+const stats = { cases: 0, growth: 0, overrun: -Infinity, cpuMs: 0, outcomes: new Map<string, number>() };
 
 beforeAll(async () => {
   [server, pool] = await Promise.all([startAdversaryServer(), startPool(CHILDREN)]);
@@ -48,6 +48,7 @@ async function check(c: Case): Promise<string[]> {
   const seen = server.take(id);
   stats.cases++;
   stats.growth = Math.max(stats.growth, o.growth);
+  stats.cpuMs += o.cpuMs;
   if (o.kind !== 'crash') stats.overrun = Math.max(stats.overrun, o.elapsedMs - o.boundMs);
   const label = `${c.action.kind}: ${o.what}`;
   stats.outcomes.set(label, (stats.outcomes.get(label) ?? 0) + 1);
@@ -74,7 +75,7 @@ describe(`generated adversary (${SCALE_NAME})`, () => {
     console.log(
       [
         '',
-        `### Generated adversary (${SCALE_NAME}): ${stats.cases} cases (seed ${SEED}, ${CHILDREN} child processes); largest memory growth ${(stats.growth / 2 ** 20).toFixed(1)} MiB (bound ${MEMORY_BOUND / 2 ** 20} MiB); largest overrun of a bound ${stats.overrun.toFixed(0)} ms (margin ${MARGIN_MS} ms)`,
+        `### Generated adversary (${SCALE_NAME}): ${stats.cases} cases (seed ${SEED}, ${CHILDREN} child processes); largest memory growth ${(stats.growth / 2 ** 20).toFixed(1)} MiB (bound ${MEMORY_BOUND / 2 ** 20} MiB); largest overrun of a bound ${stats.overrun.toFixed(0)} ms (margin ${MARGIN_MS} ms); ${(stats.cpuMs / 1000).toFixed(1)} s of CPU in the children`,
         '',
         table(['action: outcome', 'cases'], [...stats.outcomes].sort((a, b) => b[1] - a[1])),
       ].join('\n'),

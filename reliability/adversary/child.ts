@@ -9,7 +9,7 @@ import type { Case } from './plan.js';
 process.on('message', (message: { id: number; c: Case; base: string }) => {
   drive(message.c, message.base).then(
     (outcome) => process.send!({ id: message.id, outcome }),
-    (error: unknown) => process.send!({ id: message.id, outcome: { kind: 'crash', what: 'harness', message: String(error), leaks: [], growth: 0, elapsedMs: 0, boundMs: 0, unhandled: [], wire: [] } }),
+    (error: unknown) => process.send!({ id: message.id, outcome: { kind: 'crash', what: 'harness', message: String(error), leaks: [], growth: 0, elapsedMs: 0, cpuMs: 0, boundMs: 0, unhandled: [], wire: [] } }),
   );
 });
 process.send!({ ready: true });

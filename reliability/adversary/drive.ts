@@ -52,6 +52,8 @@ export interface Outcome {
   /** Resident memory growth while the case ran, in bytes. */
   growth: number;
   elapsedMs: number;
+  /** CPU time the child spent on it, user and system. */
+  cpuMs: number;
   /** The most it may take: its deadline (plus what the CLI's flags allow); the margin is the parent's. */
   boundMs: number;
   /** Unhandled rejections and uncaught exceptions while it ran; what came back that inspect or JSON.stringify could not show; control characters the CLI printed raw. */
@@ -233,6 +235,7 @@ export async function drive(c: Case, base: string): Promise<Outcome> {
   const line = (level: string) => (m: string, ...rest: unknown[]) => void logs.push(`${level} ${m} ${rest.map((r) => inspect(r)).join(' ')}`);
   const boundMs = c.action.kind === 'cli' ? cliBound(c as never) : c.action.kind === 'webhook' ? 1000 : c.budgetMs;
   wire.clear();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let outcome: Pick<Outcome, 'kind' | 'what' | 'message' | 'exitCode'>;
   try {
@@ -264,6 +267,7 @@ export async function drive(c: Case, base: string): Promise<Outcome> {
     if (size > MAX_MESSAGE) faults.push(`an error's message is ${size} characters long`);
   }
   const elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
   // Anything the case left behind (a late rejection) shows up within a turn or two.
@@ -285,5 +289,5 @@ export async function drive(c: Case, base: string): Promise<Outcome> {
   const { origin, pathname } = new URL(base);
   const prefix = pathname.split('/').slice(0, 3).join('/');
   const requests = [...wire.values()].filter((w) => w.origin === origin && w.path.startsWith(`${prefix}/`));
-  return { ...outcome, leaks, growth: peak - base0, elapsedMs, boundMs, unhandled: [...unhandled, ...faults], wire: requests };
+  return { ...outcome, leaks, growth: peak - base0, elapsedMs, cpuMs: (used.user + used.system) / 1000, boundMs, unhandled: [...unhandled, ...faults], wire: requests };
 }

@@ -22,7 +22,7 @@ export interface Pool {
   close(): void;
 }
 
-const failed = (what: string, message: string): Outcome => ({ kind: 'crash', what, message, leaks: [], growth: 0, elapsedMs: 0, boundMs: 0, unhandled: [], wire: [] });
+const failed = (what: string, message: string): Outcome => ({ kind: 'crash', what, message, leaks: [], growth: 0, elapsedMs: 0, cpuMs: 0, boundMs: 0, unhandled: [], wire: [] });
 
 export async function startPool(size: number): Promise<Pool> {
   const workers: Worker[] = [];

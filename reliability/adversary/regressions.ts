@@ -400,4 +400,51 @@ export const REGRESSIONS: { name: string; c: Case }[] = [
       budgetMs: 1500,
     },
   },
+  {
+    // Found, seed 4242: the raw client's error was the body parsed whole, which JSON.stringify could not
+    // write.
+    name: 'raw.GET, a 500 whose envelope is nested 100,000 deep',
+    c: {
+      key: 'sk_aaaaaaaa/0a___0a0',
+      webhookSecret: 'whsec_+a/+A0A0aA0+/0+/Aa00A0a+',
+      action: { kind: 'library', method: 'raw.GET', withResponse: false, validate: 'tolerant' },
+      answers: [
+        {
+          status: 500,
+          headers: [],
+          body: { kind: 'envelope', code: 'input_validation_error', fields: 0, echoes: [], deep: 100000 },
+          transfer: { kind: 'whole' },
+          encoding: 'identity',
+          location: 'same',
+        },
+        {
+          status: 200,
+          headers: [],
+          body: { kind: 'valid', mutations: [], echoes: [] },
+          transfer: { kind: 'whole' },
+          encoding: 'identity',
+          location: 'same',
+        },
+      ],
+      lists: 'end',
+      timeoutMs: 300,
+      maxRetries: 0,
+      budgetMs: 1500,
+    },
+  },
+  {
+    // Found, seed 4242: the raw client parsed a 2xx nested 100,000 deep and handed it back; JSON.stringify
+    // could not write it.
+    name: 'raw.GET, a 200 nested 100,000 deep',
+    c: {
+      key: 'flora_live_0a00a0a0a000a00aaaaa0aa0',
+      webhookSecret: 'whsec_Aa+/0aA/+a++a0aa+/Aaa0/a',
+      action: { kind: 'library', method: 'raw.GET', withResponse: false, validate: 'tolerant' },
+      answers: [{ status: 200, headers: [], body: { kind: 'deep', depth: 100000 }, transfer: { kind: 'whole' }, encoding: 'identity', location: 'same' }],
+      lists: 'end',
+      timeoutMs: 300,
+      maxRetries: 0,
+      budgetMs: 1500,
+    },
+  },
 ];

@@ -7,6 +7,7 @@
  */
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { brotliCompressSync, constants, createGzip, deflateSync, gzipSync } from 'node:zlib';
+import { pour } from '../hostile-server.js';
 import { build, headerSafe, honest, spell, secretOf, tokenSafe } from './bodies.js';
 import type { Answer, Case } from './plan.js';
 
@@ -37,20 +38,6 @@ export interface AdversaryServer {
   /** Requests that named no known case. */
   stray: number;
   close(): Promise<void>;
-}
-
-/** Writes `chunk` until `bytes` have gone or the peer left, respecting backpressure; then `done`. */
-function pour(socket: Socket, bytes: number, write: (b: Buffer) => boolean, done: () => void): void {
-  let sent = 0;
-  const more = () => {
-    while (sent < bytes && !socket.destroyed) {
-      const piece = zeros.subarray(0, Math.min(zeros.length, bytes - sent));
-      sent += piece.length;
-      if (!write(piece)) return void socket.once('drain', more);
-    }
-    if (sent >= bytes && !socket.destroyed) done();
-  };
-  more();
 }
 
 export async function startAdversaryServer(): Promise<AdversaryServer> {
@@ -166,10 +153,10 @@ export async function startAdversaryServer(): Promise<AdversaryServer> {
         socket.on('drain', () => gzip.resume());
         gzip.on('end', () => socket.end('0\r\n\r\n'));
         socket.on('close', () => gzip.destroy());
-        pour(socket, bytes, (b) => gzip.write(b), () => gzip.end());
+        pour(socket, zeros, bytes, gzip);
       } else {
         socket.write(`${line}${head.join('\r\n')}\r\ncontent-length: ${bytes}\r\n\r\n`);
-        pour(socket, bytes, (b) => socket.write(b), () => socket.end());
+        pour(socket, zeros, bytes);
       }
       return;
     }
