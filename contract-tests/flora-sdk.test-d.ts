@@ -7,8 +7,9 @@ import type { RunStartTechniqueResponse } from '@flora-ai/flora/resources/runs';
 import type { GenerationRetrieveResponse } from '@flora-ai/flora/resources/generations';
 import type { RunCreateResponse, RunRetrieveResponse } from '@flora-ai/flora/resources/techniques/runs';
 import type { WebhookEvent } from '@flora-ai/flora';
+import type { AssetCompleteResponse, AssetCreateParams, AssetCreateResponse, AssetListResponse, AssetRetrieveResponse, AssetRetryResponse, AssetUploadParams } from '@flora-ai/flora/resources/assets';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { RunOutput, RunStartedResponse, RunWebhookEvent, TechniqueRun } from '../src/index.js';
+import type { Asset, AssetCreated, AssetCreateParams as OurCreateParams, AssetListItem, AssetUploadParams as OurUploadParams, AssetUploadState, RunOutput, RunStartedResponse, RunWebhookEvent, TechniqueRun } from '../src/index.js';
 
 /** The fields `Sdk` declares that `Ours` lacks. */
 type Missing<Sdk, Ours> = Exclude<keyof Sdk, keyof Ours>;
@@ -36,6 +37,23 @@ describe('FLORA’s SDK 0.11.0 against our answer types', () => {
     expectTypeOf<Missing<WebhookEvent, RunWebhookEvent>>().toEqualTypeOf<never>();
     expectTypeOf<Missing<WebhookEvent['data'], RunWebhookEvent['data']>>().toEqualTypeOf<never>();
     expectTypeOf<WebhookEvent>().toExtend<RunWebhookEvent>();
+  });
+
+  it('the assets: every field of every answer, every value, and the same parameters', () => {
+    expectTypeOf<Missing<AssetCreateResponse, AssetCreated>>().toEqualTypeOf<never>();
+    expectTypeOf<Missing<NonNullable<AssetCreateResponse['upload']>, NonNullable<AssetCreated['upload']>>>().toEqualTypeOf<never>();
+    expectTypeOf<Missing<AssetRetrieveResponse, Asset>>().toEqualTypeOf<never>();
+    expectTypeOf<Missing<AssetListResponse, AssetListItem>>().toEqualTypeOf<never>();
+    expectTypeOf<Missing<AssetCompleteResponse, AssetUploadState>>().toEqualTypeOf<never>();
+    expectTypeOf<Missing<AssetRetryResponse, AssetUploadState>>().toEqualTypeOf<never>();
+    expectTypeOf<AssetCreateResponse>().toExtend<AssetCreated>();
+    expectTypeOf<AssetRetrieveResponse>().toExtend<Asset>();
+    expectTypeOf<AssetListResponse>().toExtend<AssetListItem>();
+    expectTypeOf<AssetCompleteResponse>().toExtend<AssetUploadState>();
+    expectTypeOf<AssetRetryResponse>().toExtend<AssetUploadState>();
+    // The same parameter names: code written for FLORA's SDK calls ours unchanged.
+    expectTypeOf<Missing<AssetCreateParams, OurCreateParams>>().toEqualTypeOf<never>();
+    expectTypeOf<Missing<AssetUploadParams, OurUploadParams>>().toEqualTypeOf<never>();
   });
 
   it('values only FLORA’s SDK lists are values of ours, and still typed as text to handle', () => {

@@ -216,3 +216,49 @@ describe.each([
     expect(mine.run_id).toBe(run.run_id);
   });
 });
+
+describe("FLORA's SDK assets.upload() against our simulator, in its three forms", () => {
+  let sim: Simulator;
+  let sdk: FloraSdk;
+  let files: import('node:http').Server;
+  let filesUrl: string;
+  const body = new Uint8Array(300 * 1024).map((_, i) => (i * 31) % 251);
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 24, timeScale: 60 });
+    sdk = new FloraSdk({ apiKey: DEFAULT_API_KEY, baseURL: sim.url, maxRetries: 0, logLevel: 'off' });
+    const { createServer } = await import('node:http');
+    files = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(body));
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    filesUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    files.close();
+    await sim.close();
+  });
+  const sha = async (b: Uint8Array) => Buffer.from(await crypto.subtle.digest('SHA-256', new Uint8Array(b))).toString('hex');
+  const poll = { pollIntervalMs: 50, pollTimeoutMs: 20_000 };
+
+  it('direct bytes (at most 4 MB): a ready asset holding them', async () => {
+    const asset = await sdk.assets.upload(Buffer.from(body), { workspace_id: 'ws_abc123', file_name: 'direct.png', content_type: 'image/png', ...poll });
+    expect(asset).toMatchObject({ status: 'ready', uploaded_via: 'direct', name: 'direct.png' });
+    expect(sim.getAsset(asset.asset_id)!.sha256).toBe(await sha(body));
+  });
+
+  it('a URL, fetched server-side (from loopback, the one place the simulator fetches)', async () => {
+    const asset = await sdk.assets.upload(`${filesUrl}/fox.png`, { workspace_id: 'ws_abc123', ...poll });
+    expect(asset).toMatchObject({ status: 'ready', uploaded_via: 'url', name: 'fox.png' });
+    expect(sim.getAsset(asset.asset_id)!.sha256).toBe(await sha(body));
+  });
+
+  it('a signed upload (over 4 MB) to the storage host, with no API key sent there, completed and ready', async () => {
+    const big = new Uint8Array(5 * 1024 * 1024 + 3).map((_, i) => i % 253);
+    const before = sim.storageRequests.length;
+    const asset = await sdk.assets.upload(new File([big], 'big.mp4', { type: 'video/mp4' }), { workspace_id: 'ws_abc123', ...poll });
+    expect(asset).toMatchObject({ status: 'ready', uploaded_via: 'signed_url', name: 'big.mp4' });
+    expect(sim.getAsset(asset.asset_id)).toMatchObject({ sizeBytes: big.length, sha256: await sha(big), uploads: 1 });
+    expect(sim.storageRequests.slice(before).map((r) => [r.status, r.authorization])).toEqual([[204, false]]);
+    // And ours reads what the SDK made.
+    const ours = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off', validate: 'strict' });
+    expect((await ours.assets.retrieve(asset.asset_id)).asset_id).toBe(asset.asset_id);
+  });
+});

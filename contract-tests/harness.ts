@@ -8,6 +8,7 @@ import { Flora, type ClientOptions, type RequestOptions } from '../src/client.js
 import type { APIPromise } from '../src/core/api-promise.js';
 import type { RunStartTechniqueParams } from '../src/resources/runs.js';
 import type { RunCreateParams } from '../src/resources/techniques.js';
+import type { AssetCreateParams } from '../src/resources/assets.js';
 import { deref, operations, specOperation, spec } from './spec.js';
 
 export { OPERATIONS, type OperationId };
@@ -76,7 +77,17 @@ export interface CallParams {
   runId: string;
   createBody: RunCreateParams;
   startBody: RunStartTechniqueParams;
+  assetId: string;
+  /** A JSON asset create (the spec's first request example: a signed upload reservation). */
+  assetBody: AssetCreateParams;
 }
+
+/** Which `CallParams` field carries each operation's request body, for the spec's request examples. */
+export const BODY_PARAM: Partial<Record<OperationId, 'createBody' | 'startBody' | 'assetBody'>> = {
+  createTechniqueRun: 'createBody',
+  startTechniqueRun: 'startBody',
+  createAsset: 'assetBody',
+};
 
 /** How each operation is called through the client's public resource methods: a new operation fails to compile until it has one. */
 const CALLS: { [K in OperationId]: (client: Flora, p: CallParams, options: RequestOptions) => APIPromise<AnswerBody<K>> } = {
@@ -88,6 +99,11 @@ const CALLS: { [K in OperationId]: (client: Flora, p: CallParams, options: Reque
   getTechnique: (client, p, options) => client.techniques.retrieve(p.techniqueId, options),
   listTechniqueRuns: (client, _p, options) => client.techniques.runs.list({}, options),
   listWorkspaces: (client, _p, options) => client.workspaces.list(options),
+  createAsset: (client, p, options) => client.assets.create(p.assetBody, options),
+  getAsset: (client, p, options) => client.assets.retrieve(p.assetId, options),
+  listAssets: (client, _p, options) => client.assets.list({}, options),
+  completeAsset: (client, p, options) => client.assets.complete(p.assetId, options),
+  retryAsset: (client, p, options) => client.assets.retry(p.assetId, options),
 };
 
 /** Calls one operation through the client's public resource methods. */
@@ -160,8 +176,9 @@ export function freshIdempotencyKey<T>(body: T): T {
 export function defaultCallParams(): CallParams {
   const createBody = requestExamples('createTechniqueRun')[0]?.value;
   const startBody = requestExamples('startTechniqueRun')[0]?.value;
-  if (!createBody || !startBody) throw new Error('spec: the run-starting operations need request examples');
-  return { techniqueId: parameterExample('techniqueId'), runId: parameterExample('runId'), createBody, startBody };
+  const assetBody = requestExamples('createAsset')[0]?.value;
+  if (!createBody || !startBody || !assetBody) throw new Error('spec: the run-starting operations and the asset create need request examples');
+  return { techniqueId: parameterExample('techniqueId'), runId: parameterExample('runId'), createBody, startBody, assetId: parameterExample('assetId'), assetBody };
 }
 
 /** The generated table and the spec, read at run time, must name the same operations with the same methods and paths. */

@@ -24,6 +24,7 @@ import {
   RateLimitError,
 } from '../src/core/errors.js';
 import {
+  BODY_PARAM,
   callOperation,
   defaultCallParams,
   formatViolations,
@@ -69,7 +70,7 @@ beforeAll(() => {
 /** A fresh recording client (so violations are per call), no retries unless asked. */
 const prism = (maxRetries = 0) => recordingClient(baseUrl, KEY, { maxRetries });
 
-const call = (client: Flora, operationId: OperationId, prefer: string, body?: { createBody?: any; startBody?: any }) =>
+const call = (client: Flora, operationId: OperationId, prefer: string, body?: { createBody?: any; startBody?: any; assetBody?: any }) =>
   callOperation(client, operationId, { ...params, ...body }, { headers: { Prefer: prefer } });
 
 describe.each(OPERATION_IDS)('%s through Prism', (operationId) => {
@@ -101,7 +102,7 @@ describe.each(OPERATION_IDS)('%s through Prism', (operationId) => {
   if (bodies.length > 0) it(`every request example in the spec is accepted by the client and by Prism`, async () => {
     for (const { name, value } of bodies) {
       const rec = prism();
-      const key = operationId === 'startTechniqueRun' ? 'startBody' : 'createBody';
+      const key = BODY_PARAM[operationId] ?? 'createBody';
       const { response } = await withRequestCheck(`${op.label} request example ${name}`, rec, () =>
         call(rec.client, operationId, `code=${successes[0]}`, { [key]: value }).withResponse(),
       );

@@ -9,7 +9,7 @@
  * `CONTRACT_TARGETS=prism,simulator` (comma-separated names) limits the local targets.
  */
 import { inject } from 'vitest';
-import { DEFAULT_API_KEY, startSimulator } from '../src/testing/index.js';
+import { DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID, startSimulator } from '../src/testing/index.js';
 import type { RunStartTechniqueParams } from '../src/resources/runs.js';
 import type { RunCreateParams } from '../src/resources/techniques.js';
 import { defaultCallParams, freshIdempotencyKey } from './harness.js';
@@ -36,6 +36,8 @@ export interface Target {
   allowRuns: boolean;
   /** Technique id or slug for the nested routes. */
   techniqueId: string;
+  /** The workspace assets are created in. */
+  workspaceId: string;
   /** Bodies to start runs with (each call gets a fresh idempotency key when the body has one). */
   createBody(): RunCreateParams;
   startBody(): RunStartTechniqueParams;
@@ -55,6 +57,7 @@ export const prismTarget: Target = {
   checksKeys: false,
   allowRuns: true,
   techniqueId: defaults.techniqueId,
+  workspaceId: defaults.startBody.workspace_id,
   createBody: () => freshIdempotencyKey(defaults.createBody),
   startBody: () => defaults.startBody,
   runId: defaults.runId,
@@ -71,6 +74,7 @@ export const simulatorTarget: Target = {
   checksKeys: true,
   allowRuns: true,
   techniqueId: defaults.techniqueId,
+  workspaceId: DEFAULT_WORKSPACE_ID,
   createBody: () => freshIdempotencyKey(defaults.createBody),
   startBody: () => defaults.startBody,
 };
@@ -107,6 +111,7 @@ export function realApiTarget(env: Record<string, string | undefined> = process.
     checksKeys: true,
     allowRuns: env.FLORA_CONTRACT_ALLOW_RUNS === '1',
     techniqueId,
+    workspaceId: workspaceId ?? '',
     createBody: () => ({ inputs, mode: 'async' }),
     startBody: () => ({
       technique_id: techniqueId,

@@ -179,6 +179,150 @@ export interface components {
             workspaces: components["schemas"]["Workspace"][];
         };
         /**
+         * @description An asset's status: `pending_upload` until its bytes are stored and processed, then `ready` or `failed` (FLORA's SDK 0.11.0).
+         * @enum {string}
+         */
+        AssetStatus: "pending_upload" | "ready" | "failed" | (string & {});
+        /**
+         * @description How an asset's bytes came: `url` (server-side fetch), `signed_url` (a presigned upload) or `direct` (multipart bytes in the create request) (FLORA's SDK 0.11.0).
+         * @enum {string}
+         */
+        AssetUploadedVia: "url" | "signed_url" | "direct" | (string & {});
+        /**
+         * @description Who may see an asset (FLORA's SDK 0.11.0 knows one value).
+         * @enum {string}
+         */
+        AssetVisibility: "workspace" | (string & {});
+        /** @description Where a signed upload's bytes go: a multipart/form-data POST to `url`, with every `form_fields` entry as a text part before the file, in the `file_field` part (FLORA's SDK 0.11.0 types `method`, `content_type` and `file_field` as these single values). The storage host is not the API: it takes no Authorization. */
+        AssetUpload: {
+            /**
+             * Format: uri
+             * @description The upload target.
+             */
+            url: string;
+            /**
+             * @description The HTTP method (POST).
+             * @enum {string}
+             */
+            method: "POST" | (string & {});
+            /**
+             * @description The upload's content type.
+             * @enum {string}
+             */
+            content_type: "multipart/form-data" | (string & {});
+            /**
+             * @description The name of the form part the file goes in.
+             * @enum {string}
+             */
+            file_field: "file" | (string & {});
+            /** @description Form fields to send before the file, as they are. */
+            form_fields: {
+                [key: string]: string;
+            };
+        };
+        /** @description The answer to an asset create (FLORA's SDK 0.11.0, `AssetCreateResponse`). A signed upload's carries `upload` and `expires_at`; FLORA's SDK also knows `upload_url`, a presigned URL taking the raw bytes by PUT, for when `upload` is absent. */
+        AssetCreated: {
+            /** @description Asset identifier */
+            asset_id: string;
+            status: components["schemas"]["AssetStatus"];
+            uploaded_via: components["schemas"]["AssetUploadedVia"];
+            /** @description The asset's URL (what technique inputs take once it is ready) */
+            url: string;
+            visibility: components["schemas"]["AssetVisibility"];
+            /** @description Workspace identifier */
+            workspace_id: string;
+            /** @description When the upload target expires (ISO 8601) */
+            expires_at?: string | null;
+            upload?: components["schemas"]["AssetUpload"] | null;
+            /** @description A presigned URL taking the raw bytes by PUT */
+            upload_url?: string | null;
+        };
+        /** @description An asset after a signed upload was completed or renewed (FLORA's SDK 0.11.0, `AssetCompleteResponse` and `AssetRetryResponse`, which are the same; they type `url`, `workspace_id` and `failure_message` as nullable, `x-flora-sdk.nullable`). */
+        AssetUploadState: {
+            /** @description Asset identifier */
+            asset_id: string;
+            status: components["schemas"]["AssetStatus"];
+            /** @description The asset's URL */
+            url: string | null;
+            visibility: components["schemas"]["AssetVisibility"];
+            /** @description Workspace identifier */
+            workspace_id: string | null;
+            /** @description When the upload target expires (ISO 8601) */
+            expires_at?: string | null;
+            /** @description Why the asset failed, when it did */
+            failure_message?: string | null;
+            upload?: components["schemas"]["AssetUpload"] | null;
+            /** @description A presigned URL taking the raw bytes by PUT */
+            upload_url?: string | null;
+        };
+        /** @description One asset's metadata (FLORA's SDK 0.11.0, `AssetRetrieveResponse`). The SDK always sends every field and types all but `asset_id`, `content_type`, `status` and `uploaded_via` as nullable (`x-flora-sdk.nullable`): `null` when not known (a PDF has no width). Here they are optional, so a server may leave out what it does not know. */
+        Asset: {
+            /** @description Asset identifier */
+            asset_id: string;
+            /** @description The asset's media type */
+            content_type: string;
+            status: components["schemas"]["AssetStatus"];
+            /** @description How its bytes came (`url`, `signed_url` or `direct`; FLORA's SDK types it as any string here) */
+            uploaded_via: string;
+            /** @description The asset's URL */
+            url?: string | null;
+            /** @description The asset's name */
+            name?: string | null;
+            /** @description The asset's description */
+            description?: string | null;
+            /** @description Its size in bytes */
+            size_bytes?: number | null;
+            /** @description Width in pixels, for images and videos */
+            width?: number | null;
+            /** @description Height in pixels, for images and videos */
+            height?: number | null;
+            /** @description The content type given at upload time */
+            upload_content_type?: string | null;
+            /** @description Why the asset failed, when it did */
+            failure_message?: string | null;
+            /** @description When it was created (ISO 8601; the list gives unix seconds instead, as FLORA's SDK types them) */
+            created_at?: string | null;
+            /** @description Workspace identifier */
+            workspace_id?: string | null;
+        };
+        /** @description An asset as the asset list shows it (FLORA's SDK 0.11.0, `AssetListResponse`): `created_at` in unix seconds, and `project_id` and `node_id` besides; nullable fields as on `Asset`, `asset_id` too. */
+        AssetListItem: {
+            /** @description Asset identifier */
+            asset_id: string | null;
+            /** @description The asset's media type */
+            content_type: string;
+            status: components["schemas"]["AssetStatus"];
+            /** @description How its bytes came (`url`, `signed_url` or `direct`) */
+            uploaded_via: string;
+            /** @description The asset's URL */
+            url?: string | null;
+            /** @description The asset's name */
+            name?: string | null;
+            /** @description The asset's description */
+            description?: string | null;
+            /** @description Its size in bytes */
+            size_bytes?: number | null;
+            /** @description Width in pixels */
+            width?: number | null;
+            /** @description Height in pixels */
+            height?: number | null;
+            /** @description The content type given at upload time */
+            upload_content_type?: string | null;
+            /** @description When it was created, unix seconds */
+            created_at?: number | null;
+            /** @description Workspace identifier */
+            workspace_id?: string | null;
+            /** @description Project identifier */
+            project_id?: string | null;
+            /** @description The canvas node it is on */
+            node_id?: string | null;
+        };
+        /** @description One page of assets. */
+        AssetList: {
+            assets: components["schemas"]["AssetListItem"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /**
          * @description The kind of run a webhook reports (FLORA's SDK; action runs send none)
          * @enum {string}
          */
@@ -238,6 +382,15 @@ export type TechniqueRunListItem = components['schemas']['TechniqueRunListItem']
 export type TechniqueRunList = components['schemas']['TechniqueRunList'];
 export type Workspace = components['schemas']['Workspace'];
 export type WorkspaceList = components['schemas']['WorkspaceList'];
+export type AssetStatus = components['schemas']['AssetStatus'];
+export type AssetUploadedVia = components['schemas']['AssetUploadedVia'];
+export type AssetVisibility = components['schemas']['AssetVisibility'];
+export type AssetUpload = components['schemas']['AssetUpload'];
+export type AssetCreated = components['schemas']['AssetCreated'];
+export type AssetUploadState = components['schemas']['AssetUploadState'];
+export type Asset = components['schemas']['Asset'];
+export type AssetListItem = components['schemas']['AssetListItem'];
+export type AssetList = components['schemas']['AssetList'];
 export type WebhookRunType = components['schemas']['WebhookRunType'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 export type RunWebhookEvent = components['schemas']['RunWebhookEvent'];

@@ -1,6 +1,6 @@
 // Generated from spec/openapi.yaml by `npm run generate`. Do not edit by hand: edit the spec and regenerate.
 
-import type { InputType, RunMode, RunStatus, OutputType, RunType, ActionId, TechniqueMediaType, ErrorCode, WebhookRunType, WebhookEventType } from './openapi.js';
+import type { InputType, RunMode, RunStatus, OutputType, RunType, ActionId, TechniqueMediaType, AssetStatus, AssetUploadedVia, AssetVisibility, ErrorCode, WebhookRunType, WebhookEventType } from './openapi.js';
 
 /** Every `InputType` the spec allows, in the spec's order (3). */
 export const INPUT_TYPES = ["text","imageUrl","videoUrl"] as const satisfies readonly InputType[];
@@ -22,6 +22,15 @@ export const ACTION_IDS = ["split-text","find-and-replace-text","concat-text","k
 
 /** Every `TechniqueMediaType` the spec allows, in the spec's order (5). */
 export const TECHNIQUE_MEDIA_TYPES = ["imageUrl","videoUrl","audioUrl","text","documentUrl"] as const satisfies readonly TechniqueMediaType[];
+
+/** Every `AssetStatus` the spec allows, in the spec's order (3). */
+export const ASSET_STATUSES = ["pending_upload","ready","failed"] as const satisfies readonly AssetStatus[];
+
+/** Every `AssetUploadedVia` the spec allows, in the spec's order (3). */
+export const ASSET_UPLOADED_VIAS = ["url","signed_url","direct"] as const satisfies readonly AssetUploadedVia[];
+
+/** Every `AssetVisibility` the spec allows, in the spec's order (1). */
+export const ASSET_VISIBILITYS = ["workspace"] as const satisfies readonly AssetVisibility[];
 
 /** Every `ErrorCode` the spec allows, in the spec's order (8). */
 export const ERROR_CODES = ["input_validation_error","unauthorized","insufficient_credits","forbidden","not_found","idempotency_duplicate","rate_limited","unknown_error"] as const satisfies readonly ErrorCode[];

@@ -160,6 +160,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List assets
+         * @description Returns the assets visible to the authenticated public API key, a page at a time: pass `meta.next_cursor` as `cursor` for the next page. Filter by workspace, project canvas and search query; no file bytes or internal graph data. Not on FLORA's reference pages; shaped as FLORA's SDK 0.11.0 has it (`assets.list`, `AssetsCursorPage`: items under `assets`, `meta.next_cursor`).
+         */
+        get: operations["listAssets"];
+        put?: never;
+        /**
+         * Create an asset
+         * @description Creates an asset in one of three ways. (1) Direct bytes: multipart/form-data with a `file` part of at most 4 MB (4,194,304 bytes) and `workspace_id`; FLORA stores the bytes and answers the asset. (2) Server-side fetch: JSON whose `source` is a public HTTPS URL (at most 50 MB), which FLORA fetches with SSRF protection (private, loopback and metadata addresses, and redirects to them, are refused). (3) Signed upload: JSON with `source: signed-url` reserves a presigned upload for a file over 4 MB: POST the bytes as multipart/form-data to `upload.url` with `upload.form_fields` first and the file in the `upload.file_field` part (the storage host is not the API: send it no Authorization), then call `POST /assets/{assetId}/complete` before `expires_at`. Allowed types: images (jpeg, png, webp, gif, avif, heic, heif; at most 150 megapixels), video (mp4, webm, quicktime), audio (mpeg, wav, ogg) and pdf. `project_id` also shows the asset on that project's canvas. Mutating public API requests support an optional Idempotency-Key header for client retries; duplicate keys within two hours return idempotency_duplicate. Not on FLORA's reference pages; shaped as FLORA's SDK 0.11.0 has it (`assets.create`; the three ways, the 4 MB and 50 MB limits, the allowed types and the upload target's fields from its documentation and `AssetCreateResponse`; the multipart form from `lib/upload`, which sends `file`, `workspace_id`, `content_type`, `file_name`, `folder` and `project_id`). The SDK does not say which 2xx status answers; 200, as every other operation here.
+         */
+        post: operations["createAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset
+         * @description Returns one asset's metadata when it is accessible to the authenticated public API key; missing and inaccessible assets both answer 404. An asset is `pending_upload` until its bytes are stored and processed, then `ready` (its `url` is what technique inputs take) or `failed` (with `failure_message`). Not on FLORA's reference pages; shaped as FLORA's SDK 0.11.0 has it (`assets.retrieve`, `AssetRetrieveResponse`).
+         */
+        get: operations["getAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/{assetId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a signed upload
+         * @description Marks a signed asset upload as complete after its bytes were sent to the upload target; the asset is then processed and becomes `ready` or `failed`. Mutating public API requests support an optional Idempotency-Key header for client retries; duplicate keys within two hours return idempotency_duplicate. Not on FLORA's reference pages; shaped as FLORA's SDK 0.11.0 has it (`assets.complete`, `AssetCompleteResponse`; no request body).
+         */
+        post: operations["completeAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/{assetId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew a signed upload
+         * @description Creates a fresh signed upload reservation (`upload`, `expires_at`) for a failed or expired asset upload; send the bytes again, then complete it. Mutating public API requests support an optional Idempotency-Key header for client retries; duplicate keys within two hours return idempotency_duplicate. Not on FLORA's reference pages; shaped as FLORA's SDK 0.11.0 has it (`assets.retry`, `AssetRetryResponse`; no request body).
+         */
+        post: operations["retryAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     runEnded: {
@@ -403,6 +487,183 @@ export interface components {
             workspaces: components["schemas"]["Workspace"][];
         };
         /**
+         * @description An asset's status: `pending_upload` until its bytes are stored and processed, then `ready` or `failed` (FLORA's SDK 0.11.0).
+         * @enum {string}
+         */
+        AssetStatus: "pending_upload" | "ready" | "failed";
+        /**
+         * @description How an asset's bytes came: `url` (server-side fetch), `signed_url` (a presigned upload) or `direct` (multipart bytes in the create request) (FLORA's SDK 0.11.0).
+         * @enum {string}
+         */
+        AssetUploadedVia: "url" | "signed_url" | "direct";
+        /**
+         * @description Who may see an asset (FLORA's SDK 0.11.0 knows one value).
+         * @enum {string}
+         */
+        AssetVisibility: "workspace";
+        /** @description Body of a JSON asset create: a server-side fetch (`source` an HTTPS URL) or a signed upload reservation (`source: signed-url`) (FLORA's SDK 0.11.0, `AssetCreateParams`). */
+        AssetCreateRequest: {
+            /** @description `signed-url` to reserve a presigned upload, or a public HTTPS URL (at most 50 MB) for FLORA to fetch. */
+            source: string;
+            /** @description Workspace identifier (the ws_ id list workspaces returns). */
+            workspace_id: string;
+            /** @description Project identifier (prj_...); the asset is also shown on that project's canvas. */
+            project_id?: string;
+            /** @description The file's media type, e.g. image/png. */
+            content_type?: string;
+            /** @description The file's name. */
+            file_name?: string;
+            /** @description Destination folder. */
+            folder?: string;
+        };
+        /** @description Body of a multipart asset create: the file's bytes (at most 4 MB) in the `file` part and the other fields as text parts (FLORA's SDK 0.11.0: `lib/upload`'s direct path). */
+        AssetUploadForm: {
+            /**
+             * Format: binary
+             * @description The file's bytes, at most 4 MB (4,194,304 bytes).
+             */
+            file: string;
+            /** @description Workspace identifier (the ws_ id list workspaces returns). */
+            workspace_id: string;
+            /** @description Project identifier (prj_...); the asset is also shown on that project's canvas. */
+            project_id?: string;
+            /** @description The file's media type; else the part's own. */
+            content_type?: string;
+            /** @description The file's name; else the part's own. */
+            file_name?: string;
+            /** @description Destination folder. */
+            folder?: string;
+        };
+        /** @description Where a signed upload's bytes go: a multipart/form-data POST to `url`, with every `form_fields` entry as a text part before the file, in the `file_field` part (FLORA's SDK 0.11.0 types `method`, `content_type` and `file_field` as these single values). The storage host is not the API: it takes no Authorization. */
+        AssetUpload: {
+            /**
+             * Format: uri
+             * @description The upload target.
+             */
+            url: string;
+            /**
+             * @description The HTTP method (POST).
+             * @enum {string}
+             */
+            method: "POST";
+            /**
+             * @description The upload's content type.
+             * @enum {string}
+             */
+            content_type: "multipart/form-data";
+            /**
+             * @description The name of the form part the file goes in.
+             * @enum {string}
+             */
+            file_field: "file";
+            /** @description Form fields to send before the file, as they are. */
+            form_fields: {
+                [key: string]: string;
+            };
+        };
+        /** @description The answer to an asset create (FLORA's SDK 0.11.0, `AssetCreateResponse`). A signed upload's carries `upload` and `expires_at`; FLORA's SDK also knows `upload_url`, a presigned URL taking the raw bytes by PUT, for when `upload` is absent. */
+        AssetCreated: {
+            /** @description Asset identifier */
+            asset_id: string;
+            status: components["schemas"]["AssetStatus"];
+            uploaded_via: components["schemas"]["AssetUploadedVia"];
+            /** @description The asset's URL (what technique inputs take once it is ready) */
+            url: string;
+            visibility: components["schemas"]["AssetVisibility"];
+            /** @description Workspace identifier */
+            workspace_id: string;
+            /** @description When the upload target expires (ISO 8601) */
+            expires_at?: string;
+            upload?: components["schemas"]["AssetUpload"];
+            /** @description A presigned URL taking the raw bytes by PUT */
+            upload_url?: string;
+        };
+        /** @description An asset after a signed upload was completed or renewed (FLORA's SDK 0.11.0, `AssetCompleteResponse` and `AssetRetryResponse`, which are the same; they type `url`, `workspace_id` and `failure_message` as nullable, `x-flora-sdk.nullable`). */
+        AssetUploadState: {
+            /** @description Asset identifier */
+            asset_id: string;
+            status: components["schemas"]["AssetStatus"];
+            /** @description The asset's URL */
+            url: string;
+            visibility: components["schemas"]["AssetVisibility"];
+            /** @description Workspace identifier */
+            workspace_id: string;
+            /** @description When the upload target expires (ISO 8601) */
+            expires_at?: string;
+            /** @description Why the asset failed, when it did */
+            failure_message?: string;
+            upload?: components["schemas"]["AssetUpload"];
+            /** @description A presigned URL taking the raw bytes by PUT */
+            upload_url?: string;
+        };
+        /** @description One asset's metadata (FLORA's SDK 0.11.0, `AssetRetrieveResponse`). The SDK always sends every field and types all but `asset_id`, `content_type`, `status` and `uploaded_via` as nullable (`x-flora-sdk.nullable`): `null` when not known (a PDF has no width). Here they are optional, so a server may leave out what it does not know. */
+        Asset: {
+            /** @description Asset identifier */
+            asset_id: string;
+            /** @description The asset's media type */
+            content_type: string;
+            status: components["schemas"]["AssetStatus"];
+            /** @description How its bytes came (`url`, `signed_url` or `direct`; FLORA's SDK types it as any string here) */
+            uploaded_via: string;
+            /** @description The asset's URL */
+            url?: string;
+            /** @description The asset's name */
+            name?: string;
+            /** @description The asset's description */
+            description?: string;
+            /** @description Its size in bytes */
+            size_bytes?: number;
+            /** @description Width in pixels, for images and videos */
+            width?: number;
+            /** @description Height in pixels, for images and videos */
+            height?: number;
+            /** @description The content type given at upload time */
+            upload_content_type?: string;
+            /** @description Why the asset failed, when it did */
+            failure_message?: string;
+            /** @description When it was created (ISO 8601; the list gives unix seconds instead, as FLORA's SDK types them) */
+            created_at?: string;
+            /** @description Workspace identifier */
+            workspace_id?: string;
+        };
+        /** @description An asset as the asset list shows it (FLORA's SDK 0.11.0, `AssetListResponse`): `created_at` in unix seconds, and `project_id` and `node_id` besides; nullable fields as on `Asset`, `asset_id` too. */
+        AssetListItem: {
+            /** @description Asset identifier */
+            asset_id: string;
+            /** @description The asset's media type */
+            content_type: string;
+            status: components["schemas"]["AssetStatus"];
+            /** @description How its bytes came (`url`, `signed_url` or `direct`) */
+            uploaded_via: string;
+            /** @description The asset's URL */
+            url?: string;
+            /** @description The asset's name */
+            name?: string;
+            /** @description The asset's description */
+            description?: string;
+            /** @description Its size in bytes */
+            size_bytes?: number;
+            /** @description Width in pixels */
+            width?: number;
+            /** @description Height in pixels */
+            height?: number;
+            /** @description The content type given at upload time */
+            upload_content_type?: string;
+            /** @description When it was created, unix seconds */
+            created_at?: number;
+            /** @description Workspace identifier */
+            workspace_id?: string;
+            /** @description Project identifier */
+            project_id?: string;
+            /** @description The canvas node it is on */
+            node_id?: string;
+        };
+        /** @description One page of assets. */
+        AssetList: {
+            assets: components["schemas"]["AssetListItem"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /**
          * @description Machine-readable error code
          * @enum {string}
          */
@@ -545,7 +806,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description No such technique or run is visible to this API key. */
+        /** @description No such technique, run, workspace or asset is visible to this API key. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -614,6 +875,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The asset after a signed upload was completed or renewed. */
+        AssetUploadState: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AssetUploadState"];
+            };
+        };
     };
     parameters: {
         /**
@@ -626,6 +896,11 @@ export interface components {
          * @example run_abc123
          */
         RunId: string;
+        /**
+         * @description Asset identifier
+         * @example asset_abc123
+         */
+        AssetId: string;
         /**
          * @description Where a page starts: the `meta.next_cursor` of the page before
          * @example cur_2
@@ -674,6 +949,17 @@ export type TechniqueRunListItem = components['schemas']['TechniqueRunListItem']
 export type TechniqueRunList = components['schemas']['TechniqueRunList'];
 export type Workspace = components['schemas']['Workspace'];
 export type WorkspaceList = components['schemas']['WorkspaceList'];
+export type AssetStatus = components['schemas']['AssetStatus'];
+export type AssetUploadedVia = components['schemas']['AssetUploadedVia'];
+export type AssetVisibility = components['schemas']['AssetVisibility'];
+export type AssetCreateRequest = components['schemas']['AssetCreateRequest'];
+export type AssetUploadForm = components['schemas']['AssetUploadForm'];
+export type AssetUpload = components['schemas']['AssetUpload'];
+export type AssetCreated = components['schemas']['AssetCreated'];
+export type AssetUploadState = components['schemas']['AssetUploadState'];
+export type Asset = components['schemas']['Asset'];
+export type AssetListItem = components['schemas']['AssetListItem'];
+export type AssetList = components['schemas']['AssetList'];
 export type ErrorCode = components['schemas']['ErrorCode'];
 export type FieldError = components['schemas']['FieldError'];
 export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
@@ -689,8 +975,10 @@ export type ResponseNotFound = components['responses']['NotFound'];
 export type ResponseIdempotencyDuplicate = components['responses']['IdempotencyDuplicate'];
 export type ResponseRateLimited = components['responses']['RateLimited'];
 export type ResponseUnknownError = components['responses']['UnknownError'];
+export type ResponseAssetUploadState = components['responses']['AssetUploadState'];
 export type ParameterTechniqueId = components['parameters']['TechniqueId'];
 export type ParameterRunId = components['parameters']['RunId'];
+export type ParameterAssetId = components['parameters']['AssetId'];
 export type ParameterCursor = components['parameters']['Cursor'];
 export type ParameterLimit = components['parameters']['Limit'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
@@ -1029,6 +1317,188 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    listAssets: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where a page starts: the `meta.next_cursor` of the page before
+                 * @example cur_2
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Items on a page, at most 100
+                 * @example 50
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Only assets of this workspace
+                 * @example ws_abc123
+                 */
+                workspace_id?: string;
+                /**
+                 * @description Only assets on this project's canvas
+                 * @example prj_abc123
+                 */
+                project_id?: string;
+                /**
+                 * @description Search text
+                 * @example hero
+                 */
+                query?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of assets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetList"];
+                };
+            };
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    createAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Idempotency key for safely retrying requests. A request that repeats a key seen in the last two hours is not run again: it answers 409 idempotency_duplicate.
+                 * @example 4f0e7c1a-6f0b-4a53-9b8e-2d1c0f6e5a11
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetCreateRequest"];
+                "multipart/form-data": components["schemas"]["AssetUploadForm"];
+            };
+        };
+        responses: {
+            /** @description The asset, and for a signed upload where to send its bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetCreated"];
+                };
+            };
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyDuplicate"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    getAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Asset identifier
+                 * @example asset_abc123
+                 */
+                assetId: components["parameters"]["AssetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The asset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    completeAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Idempotency key for safely retrying requests. A request that repeats a key seen in the last two hours is not run again: it answers 409 idempotency_duplicate.
+                 * @example 4f0e7c1a-6f0b-4a53-9b8e-2d1c0f6e5a11
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description Asset identifier
+                 * @example asset_abc123
+                 */
+                assetId: components["parameters"]["AssetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AssetUploadState"];
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyDuplicate"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["UnknownError"];
+        };
+    };
+    retryAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Idempotency key for safely retrying requests. A request that repeats a key seen in the last two hours is not run again: it answers 409 idempotency_duplicate.
+                 * @example 4f0e7c1a-6f0b-4a53-9b8e-2d1c0f6e5a11
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description Asset identifier
+                 * @example asset_abc123
+                 */
+                assetId: components["parameters"]["AssetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AssetUploadState"];
+            400: components["responses"]["InputValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyDuplicate"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["UnknownError"];
         };

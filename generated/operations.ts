@@ -19,6 +19,8 @@ export interface OperationSpec {
   readonly idempotencyKey: { readonly header?: string; readonly body?: string } | undefined;
   /** The JSON request body's schema. */
   readonly requestBody: SchemaName | undefined;
+  /** The multipart/form-data body's schema, when the operation also takes one (its file parts are checked as strings). */
+  readonly multipartBody: SchemaName | undefined;
   /** The one 2xx answer. */
   readonly success: { readonly status: number; readonly schema: SchemaName };
   /** Every documented status and its body's schema. */
@@ -26,7 +28,7 @@ export interface OperationSpec {
 }
 
 /** The operationId of every operation under the spec's `paths`. */
-export type OperationId = "createTechniqueRun" | "getTechniqueRun" | "startTechniqueRun" | "listTechniques" | "getTechnique" | "listTechniqueRuns" | "listWorkspaces" | "getRun";
+export type OperationId = "createTechniqueRun" | "getTechniqueRun" | "startTechniqueRun" | "listTechniques" | "getTechnique" | "listTechniqueRuns" | "listWorkspaces" | "getRun" | "listAssets" | "createAsset" | "getAsset" | "completeAsset" | "retryAsset";
 
 /** Every operation under the spec's `paths`, by operationId. */
 export const OPERATIONS = {
@@ -39,6 +41,7 @@ export const OPERATIONS = {
     idempotencyKey: { header: "Idempotency-Key", body: "idempotency_key" },
     query: undefined,
     requestBody: "TechniqueRunCreateRequest",
+    multipartBody: undefined,
     success: { status: 200, schema: "TechniqueRun" },
     responses: { 200: "TechniqueRun", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
@@ -51,6 +54,7 @@ export const OPERATIONS = {
     idempotencyKey: undefined,
     query: undefined,
     requestBody: undefined,
+    multipartBody: undefined,
     success: { status: 200, schema: "TechniqueRun" },
     responses: { 200: "TechniqueRun", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
@@ -63,6 +67,7 @@ export const OPERATIONS = {
     idempotencyKey: { header: "Idempotency-Key" },
     query: undefined,
     requestBody: "StartTechniqueRunRequest",
+    multipartBody: undefined,
     success: { status: 200, schema: "RunStartedResponse" },
     responses: { 200: "RunStartedResponse", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 402: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
@@ -75,6 +80,7 @@ export const OPERATIONS = {
     idempotencyKey: undefined,
     query: "ListTechniquesQuery",
     requestBody: undefined,
+    multipartBody: undefined,
     success: { status: 200, schema: "TechniqueList" },
     responses: { 200: "TechniqueList", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
@@ -87,6 +93,7 @@ export const OPERATIONS = {
     idempotencyKey: undefined,
     query: undefined,
     requestBody: undefined,
+    multipartBody: undefined,
     success: { status: 200, schema: "Technique" },
     responses: { 200: "Technique", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
@@ -99,6 +106,7 @@ export const OPERATIONS = {
     idempotencyKey: undefined,
     query: "ListTechniqueRunsQuery",
     requestBody: undefined,
+    multipartBody: undefined,
     success: { status: 200, schema: "TechniqueRunList" },
     responses: { 200: "TechniqueRunList", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
@@ -111,6 +119,7 @@ export const OPERATIONS = {
     idempotencyKey: undefined,
     query: undefined,
     requestBody: undefined,
+    multipartBody: undefined,
     success: { status: 200, schema: "WorkspaceList" },
     responses: { 200: "WorkspaceList", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
@@ -123,8 +132,74 @@ export const OPERATIONS = {
     idempotencyKey: undefined,
     query: undefined,
     requestBody: undefined,
+    multipartBody: undefined,
     success: { status: 200, schema: "TechniqueRun" },
     responses: { 200: "TechniqueRun", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  listAssets: {
+    method: "GET",
+    path: "/assets",
+    pathParams: [],
+    pathPattern: /^\/assets$/,
+    queryParams: ["cursor","limit","workspace_id","project_id","query"],
+    idempotencyKey: undefined,
+    query: "ListAssetsQuery",
+    requestBody: undefined,
+    multipartBody: undefined,
+    success: { status: 200, schema: "AssetList" },
+    responses: { 200: "AssetList", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  createAsset: {
+    method: "POST",
+    path: "/assets",
+    pathParams: [],
+    pathPattern: /^\/assets$/,
+    queryParams: [],
+    idempotencyKey: { header: "Idempotency-Key" },
+    query: undefined,
+    requestBody: "AssetCreateRequest",
+    multipartBody: "AssetUploadForm",
+    success: { status: 200, schema: "AssetCreated" },
+    responses: { 200: "AssetCreated", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  getAsset: {
+    method: "GET",
+    path: "/assets/{assetId}",
+    pathParams: ["assetId"],
+    pathPattern: /^\/assets\/([^/]+)$/,
+    queryParams: [],
+    idempotencyKey: undefined,
+    query: undefined,
+    requestBody: undefined,
+    multipartBody: undefined,
+    success: { status: 200, schema: "Asset" },
+    responses: { 200: "Asset", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  completeAsset: {
+    method: "POST",
+    path: "/assets/{assetId}/complete",
+    pathParams: ["assetId"],
+    pathPattern: /^\/assets\/([^/]+)\/complete$/,
+    queryParams: [],
+    idempotencyKey: { header: "Idempotency-Key" },
+    query: undefined,
+    requestBody: undefined,
+    multipartBody: undefined,
+    success: { status: 200, schema: "AssetUploadState" },
+    responses: { 200: "AssetUploadState", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
+  },
+  retryAsset: {
+    method: "POST",
+    path: "/assets/{assetId}/retry",
+    pathParams: ["assetId"],
+    pathPattern: /^\/assets\/([^/]+)\/retry$/,
+    queryParams: [],
+    idempotencyKey: { header: "Idempotency-Key" },
+    query: undefined,
+    requestBody: undefined,
+    multipartBody: undefined,
+    success: { status: 200, schema: "AssetUploadState" },
+    responses: { 200: "AssetUploadState", 400: "ErrorEnvelope", 401: "ErrorEnvelope", 403: "ErrorEnvelope", 404: "ErrorEnvelope", 409: "ErrorEnvelope", 429: "ErrorEnvelope", 500: "ErrorEnvelope" },
   },
 } as const satisfies { [K in OperationId]: OperationSpec };
 
@@ -136,6 +211,8 @@ export type PathParams<K extends OperationId> = Op<K>['parameters'] extends { pa
 export type QueryParams<K extends OperationId> = Op<K>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never;
 /** Its JSON request body. */
 export type RequestBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+/** Its multipart/form-data request body, with the generated types (a file part is typed as a string there). */
+export type MultipartBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'multipart/form-data': infer B } } } ? B : never;
 /** Its success answer's body as the client hands it back (`answers.ts`: open enums, nulls). */
 export type AnswerBody<K extends OperationId> = answers['schemas'][(typeof OPERATIONS)[K]['success']['schema']];
 /** Its success answer's JSON body. */

@@ -3,7 +3,7 @@
 import type { FieldError } from './openapi.js';
 
 /** The schemas with a check: every request body, answer body and webhook body of the spec. */
-export type SchemaName = "TechniqueRunCreateRequest" | "TechniqueRun" | "ErrorEnvelope" | "StartTechniqueRunRequest" | "RunStartedResponse" | "ListTechniquesQuery" | "TechniqueList" | "Technique" | "ListTechniqueRunsQuery" | "TechniqueRunList" | "WorkspaceList" | "RunWebhookEvent";
+export type SchemaName = "TechniqueRunCreateRequest" | "TechniqueRun" | "ErrorEnvelope" | "StartTechniqueRunRequest" | "RunStartedResponse" | "ListTechniquesQuery" | "TechniqueList" | "Technique" | "ListTechniqueRunsQuery" | "TechniqueRunList" | "WorkspaceList" | "ListAssetsQuery" | "AssetList" | "AssetCreateRequest" | "AssetUploadForm" | "AssetCreated" | "Asset" | "AssetUploadState" | "RunWebhookEvent";
 
 /** One problem found: field path, message, and whether a tolerant reader may accept it. */
 type Found = [field: string, message: string, tolerable: boolean];
@@ -29,27 +29,43 @@ function P(o: Sink | undefined, a: string, m: string, t: boolean): false {
 /** `inputs` + `0` -> `inputs[0]`, `inputs[0]` + `type` -> `inputs[0].type`. */
 const C = (a: string, k: string | number): string => (typeof k === "number" || /^\d+$/.test(k) ? `${a}[${k}]` : a ? `${a}.${k}` : k);
 
-const K0 = new Set(["inputs","mode","callback_url","idempotency_key"]);
-const K1 = new Set(["id","type","value"]);
+const K0 = new Set<string>(["inputs","mode","callback_url","idempotency_key"]);
+const K1 = new Set<string>(["id","type","value"]);
 const K2 = new Set(["text","imageUrl","videoUrl"]);
 const K3 = new Set(["async","stream"]);
 const K4 = new RegExp("^https://", "u");
 const K5 = new Set(["pending","running","completed","failed"]);
 const K6 = new Set(["imageUrl","videoUrl","audioUrl","text","documentUrl"]);
 const K7 = new Set(["input_validation_error","unauthorized","insufficient_credits","forbidden","not_found","idempotency_duplicate","rate_limited","unknown_error"]);
-const K8 = new Set(["inputs","technique_id","workspace_id"]);
+const K8 = new Set<string>(["inputs","technique_id","workspace_id"]);
 const K9 = new RegExp("^tech_", "u");
 const K10 = new RegExp("^ws_", "u");
 const K11 = new Set(["generation","technique","action"]);
 const K12 = new Set(["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video"]);
-const K13 = new Set(["cursor","limit","workspace_id","query"]);
+const K13 = new Set<string>(["cursor","limit","workspace_id","query"]);
 const K14 = new RegExp("^ws_", "u");
 const K15 = new Set(["imageUrl","videoUrl","audioUrl","text","documentUrl"]);
-const K16 = new Set(["cursor","limit","workspace_id","project_id","technique_id","status"]);
+const K16 = new Set<string>(["cursor","limit","workspace_id","project_id","technique_id","status"]);
 const K17 = new RegExp("^ws_", "u");
-const K18 = new Set(["run.completed","run.failed"]);
-const K19 = new Set(["generation","technique"]);
-const K20 = new Set(["completed","failed"]);
+const K18 = new Set<string>(["cursor","limit","workspace_id","project_id","query"]);
+const K19 = new RegExp("^ws_", "u");
+const K20 = new Set(["pending_upload","ready","failed"]);
+const K21 = new Set<string>(["source","workspace_id","project_id","content_type","file_name","folder"]);
+const K22 = new RegExp("^(signed-url$|https://)", "u");
+const K23 = new RegExp("^ws_", "u");
+const K24 = new RegExp("^prj_", "u");
+const K25 = new Set<string>(["file","workspace_id","project_id","content_type","file_name","folder"]);
+const K26 = new RegExp("^ws_", "u");
+const K27 = new RegExp("^prj_", "u");
+const K28 = new Set(["url","signed_url","direct"]);
+const K29 = new Set(["workspace"]);
+const K30 = new Set(["POST"]);
+const K31 = new Set(["multipart/form-data"]);
+const K32 = new Set(["file"]);
+const K33 = new Set<string>([]);
+const K34 = new Set(["run.completed","run.failed"]);
+const K35 = new Set(["generation","technique"]);
+const K36 = new Set(["completed","failed"]);
 
 function f0(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
@@ -496,25 +512,258 @@ function c_WorkspaceList(v: any, o?: Sink, a = ""): boolean {
   if ((ok || o) && v["workspaces"] !== undefined && !(f24(v["workspaces"], o, o && C(a, "workspaces")))) ok = false;
   return ok;
 }
+function f25(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K19.test(v)) ok = P(o, a, "must start with ws_", true);
+  return ok;
+}
+function c_ListAssetsQuery(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  for (const k in v) { if (!ok && !o) return false; if (K18.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["cursor"] !== undefined && !(v["cursor"] === null ? P(o, C(a, "cursor"), "must be string", true) : f13(v["cursor"], o, o && C(a, "cursor")))) ok = false;
+  if ((ok || o) && v["limit"] !== undefined && !(v["limit"] === null ? P(o, C(a, "limit"), "must be integer", true) : f17(v["limit"], o, o && C(a, "limit")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f25(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(v["project_id"] === null ? P(o, C(a, "project_id"), "must be string", true) : f13(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["query"] !== undefined && !(v["query"] === null ? P(o, C(a, "query"), "must be string", true) : f13(v["query"], o, o && C(a, "query")))) ok = false;
+  return ok;
+}
+function c_AssetStatus(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K20.has(v)) { ok = P(o, a, "must be one of: pending_upload, ready, failed", true); if (!o) return false; }
+  return ok;
+}
+function c_AssetListItem(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
+  if (v["content_type"] === undefined) ok = P(o, C(a, "content_type"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["uploaded_via"] === undefined) ok = P(o, C(a, "uploaded_via"), "Required", false);
+  if ((ok || o) && v["asset_id"] !== undefined && !(v["asset_id"] === null ? P(o, C(a, "asset_id"), "must be string", true) : f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["content_type"] !== undefined && !(f0(v["content_type"], o, o && C(a, "content_type")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["uploaded_via"] !== undefined && !(f0(v["uploaded_via"], o, o && C(a, "uploaded_via")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(v["url"] === null ? P(o, C(a, "url"), "must be string", true) : f0(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(v["name"] === null ? P(o, C(a, "name"), "must be string", true) : f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["description"] !== undefined && !(v["description"] === null ? P(o, C(a, "description"), "must be string", true) : f0(v["description"], o, o && C(a, "description")))) ok = false;
+  if ((ok || o) && v["size_bytes"] !== undefined && !(v["size_bytes"] === null ? P(o, C(a, "size_bytes"), "must be number", true) : f11(v["size_bytes"], o, o && C(a, "size_bytes")))) ok = false;
+  if ((ok || o) && v["width"] !== undefined && !(v["width"] === null ? P(o, C(a, "width"), "must be number", true) : f11(v["width"], o, o && C(a, "width")))) ok = false;
+  if ((ok || o) && v["height"] !== undefined && !(v["height"] === null ? P(o, C(a, "height"), "must be number", true) : f11(v["height"], o, o && C(a, "height")))) ok = false;
+  if ((ok || o) && v["upload_content_type"] !== undefined && !(v["upload_content_type"] === null ? P(o, C(a, "upload_content_type"), "must be string", true) : f0(v["upload_content_type"], o, o && C(a, "upload_content_type")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(v["created_at"] === null ? P(o, C(a, "created_at"), "must be number", true) : f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(v["project_id"] === null ? P(o, C(a, "project_id"), "must be string", true) : f0(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["node_id"] !== undefined && !(v["node_id"] === null ? P(o, C(a, "node_id"), "must be string", true) : f0(v["node_id"], o, o && C(a, "node_id")))) ok = false;
+  return ok;
+}
+function f26(v: any, o?: Sink, a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_AssetListItem(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_AssetList(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["assets"] === undefined) ok = P(o, C(a, "assets"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["assets"] !== undefined && !(f26(v["assets"], o, o && C(a, "assets")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_PageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function f27(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K22.test(v)) ok = P(o, a, "must match ^(signed-url$|https://)", true);
+  return ok;
+}
+function f28(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K23.test(v)) ok = P(o, a, "must start with ws_", true);
+  return ok;
+}
+function f29(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K24.test(v)) ok = P(o, a, "must start with prj_", true);
+  return ok;
+}
+function c_AssetCreateRequest(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["source"] === undefined) ok = P(o, C(a, "source"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  for (const k in v) { if (!ok && !o) return false; if (K21.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["source"] !== undefined && !(f27(v["source"], o, o && C(a, "source")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f28(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(v["project_id"] === null ? P(o, C(a, "project_id"), "must be string", true) : f29(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["content_type"] !== undefined && !(v["content_type"] === null ? P(o, C(a, "content_type"), "must be string", true) : f13(v["content_type"], o, o && C(a, "content_type")))) ok = false;
+  if ((ok || o) && v["file_name"] !== undefined && !(v["file_name"] === null ? P(o, C(a, "file_name"), "must be string", true) : f13(v["file_name"], o, o && C(a, "file_name")))) ok = false;
+  if ((ok || o) && v["folder"] !== undefined && !(v["folder"] === null ? P(o, C(a, "folder"), "must be string", true) : f13(v["folder"], o, o && C(a, "folder")))) ok = false;
+  return ok;
+}
+function f30(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K26.test(v)) ok = P(o, a, "must start with ws_", true);
+  return ok;
+}
+function f31(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K27.test(v)) ok = P(o, a, "must start with prj_", true);
+  return ok;
+}
+function c_AssetUploadForm(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["file"] === undefined) ok = P(o, C(a, "file"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  for (const k in v) { if (!ok && !o) return false; if (K25.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
+  if ((ok || o) && v["file"] !== undefined && !(f0(v["file"], o, o && C(a, "file")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f30(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(v["project_id"] === null ? P(o, C(a, "project_id"), "must be string", true) : f31(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["content_type"] !== undefined && !(v["content_type"] === null ? P(o, C(a, "content_type"), "must be string", true) : f13(v["content_type"], o, o && C(a, "content_type")))) ok = false;
+  if ((ok || o) && v["file_name"] !== undefined && !(v["file_name"] === null ? P(o, C(a, "file_name"), "must be string", true) : f13(v["file_name"], o, o && C(a, "file_name")))) ok = false;
+  if ((ok || o) && v["folder"] !== undefined && !(v["folder"] === null ? P(o, C(a, "folder"), "must be string", true) : f13(v["folder"], o, o && C(a, "folder")))) ok = false;
+  return ok;
+}
+function c_AssetUploadedVia(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K28.has(v)) { ok = P(o, a, "must be one of: url, signed_url, direct", true); if (!o) return false; }
+  return ok;
+}
+function c_AssetVisibility(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K29.has(v)) { ok = P(o, a, "must be one of: workspace", true); if (!o) return false; }
+  return ok;
+}
+function f32(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K30.has(v)) { ok = P(o, a, "must be one of: POST", true); if (!o) return false; }
+  return ok;
+}
+function f33(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K31.has(v)) { ok = P(o, a, "must be one of: multipart/form-data", true); if (!o) return false; }
+  return ok;
+}
+function f34(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K32.has(v)) { ok = P(o, a, "must be one of: file", true); if (!o) return false; }
+  return ok;
+}
+function f35(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  for (const k in v) { if (!ok && !o) return false; if (K33.has(k)) continue; if (!f0(v[k], o, o && C(a, k))) ok = false; }
+  return ok;
+}
+function c_AssetUpload(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["content_type"] === undefined) ok = P(o, C(a, "content_type"), "Required", false);
+  if (v["file_field"] === undefined) ok = P(o, C(a, "file_field"), "Required", false);
+  if (v["form_fields"] === undefined) ok = P(o, C(a, "form_fields"), "Required", false);
+  if (v["method"] === undefined) ok = P(o, C(a, "method"), "Required", false);
+  if (v["url"] === undefined) ok = P(o, C(a, "url"), "Required", false);
+  if ((ok || o) && v["url"] !== undefined && !(f15(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["method"] !== undefined && !(f32(v["method"], o, o && C(a, "method")))) ok = false;
+  if ((ok || o) && v["content_type"] !== undefined && !(f33(v["content_type"], o, o && C(a, "content_type")))) ok = false;
+  if ((ok || o) && v["file_field"] !== undefined && !(f34(v["file_field"], o, o && C(a, "file_field")))) ok = false;
+  if ((ok || o) && v["form_fields"] !== undefined && !(f35(v["form_fields"], o, o && C(a, "form_fields")))) ok = false;
+  return ok;
+}
+function c_AssetCreated(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["uploaded_via"] === undefined) ok = P(o, C(a, "uploaded_via"), "Required", false);
+  if (v["url"] === undefined) ok = P(o, C(a, "url"), "Required", false);
+  if (v["visibility"] === undefined) ok = P(o, C(a, "visibility"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if ((ok || o) && v["asset_id"] !== undefined && !(f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["uploaded_via"] !== undefined && !(c_AssetUploadedVia(v["uploaded_via"], o, o && C(a, "uploaded_via")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(f0(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["visibility"] !== undefined && !(c_AssetVisibility(v["visibility"], o, o && C(a, "visibility")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["expires_at"] !== undefined && !(v["expires_at"] === null ? P(o, C(a, "expires_at"), "must be string", true) : f0(v["expires_at"], o, o && C(a, "expires_at")))) ok = false;
+  if ((ok || o) && v["upload"] !== undefined && !(v["upload"] === null ? P(o, C(a, "upload"), "must be object", true) : c_AssetUpload(v["upload"], o, o && C(a, "upload")))) ok = false;
+  if ((ok || o) && v["upload_url"] !== undefined && !(v["upload_url"] === null ? P(o, C(a, "upload_url"), "must be string", true) : f0(v["upload_url"], o, o && C(a, "upload_url")))) ok = false;
+  return ok;
+}
+function c_Asset(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
+  if (v["content_type"] === undefined) ok = P(o, C(a, "content_type"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["uploaded_via"] === undefined) ok = P(o, C(a, "uploaded_via"), "Required", false);
+  if ((ok || o) && v["asset_id"] !== undefined && !(f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["content_type"] !== undefined && !(f0(v["content_type"], o, o && C(a, "content_type")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["uploaded_via"] !== undefined && !(f0(v["uploaded_via"], o, o && C(a, "uploaded_via")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(v["url"] === null ? P(o, C(a, "url"), "must be string", true) : f0(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(v["name"] === null ? P(o, C(a, "name"), "must be string", true) : f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["description"] !== undefined && !(v["description"] === null ? P(o, C(a, "description"), "must be string", true) : f0(v["description"], o, o && C(a, "description")))) ok = false;
+  if ((ok || o) && v["size_bytes"] !== undefined && !(v["size_bytes"] === null ? P(o, C(a, "size_bytes"), "must be number", true) : f11(v["size_bytes"], o, o && C(a, "size_bytes")))) ok = false;
+  if ((ok || o) && v["width"] !== undefined && !(v["width"] === null ? P(o, C(a, "width"), "must be number", true) : f11(v["width"], o, o && C(a, "width")))) ok = false;
+  if ((ok || o) && v["height"] !== undefined && !(v["height"] === null ? P(o, C(a, "height"), "must be number", true) : f11(v["height"], o, o && C(a, "height")))) ok = false;
+  if ((ok || o) && v["upload_content_type"] !== undefined && !(v["upload_content_type"] === null ? P(o, C(a, "upload_content_type"), "must be string", true) : f0(v["upload_content_type"], o, o && C(a, "upload_content_type")))) ok = false;
+  if ((ok || o) && v["failure_message"] !== undefined && !(v["failure_message"] === null ? P(o, C(a, "failure_message"), "must be string", true) : f0(v["failure_message"], o, o && C(a, "failure_message")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(v["created_at"] === null ? P(o, C(a, "created_at"), "must be string", true) : f0(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  return ok;
+}
+function c_AssetUploadState(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["url"] === undefined) ok = P(o, C(a, "url"), "Required", false);
+  if (v["visibility"] === undefined) ok = P(o, C(a, "visibility"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if ((ok || o) && v["asset_id"] !== undefined && !(f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(v["url"] === null ? P(o, C(a, "url"), "must be string", true) : f0(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["visibility"] !== undefined && !(c_AssetVisibility(v["visibility"], o, o && C(a, "visibility")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["expires_at"] !== undefined && !(v["expires_at"] === null ? P(o, C(a, "expires_at"), "must be string", true) : f0(v["expires_at"], o, o && C(a, "expires_at")))) ok = false;
+  if ((ok || o) && v["failure_message"] !== undefined && !(v["failure_message"] === null ? P(o, C(a, "failure_message"), "must be string", true) : f0(v["failure_message"], o, o && C(a, "failure_message")))) ok = false;
+  if ((ok || o) && v["upload"] !== undefined && !(v["upload"] === null ? P(o, C(a, "upload"), "must be object", true) : c_AssetUpload(v["upload"], o, o && C(a, "upload")))) ok = false;
+  if ((ok || o) && v["upload_url"] !== undefined && !(v["upload_url"] === null ? P(o, C(a, "upload_url"), "must be string", true) : f0(v["upload_url"], o, o && C(a, "upload_url")))) ok = false;
+  return ok;
+}
 function c_WebhookEventType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
-  if (!K18.has(v)) { ok = P(o, a, "must be one of: run.completed, run.failed", true); if (!o) return false; }
+  if (!K34.has(v)) { ok = P(o, a, "must be one of: run.completed, run.failed", true); if (!o) return false; }
   return ok;
 }
 function c_WebhookRunType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
-  if (!K19.has(v)) { ok = P(o, a, "must be one of: generation, technique", true); if (!o) return false; }
+  if (!K35.has(v)) { ok = P(o, a, "must be one of: generation, technique", true); if (!o) return false; }
   return ok;
 }
-function f25(v: any, o?: Sink, a = ""): boolean {
+function f36(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
-  if (!K20.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
+  if (!K36.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
   return ok;
 }
-function f26(v: any, o?: Sink, a = ""): boolean {
+function f37(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
@@ -524,7 +773,7 @@ function f26(v: any, o?: Sink, a = ""): boolean {
   if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
   if ((ok || o) && v["run_type"] !== undefined && !(c_WebhookRunType(v["run_type"], o, o && C(a, "run_type")))) ok = false;
   if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
-  if ((ok || o) && v["status"] !== undefined && !(f25(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(f36(v["status"], o, o && C(a, "status")))) ok = false;
   if ((ok || o) && v["error_code"] !== undefined && !(v["error_code"] === null ? P(o, C(a, "error_code"), "must be string", true) : f0(v["error_code"], o, o && C(a, "error_code")))) ok = false;
   if ((ok || o) && v["error_message"] !== undefined && !(v["error_message"] === null ? P(o, C(a, "error_message"), "must be string", true) : f0(v["error_message"], o, o && C(a, "error_message")))) ok = false;
   return ok;
@@ -541,7 +790,7 @@ function c_RunWebhookEvent(v: any, o?: Sink, a = ""): boolean {
   if ((ok || o) && v["type"] !== undefined && !(c_WebhookEventType(v["type"], o, o && C(a, "type")))) ok = false;
   if ((ok || o) && v["api_version"] !== undefined && !(f0(v["api_version"], o, o && C(a, "api_version")))) ok = false;
   if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
-  if ((ok || o) && v["data"] !== undefined && !(f26(v["data"], o, o && C(a, "data")))) ok = false;
+  if ((ok || o) && v["data"] !== undefined && !(f37(v["data"], o, o && C(a, "data")))) ok = false;
   return ok;
 }
 
@@ -557,6 +806,13 @@ const CHECKS: Record<SchemaName, (v: unknown, o?: Sink, a?: string) => boolean> 
   ListTechniqueRunsQuery: c_ListTechniqueRunsQuery,
   TechniqueRunList: c_TechniqueRunList,
   WorkspaceList: c_WorkspaceList,
+  ListAssetsQuery: c_ListAssetsQuery,
+  AssetList: c_AssetList,
+  AssetCreateRequest: c_AssetCreateRequest,
+  AssetUploadForm: c_AssetUploadForm,
+  AssetCreated: c_AssetCreated,
+  Asset: c_Asset,
+  AssetUploadState: c_AssetUploadState,
   RunWebhookEvent: c_RunWebhookEvent,
 };
 

@@ -19,6 +19,8 @@ export interface OperationEntry {
   querySchema: { name: string; schema: Record<string, unknown> } | undefined;
   idempotencyKey: { header?: string; body?: string } | undefined;
   requestBody: string | undefined;
+  /** The multipart/form-data body's schema, when the operation also takes one (a file upload). */
+  multipartBody: string | undefined;
   success: { status: number; schema: string };
   responses: Record<string, string>;
 }
@@ -36,10 +38,10 @@ function deref(spec: OpenAPISpec, node: any): any {
   return n;
 }
 
-/** The component schema a JSON body names by `$ref`. */
-function schemaName(spec: OpenAPISpec, content: any, at: string): string {
-  const ref = content?.['application/json']?.schema?.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith(`${REF}schemas/`)) throw new Error(`${at}: the application/json body must be a $ref to a component schema`);
+/** The component schema a JSON (or, with `media`, another) body names by `$ref`. */
+function schemaName(spec: OpenAPISpec, content: any, at: string, media = 'application/json'): string {
+  const ref = content?.[media]?.schema?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith(`${REF}schemas/`)) throw new Error(`${at}: the ${media} body must be a $ref to a component schema`);
   const name = ref.slice(`${REF}schemas/`.length);
   if (!spec.components.schemas[name]) throw new Error(`${at}: ${ref} is not defined`);
   return name;
@@ -61,7 +63,11 @@ export function operationEntries(spec: OpenAPISpec): OperationEntry[] {
       if (JSON.stringify([...pathParams].sort()) !== JSON.stringify([...inTemplate].sort())) {
         throw new Error(`${label}: path parameters [${pathParams.join(', ')}] do not match the template`);
       }
-      const requestBody = op.requestBody ? schemaName(spec, deref(spec, op.requestBody).content, `${label} request body`) : undefined;
+      const bodyContent = op.requestBody ? deref(spec, op.requestBody).content : undefined;
+      const otherMedia = Object.keys(bodyContent ?? {}).filter((m) => m !== 'application/json' && m !== 'multipart/form-data');
+      if (otherMedia.length > 0) throw new Error(`${label} request body: only application/json and multipart/form-data are supported, got ${otherMedia.join(', ')}`);
+      const requestBody = op.requestBody ? schemaName(spec, bodyContent, `${label} request body`) : undefined;
+      const multipartBody = bodyContent?.['multipart/form-data'] ? schemaName(spec, bodyContent, `${label} request body`, 'multipart/form-data') : undefined;
       const responses: Record<string, string> = {};
       for (const [status, response] of Object.entries(op.responses ?? {})) {
         if (!/^\d{3}$/.test(status)) throw new Error(`${label}: response ${status}: only explicit statuses are supported`);
@@ -92,6 +98,7 @@ export function operationEntries(spec: OpenAPISpec): OperationEntry[] {
         querySchema,
         idempotencyKey: header || body ? { ...(header ? { header } : {}), ...(body ? { body } : {}) } : undefined,
         requestBody,
+        multipartBody,
         success: { status: Number(successes[0]), schema: responses[successes[0]!]! },
         responses,
       });
@@ -114,6 +121,7 @@ export function checkedSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[]
   for (const op of ops) {
     if (op.querySchema) names.add(op.querySchema.name);
     if (op.requestBody) names.add(op.requestBody);
+    if (op.multipartBody) names.add(op.multipartBody);
     for (const s of Object.values(op.responses)) names.add(s);
   }
   for (const [name, item] of Object.entries(spec.webhooks ?? {})) {
@@ -134,6 +142,7 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
       `idempotencyKey: ${op.idempotencyKey ? `{ ${Object.entries(op.idempotencyKey).map(([k, v]) => `${k}: ${q(v)}`).join(', ')} }` : 'undefined'}`,
       `query: ${op.querySchema ? q(op.querySchema.name) : 'undefined'}`,
       `requestBody: ${op.requestBody ? q(op.requestBody) : 'undefined'}`,
+      `multipartBody: ${op.multipartBody ? q(op.multipartBody) : 'undefined'}`,
       `success: { status: ${op.success.status}, schema: ${q(op.success.schema)} }`,
       `responses: { ${Object.entries(op.responses).map(([s, n]) => `${s}: ${q(n)}`).join(', ')} }`,
     ];
@@ -160,6 +169,8 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
     '  readonly idempotencyKey: { readonly header?: string; readonly body?: string } | undefined;',
     '  /** The JSON request body\'s schema. */',
     '  readonly requestBody: SchemaName | undefined;',
+    "  /** The multipart/form-data body's schema, when the operation also takes one (its file parts are checked as strings). */",
+    '  readonly multipartBody: SchemaName | undefined;',
     '  /** The one 2xx answer. */',
     '  readonly success: { readonly status: number; readonly schema: SchemaName };',
     '  /** Every documented status and its body\'s schema. */',
@@ -182,6 +193,8 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
     "export type QueryParams<K extends OperationId> = Op<K>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never;",
     '/** Its JSON request body. */',
     "export type RequestBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;",
+    '/** Its multipart/form-data request body, with the generated types (a file part is typed as a string there). */',
+    "export type MultipartBody<K extends OperationId> = Op<K> extends { requestBody: { content: { 'multipart/form-data': infer B } } } ? B : never;",
     "/** Its success answer's body as the client hands it back (`answers.ts`: open enums, nulls). */",
     "export type AnswerBody<K extends OperationId> = answers['schemas'][(typeof OPERATIONS)[K]['success']['schema']];",
     '/** Its success answer\'s JSON body. */',

@@ -26,7 +26,8 @@ const CHECKED: Record<string, (v: unknown) => boolean> = {
   additionalProperties: (v) => typeof v === 'boolean' || (typeof v === 'object' && v !== null),
   items: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   pattern: (v) => typeof v === 'string',
-  format: (v) => v === 'uri',
+  // `binary` (a file part of a multipart body) is an annotation to ajv-formats too: any string passes.
+  format: (v) => v === 'uri' || v === 'binary',
   minLength: Number.isInteger,
   maxLength: Number.isInteger,
   minimum: (v) => typeof v === 'number',
@@ -158,7 +159,7 @@ class Compiler {
     for (const r of required) obj.push(`if (v[${q(r)}] === undefined) ok = P(o, C(a, ${q(r)}), "Required", false);`);
     const extra = s.additionalProperties;
     if (extra !== undefined && extra !== true) {
-      const known = this.constant(`new Set(${JSON.stringify(properties.map(([p]) => p))})`);
+      const known = this.constant(`new Set<string>(${JSON.stringify(properties.map(([p]) => p))})`);
       const other = extra === false ? 'ok = P(o, C(a, k), "Unknown field", true);' : `if (!${this.node(extra as Schema, `${at}.additionalProperties`)}(v[k], o, o && C(a, k))) ok = false;`;
       obj.push(`for (const k in v) { if (!ok && !o) return false; if (${known}.has(k)) continue; ${other} }`);
     }

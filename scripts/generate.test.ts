@@ -84,6 +84,7 @@ webhooks:`;
       query: 'CancelTechniqueRunQuery',
       idempotencyKey: { header: 'Idempotency-Key' },
       requestBody: 'StartTechniqueRunRequest',
+      multipartBody: undefined,
       success: { status: 202, schema: 'TechniqueRun' },
       responses: { 202: 'TechniqueRun', 404: 'ErrorEnvelope' },
     });

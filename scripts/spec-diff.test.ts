@@ -7,8 +7,12 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
+
+// Each case runs redocly on the whole spec, twice or more, all at once: tens of seconds on a loaded machine,
+// and more as the spec grows. A wide limit, so only a diff that hangs fails for time.
+vi.setConfig({ testTimeout: 180_000 });
 
 const project = resolve(import.meta.dirname, '..');
 const specText = readFileSync(join(project, 'spec', 'openapi.yaml'), 'utf8');

@@ -13,7 +13,10 @@ import type { RequestOptions } from './core/send.js';
 import type { FetchLike } from './core/transport.js';
 import { isLoopback } from './core/url.js';
 import { checkMs } from './core/validation.js';
+import { Assets } from './resources/assets.js';
 import { Generations } from './resources/generations.js';
+import { LocalFile, LocalInputs, type LocalFileParams } from './resources/local-files.js';
+import type { AssetUploadable } from './resources/upload-source.js';
 import { Runs } from './resources/runs.js';
 import { InputChecker } from './resources/inputs.js';
 import { Techniques } from './resources/techniques.js';
@@ -65,6 +68,11 @@ export interface ClientOptions {
    * Each call's `checkInputs` overrides this. Default false.
    */
   checkInputs?: boolean | undefined;
+  /**
+   * The workspace local files given as a nested run's inputs are uploaded to (`flora.file(...)`). Defaults
+   * to `process.env.FLORA_WORKSPACE_ID`, else the key's one workspace.
+   */
+  workspaceId?: string | undefined;
 }
 
 export type { RequestOptions };
@@ -127,6 +135,8 @@ export class Flora {
   readonly generations: Generations;
   /** The workspaces of this key: `workspaces.list`. */
   readonly workspaces: Workspaces;
+  /** Files in a workspace, whose URLs technique inputs take: `assets.upload`, `.create`, `.retrieve`, `.list`, `.complete`, `.retry`. */
+  readonly assets: Assets;
   /**
    * The underlying openapi-fetch client, for `{ data, error }` style calls. It sends the key and applies
    * the same timeouts, retries and idempotency keys; it does not validate.
@@ -162,11 +172,30 @@ export class Flora {
     });
     this.raw = createClient<paths>({ baseUrl: this.baseUrl, headers: options.headers, fetch: rawFetch(requester.config) });
     if (options.checkInputs !== undefined && typeof options.checkInputs !== 'boolean') refuseOption('checkInputs', 'checkInputs must be true or false');
+    const workspaceId = (options.workspaceId ?? env('FLORA_WORKSPACE_ID')) || undefined;
+    if (workspaceId !== undefined && (typeof workspaceId !== 'string' || !workspaceId.startsWith('ws_'))) refuseOption('workspaceId', 'workspaceId must be a ws_ workspace id');
     const inputs = new InputChecker(requester, options.checkInputs ?? false);
-    this.techniques = new Techniques(requester, inputs);
-    this.runs = new Runs(requester, this.techniques.runs, inputs);
     this.generations = new Generations(requester);
     this.workspaces = new Workspaces(requester);
+    this.assets = new Assets(requester);
+    const files = new LocalInputs(this.assets, this.workspaces, workspaceId);
+    this.techniques = new Techniques(requester, inputs, files);
+    this.runs = new Runs(requester, this.techniques.runs, inputs, files);
+  }
+
+  /**
+   * A local file (a path, `Blob`, bytes or stream) to give as a technique input's value: it is uploaded
+   * as an asset before the run starts, and the run gets the asset's URL.
+   *
+   * ```ts
+   * await flora.techniques.runs.createAndWait('art-directors-critique', {
+   *   inputs: [{ id: 'reference', type: 'imageUrl', value: flora.file('./hero.png') }],
+   *   mode: 'async',
+   * });
+   * ```
+   */
+  file(file: AssetUploadable, params: LocalFileParams = {}): LocalFile {
+    return new LocalFile(file, params);
   }
 }
 

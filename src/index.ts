@@ -17,7 +17,9 @@ export type { FindAcceptedParams, RunStartTechniqueParams, Runs } from './resour
 export type { RetrieveManyOptions, WaitAllOptions, WaitAllRun } from './resources/wait-all.js';
 export { inputProblems, type RunInputs, type RunStartOptions } from './resources/inputs.js';
 export type { Generations } from './resources/generations.js';
+export { DIRECT_UPLOAD_MAX_BYTES, type AssetCreateDirectParams, type AssetCreateParams, type AssetListParams, type Assets, type AssetUploadable, type AssetUploadOptions, type AssetUploadParams, type AssetWaitOptions } from './resources/assets.js';
+export { LocalFile, type LocalFileParams } from './resources/local-files.js';
 export type * from '../generated/openapi.js';
 /** What the client hands back, as it reads it: open enums, `null` where a property is optional or FLORA's SDK says nullable. */
-export type { RunOutput, RunStartedResponse, RunWebhookEvent, Technique, TechniqueInputOutput, TechniqueList, TechniqueRun, TechniqueRunList, TechniqueRunListItem, Workspace, WorkspaceList } from '../generated/answers.js';
+export type { Asset, AssetCreated, AssetList, AssetListItem, AssetUpload, AssetUploadState, RunOutput, RunStartedResponse, RunWebhookEvent, Technique, TechniqueInputOutput, TechniqueList, TechniqueRun, TechniqueRunList, TechniqueRunListItem, Workspace, WorkspaceList } from '../generated/answers.js';
 export * from '../generated/constants.js';

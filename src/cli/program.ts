@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { APIConnectionTimeoutError, APIError, APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { assetsCommands } from './commands/assets.js';
 import { batchCommands } from './commands/batch.js';
 import { listCommands } from './commands/lists.js';
 import { runsCommands } from './commands/runs.js';
@@ -28,7 +29,7 @@ Exit codes:
   4    timed out (a request, or --wait-timeout)
   130  interrupted (Ctrl-C; with --wait the run goes on and its id is printed)
 
-Environment: FLORA_API_KEY, FLORA_BASE_URL, FLORA_LOG (debug|info|warn|error|off).`;
+Environment: FLORA_API_KEY, FLORA_BASE_URL, FLORA_WORKSPACE_ID (where local files go), FLORA_LOG (debug|info|warn|error|off).`;
 
 /**
  * The one line a failure prints: `error: <what went wrong>`, with code, request id and fields, never the
@@ -67,7 +68,7 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);
   const techniqueRuns = techniqueRunsCommands(program, cli);
-  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), batchCommands(program, cli)];
+  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), assetsCommands(program, cli), batchCommands(program, cli)];
   for (const cmd of [program, ...groups, ...groups.flatMap((g) => g.commands)]) cmd.exitOverride();
   return program;
 }

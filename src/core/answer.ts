@@ -23,7 +23,7 @@ function clip(text: string, max: number): string {
 }
 
 /** A short, tag-free excerpt of a body for a message. Linear, and only the start of a long body is looked at. */
-function excerpt(text: string, max = 200): string {
+export function excerpt(text: string, max = 200): string {
   const plain = text.slice(0, max * 4).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return plain ? (plain.length > max || text.length > max * 4 ? `${plain.slice(0, max)}…` : plain) : '(empty body)';
 }

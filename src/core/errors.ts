@@ -349,3 +349,61 @@ export class PaginationError extends FloraError {
     super(message);
   }
 }
+
+/** What `AssetFailedError` and `AssetTimeoutError` carry: the asset as last seen. */
+interface AssetLike {
+  asset_id: string | null;
+  status: string;
+  failure_message?: string | null | undefined;
+}
+
+/** An asset that was waited for ended `failed` (FLORA could not store or process it). `asset` is its final state. */
+export class AssetFailedError<A extends AssetLike = AssetLike> extends FloraError {
+  override name = 'AssetFailedError';
+  readonly asset: A;
+  constructor(asset: A) {
+    super(`Asset ${asset.asset_id} failed to process: ${asset.failure_message || 'no failure message'}`);
+    this.asset = asset;
+  }
+}
+
+/** Waiting for an asset to be ready took longer than the wait's limit. It may still become ready; `asset` is its last known state. */
+export class AssetTimeoutError<A extends AssetLike = AssetLike> extends FloraError {
+  override name = 'AssetTimeoutError';
+  readonly assetId: string;
+  readonly asset: A | undefined;
+  constructor(assetId: string, timeoutMs: number, asset: A | undefined) {
+    super(`Stopped waiting for asset ${assetId} after ${timeoutMs} ms${asset ? ` (last seen ${asset.status})` : ''}; it may still become ready: retrieve it later.`);
+    this.assetId = assetId;
+    this.asset = asset;
+  }
+}
+
+/**
+ * Sending a file's bytes to the storage host a signed upload named failed: it answered an error
+ * (`status`), or did not answer. `retried` says whether further attempts were made; a one-shot stream
+ * (which cannot be read again) is never retried, and the message says so. The asset stays
+ * `pending_upload`: upload again, or renew it with `assets.retry(assetId)`.
+ */
+export class UploadError extends APIError {
+  override name = 'UploadError';
+  /** The asset whose bytes were being sent. */
+  readonly assetId: string;
+  constructor(init: APIErrorInit & { assetId: string }) {
+    super(init);
+    this.assetId = init.assetId;
+  }
+}
+
+/**
+ * A local file given as a run input could not be uploaded, so no run was started (a run never starts with
+ * an input half uploaded). `input` names the input; `cause` is the upload's error.
+ */
+export class InputUploadError extends FloraError {
+  override name = 'InputUploadError';
+  readonly input: string;
+  constructor(input: string, cause: unknown) {
+    super(`${input}: the local file could not be uploaded, so no run was started: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.input = input;
+  }
+}

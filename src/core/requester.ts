@@ -11,6 +11,7 @@ import type { ProblemPattern } from '../../generated/validators.js';
 import { dataOf, errorFor, errorText, unparseable, type AnswerCheck } from './answer.js';
 import { APIPromise } from './api-promise.js';
 import { describeFields, InputValidationError } from './errors.js';
+import { bodyBytes, type MultipartBody } from './multipart.js';
 import { requestHeaders, send, type RequestOptions, type SendConfig, type Sent } from './send.js';
 import { isLoopback, operationUrl, pathProblems } from './url.js';
 import { bodyProblems, headerProblems, idempotencyKeyProblems } from './validation.js';
@@ -33,6 +34,11 @@ export interface CallInput {
   body?: unknown;
   /** An absolute URL under the base URL (a run's `poll_url`), instead of the operation's path. */
   url?: string | undefined;
+  /**
+   * A multipart/form-data body, for an operation that takes one (`multipartBody`): its text fields, checked
+   * against that schema (the file part as a string), and the body, read afresh for every attempt.
+   */
+  multipart?: { fields: Record<string, unknown>; fileField: string; body: MultipartBody } | undefined;
 }
 
 const withoutUndefined = (query: Record<string, unknown>) => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
@@ -112,6 +118,14 @@ export class Requester {
     );
   }
 
+  /** The same call, its input known once `input` resolves (local files uploaded first); its rejection is the call's. */
+  callWith<K extends OperationId>(input: Promise<CallInput>, id: K, options: RequestOptions = {}): APIPromise<AnswerBody<K>> {
+    return new APIPromise(
+      input.then((i) => this.#call<AnswerBody<K>>(id, i, options)),
+      this.#present,
+    );
+  }
+
   /** The same call, for what wraps its data (pages): the data and the raw response, and what a caller may see of it. */
   answer<K extends OperationId>(id: K, input: CallInput, options: RequestOptions = {}): { result: Promise<{ data: AnswerBody<K>; response: Response }>; present: (r: Response) => Response } {
     return { result: this.#call<AnswerBody<K>>(id, input, options), present: this.#present };
@@ -160,7 +174,13 @@ export class Requester {
       const fields = bodyProblems(op.query, withoutUndefined(input.query));
       if (fields.length > 0) refuse(fields);
     }
-    if (config.validateRequests && op.requestBody) {
+    const { multipart } = input;
+    if (multipart && !op.multipartBody) refuse([{ field: '(body)', message: `${op.method} ${op.path} takes no multipart/form-data body` }]);
+    if (config.validateRequests && multipart && op.multipartBody) {
+      const fields = bodyProblems(op.multipartBody, { ...multipart.fields, [multipart.fileField]: '' });
+      if (fields.length > 0) refuse(fields);
+    }
+    if (config.validateRequests && op.requestBody && !multipart) {
       const fields = bodyProblems(op.requestBody, body, { allowLoopbackHttpCallback: this.isLocal });
       if (keyField && options.idempotencyKey !== undefined && bodyKey !== undefined && options.idempotencyKey !== bodyKey) {
         fields.push({ field: keyField, message: 'differs from the idempotencyKey option; give one key' });
@@ -173,10 +193,13 @@ export class Requester {
       ? (options.idempotencyKey ?? (bodyKey as string | undefined) ?? headerValue(options.headers, 'idempotency-key') ?? crypto.randomUUID())
       : undefined;
     const sentBody = keyField && key !== undefined && isObject(body) ? { ...body, [keyField]: key } : body;
-    const plain = sentBody === undefined && !options.headers && key === undefined;
+    const plain = sentBody === undefined && !multipart && !options.headers && key === undefined;
     const headers = plain ? this.#plainHeaders : requestHeaders(config, config.headers, { ...options, idempotencyKey: key }, key !== undefined);
-    let text: string | undefined;
-    if (sentBody !== undefined) {
+    let text: string | (() => Promise<Uint8Array>) | undefined;
+    if (multipart) {
+      headers['content-type'] = multipart.body.contentType;
+      text = () => bodyBytes(multipart.body);
+    } else if (sentBody !== undefined) {
       headers['content-type'] = 'application/json';
       try {
         text = JSON.stringify(sentBody);

@@ -43,7 +43,11 @@ export interface OutgoingRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string | undefined;
+  /**
+   * The body: text, or bytes made afresh for each attempt (a multipart upload, whose file is read again
+   * from its start on every retry).
+   */
+  body?: string | (() => Promise<Uint8Array>) | undefined;
 }
 
 /** The final answer, with what the attempts leave for the error that may follow. */
@@ -93,7 +97,8 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
   const log = config.logger;
   const idempotencyKey = request.headers['idempotency-key'];
   // Redirects are the client's to decide (below), never followed blindly: a POST must not be replayed elsewhere.
-  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, redirect: 'manual' };
+  const makeBody = typeof request.body === 'function' ? request.body : undefined;
+  const init: RequestInit = { method: request.method, headers: request.headers, body: typeof request.body === 'string' ? request.body : undefined, redirect: 'manual' };
   let url = request.url;
   let redirects = 0;
   // Log lines are built only when someone reads them: this loop is the per-call hot path.
@@ -111,6 +116,7 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
     }
     const started = debug ? Date.now() : 0;
     if (debug) log.debug(`→ ${label} (attempt ${retry + 1} of ${maxRetries + 1})`, idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : '');
+    if (makeBody) init.body = (await makeBody()) as Uint8Array<ArrayBuffer>;
     const outcome = await attempt(config, url, init, Math.min(timeout, left), options.signal);
     const failed = isFailure(outcome);
     if (failed && outcome.failure === 'aborted') throw aborted();

@@ -59,6 +59,13 @@ async function fetchAndRead(t: Transport, url: string, init: RequestInit): Promi
   return { response, text };
 }
 
+/** What an attempt that threw `err` came to: the caller aborted, its deadline passed, or no answer came. */
+export function failureOf(t: Pick<Transport, 'redactor'>, err: unknown, signal: AbortSignal | undefined, limit: { expired: boolean }, timeoutMs: number, what = 'Request'): Failure & { failure: 'connection' | 'timeout' | 'aborted' } {
+  if (signal?.aborted) return { failure: 'aborted', message: `${what} was aborted.` };
+  if (limit.expired) return { failure: 'timeout', message: `${what} timed out after ${timeoutMs} ms.` };
+  return { failure: 'connection', message: `Connection error: ${t.redactor.describe(err)}`, cause: t.redactor.error(err) };
+}
+
 /** One attempt: `init` is this call's alone (its signal is set here, per attempt). */
 export async function attempt(t: Transport, url: string, init: RequestInit, timeoutMs: number, signal: AbortSignal | undefined): Promise<Answer | Failure> {
   const limit = deadline(timeoutMs, signal);
@@ -68,9 +75,7 @@ export async function attempt(t: Transport, url: string, init: RequestInit, time
     // The platform fetch stops (body reading included) when the signal aborts; a caller's may not.
     return await (t.custom && limit.signal ? race(work, limit.signal) : work);
   } catch (err) {
-    if (signal?.aborted) return { failure: 'aborted', message: 'Request was aborted.' };
-    if (limit.expired) return { failure: 'timeout', message: `Request timed out after ${timeoutMs} ms.` };
-    return { failure: 'connection', message: `Connection error: ${t.redactor.describe(err)}`, cause: t.redactor.error(err) };
+    return failureOf(t, err, signal, limit, timeoutMs);
   } finally {
     limit.clear();
   }

@@ -13,15 +13,23 @@ export { validate, type SchemaName };
 
 const NONE: FieldError[] = [];
 
+/** URL fields the server calls or fetches: a test's own server on loopback may be plain http. */
+const LOOPBACK_URL_FIELDS = ['callback_url', 'source'] as const;
+
 /**
- * The problems of `body` against `schema`. The spec demands an https `callback_url`;
- * `allowLoopbackHttpCallback` also accepts plain http to a loopback host, for a receiver in a local test
- * (a client pointed at a loopback base URL uses it; against any other server https is still required).
+ * The problems of `body` against `schema`. The spec demands https for `callback_url` (a run's callback)
+ * and an asset's `source` (a server-side fetch); `allowLoopbackHttpCallback` also accepts plain http to a
+ * loopback host there, for a receiver or file server in a local test (a client pointed at a loopback base
+ * URL uses it; against any other server https is still required).
  */
 export function bodyProblems(schema: SchemaName, body: unknown, options: { allowLoopbackHttpCallback?: boolean } = {}): FieldError[] {
-  const cb = (body as { callback_url?: unknown } | null)?.callback_url;
-  if (options.allowLoopbackHttpCallback && typeof cb === 'string' && cb.startsWith('http://') && isLoopback(cb)) {
-    return validate(schema, { ...(body as object), callback_url: `https://${cb.slice(7)}` });
+  if (options.allowLoopbackHttpCallback && body && typeof body === 'object') {
+    let local: Record<string, unknown> | undefined;
+    for (const field of LOOPBACK_URL_FIELDS) {
+      const v = (body as Record<string, unknown>)[field];
+      if (typeof v === 'string' && v.startsWith('http://') && isLoopback(v)) (local ??= { ...(body as object) })[field] = `https://${v.slice(7)}`;
+    }
+    if (local) return validate(schema, local);
   }
   return validate(schema, body);
 }

@@ -21,10 +21,16 @@ export interface RunStartOptions extends RequestOptions {
    * the client's `checkInputs` option, else off.
    */
   checkInputs?: boolean | undefined;
+  /**
+   * Where the local files among the inputs (`flora.file(...)`) are uploaded, for the nested route (the
+   * top-level route's body names its workspace). Default: the client's `workspaceId`, else the key's one
+   * workspace.
+   */
+  workspaceId?: string | undefined;
 }
 
 /** The inputs of either route: the nested route's array, or the top-level route's map. */
-export type RunInputs = readonly { id: string; type: string; value: string }[] | Readonly<Record<string, unknown>>;
+export type RunInputs = readonly { id: string; type: string; value: unknown }[] | Readonly<Record<string, unknown>>;
 
 const RUN_TYPES: readonly string[] = INPUT_TYPES;
 const URL_TYPES = new Set(['imageUrl', 'videoUrl', 'audioUrl', 'documentUrl']);
@@ -64,7 +70,7 @@ export function inputProblems(technique: Pick<Technique, 'technique_id' | 'name'
   const given = new Set<string>();
   const unknown = (field: string, id: string) => out.push({ field, message: `"${id}" is not an input of ${technique.name} (${technique.technique_id}); it takes: ${takes}` });
   if (Array.isArray(inputs)) {
-    inputs.forEach((input: { id: string; type: string; value: string }, i) => {
+    inputs.forEach((input: { id: string; type: string; value: unknown }, i) => {
       const def = defs.get(input.id);
       if (!def) return unknown(`inputs[${i}].id`, input.id);
       if (given.has(input.id) && def.allow_multiple !== true) out.push({ field: `inputs[${i}].id`, message: `"${input.id}" is given more than once, and ${technique.name} takes one value for it` });

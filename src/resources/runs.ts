@@ -10,6 +10,7 @@ import { segmentProblems } from '../core/url.js';
 import { splitWaitOptions, type RunWaitOptions, type TechniqueRuns } from './techniques.js';
 import { retrieveMany, waitAll, type RetrieveManyOptions, type WaitAllOptions, type WaitAllRun } from './wait-all.js';
 import type { InputChecker, RunStartOptions } from './inputs.js';
+import { hasLocalFiles, withPlaceholders, type LocalInputs } from './local-files.js';
 
 export type RunStartTechniqueParams = StartTechniqueRunRequest;
 
@@ -34,21 +35,32 @@ export class Runs {
   readonly #requester: Requester;
   readonly #techniqueRuns: TechniqueRuns;
   readonly #inputs: InputChecker;
+  readonly #files: LocalInputs;
 
   /** @internal */
-  constructor(requester: Requester, techniqueRuns: TechniqueRuns, inputs: InputChecker) {
+  constructor(requester: Requester, techniqueRuns: TechniqueRuns, inputs: InputChecker, files: LocalInputs) {
     this.#requester = requester;
     this.#techniqueRuns = techniqueRuns;
     this.#inputs = inputs;
+    this.#files = files;
   }
 
   /**
    * Starts a run of a technique by its `tech_` id in a `ws_` workspace. Carries an Idempotency-Key (yours,
    * or one generated for this call and reused on every retry). With `checkInputs`, the inputs are
-   * checked against the technique's definition first.
+   * checked against the technique's definition first. A value that is a local file (`flora.file(...)`) is
+   * uploaded to the body's workspace first, and the run started only once every such upload is ready.
    */
   startTechnique(body: RunStartTechniqueParams, options: RunStartOptions = {}): APIPromise<RunStartedResponse> {
-    const { checkInputs, ...request } = options;
+    const { checkInputs, workspaceId: _, ...request } = options;
+    if (hasLocalFiles(body?.inputs)) {
+      const key = request.idempotencyKey ?? crypto.randomUUID();
+      const ready = (async () => {
+        await this.#inputs.before(body.technique_id, withPlaceholders(body.inputs), options);
+        return { body: { ...body, inputs: await this.#files.resolve(body.inputs, body.workspace_id, key, request) } };
+      })();
+      return this.#requester.callWith(ready, 'startTechniqueRun', { ...request, idempotencyKey: key });
+    }
     if (!(checkInputs ?? this.#inputs.enabled)) return this.#requester.call('startTechniqueRun', { body }, request);
     return this.#requester.callAfter(this.#inputs.before(body?.technique_id, body?.inputs ?? {}, options), 'startTechniqueRun', { body }, request);
   }

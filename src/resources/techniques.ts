@@ -1,6 +1,6 @@
 /** `client.techniques.runs`: the nested technique run routes, with the official SDK's call shapes. */
 import type { Technique, TechniqueList, TechniqueRun, TechniqueRunList, TechniqueRunListItem } from '../../generated/answers.js';
-import type { TechniqueRunCreateRequest } from '../../generated/openapi.js';
+import type { TechniqueInput, TechniqueRunCreateRequest } from '../../generated/openapi.js';
 import type { QueryParams } from '../../generated/operations.js';
 import type { APIPromise } from '../core/api-promise.js';
 import { listPage, type ListOptions, type PagePromise } from '../core/pagination.js';
@@ -12,8 +12,10 @@ import { checkMs, refuseOptions } from '../core/validation.js';
 import { DEFAULT_WAIT_TIMEOUT, pollUntilDone, renamedOptionProblems, type WaitOptions } from '../core/wait.js';
 import type { FieldError } from '../../generated/openapi.js';
 import type { InputChecker, RunInputs, RunStartOptions } from './inputs.js';
+import { hasLocalFiles, withPlaceholders, type LocalFile, type LocalInputs } from './local-files.js';
 
-export type RunCreateParams = TechniqueRunCreateRequest;
+/** A nested run's body; an input's `value` may be a local file (`flora.file(...)`), uploaded before the run starts. */
+export type RunCreateParams = Omit<TechniqueRunCreateRequest, 'inputs'> & { inputs: (Omit<TechniqueInput, 'value'> & { value: string | LocalFile })[] };
 /** Filters and paging of `techniques.runs.list` (FLORA's SDK's name). */
 export type RunListParams = QueryParams<'listTechniqueRuns'>;
 /** Filters and paging of `techniques.list` (FLORA's SDK's name). */
@@ -35,10 +37,10 @@ export type RunWaitOptions = WaitOptions & { timeout?: number | undefined; maxRe
  */
 export function splitWaitOptions(options: RunStartOptions & RunWaitOptions): { start: RunStartOptions; wait: () => RunWaitOptions } {
   refuseOptions(renamedOptionProblems(options));
-  const { signal, waitTimeout = DEFAULT_WAIT_TIMEOUT, timeout, maxRetries, idempotencyKey, headers, deadline, checkInputs, ...rest } = options;
+  const { signal, waitTimeout = DEFAULT_WAIT_TIMEOUT, timeout, maxRetries, idempotencyKey, headers, deadline, checkInputs, workspaceId, ...rest } = options;
   const end = Math.min(deadline ?? Infinity, Date.now() + checkMs('waitTimeout', waitTimeout));
   return {
-    start: { signal, timeout, maxRetries, idempotencyKey, headers, checkInputs, deadline: end === Infinity ? undefined : end },
+    start: { signal, timeout, maxRetries, idempotencyKey, headers, checkInputs, workspaceId, deadline: end === Infinity ? undefined : end },
     wait: () => ({ ...rest, signal, timeout, maxRetries, waitTimeout: end === Infinity ? Infinity : Math.max(1, end - Date.now()) }),
   };
 }
@@ -46,11 +48,13 @@ export function splitWaitOptions(options: RunStartOptions & RunWaitOptions): { s
 export class TechniqueRuns {
   readonly #requester: Requester;
   readonly #inputs: InputChecker;
+  readonly #files: LocalInputs;
 
   /** @internal */
-  constructor(requester: Requester, inputs: InputChecker) {
+  constructor(requester: Requester, inputs: InputChecker, files: LocalInputs) {
     this.#requester = requester;
     this.#inputs = inputs;
+    this.#files = files;
   }
 
   /**
@@ -58,10 +62,22 @@ export class TechniqueRuns {
    * `Idempotency-Key` header and in the body's `idempotency_key` (FLORA's SDK models the body field, its
    * reference pages the header): yours (`options.idempotencyKey` or `body.idempotency_key`), else one
    * generated for this call, the same on every retry, so retries never start a second run. With
-   * `checkInputs`, the inputs are checked against the technique's definition first.
+   * `checkInputs`, the inputs are checked against the technique's definition first. An input whose
+   * value is a local file (`flora.file('./hero.png')`) is uploaded to `options.workspaceId` (else the
+   * client's, else the key's one workspace) and the run started only once every such upload is ready.
    */
   create(techniqueId: string, body: RunCreateParams, options: RunStartOptions = {}): APIPromise<TechniqueRun> {
-    const { checkInputs, ...request } = options;
+    const { checkInputs, workspaceId, ...request } = options;
+    if (hasLocalFiles(body?.inputs)) {
+      // The run's key is chosen now, so each upload's key can derive from it.
+      const key = request.idempotencyKey ?? body.idempotency_key ?? crypto.randomUUID();
+      const ready = (async () => {
+        await this.#inputs.before(techniqueId, withPlaceholders(body.inputs), options);
+        const inputs = await this.#files.resolve(body.inputs, await this.#files.workspace(workspaceId, request), key, request);
+        return { params: { techniqueId }, body: { ...body, inputs } };
+      })();
+      return this.#requester.callWith(ready, 'createTechniqueRun', { ...request, idempotencyKey: key });
+    }
     if (!(checkInputs ?? this.#inputs.enabled)) return this.#requester.call('createTechniqueRun', { params: { techniqueId }, body }, request);
     return this.#requester.callAfter(this.#inputs.before(techniqueId, body?.inputs ?? [], options), 'createTechniqueRun', { params: { techniqueId }, body }, request);
   }
@@ -124,10 +140,10 @@ export class Techniques {
   readonly #inputs: InputChecker;
 
   /** @internal */
-  constructor(requester: Requester, inputs: InputChecker) {
+  constructor(requester: Requester, inputs: InputChecker, files: LocalInputs) {
     this.#requester = requester;
     this.#inputs = inputs;
-    this.runs = new TechniqueRuns(requester, inputs);
+    this.runs = new TechniqueRuns(requester, inputs, files);
   }
 
   /**

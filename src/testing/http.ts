@@ -32,8 +32,8 @@ export const ERRORS = {
   unknown: () => errorReply(500, 'unknown_error', 'An unknown error occurred.'),
 };
 
-/** Reads a request body as UTF-8, up to `limitBytes`; `undefined` when it is larger. */
-export async function readBody(req: IncomingMessage, limitBytes: number): Promise<string | undefined> {
+/** Reads a request body, up to `limitBytes`; `undefined` when it is larger. */
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
@@ -43,7 +43,7 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
     if (size > limitBytes) tooLarge = true;
     if (!tooLarge) chunks.push(chunk);
   }
-  return tooLarge ? undefined : Buffer.concat(chunks).toString('utf8');
+  return tooLarge ? undefined : Buffer.concat(chunks);
 }
 
 /** A JSON body, or the 400 reply for one that is absent or not JSON. */

@@ -3,7 +3,8 @@
  * at, with simulated time, seeded failures and faults, rate limits and signed callbacks.
  */
 export { startSimulator } from './simulator.js';
-export type { CallbackAttempt, IdempotencyChannel, KeyConfig, SimulatorProfile, RunSnapshot, Simulator, SimulatorLogger, SimulatorOptions, SimulatorStats } from './types.js';
+export type { StorageRequest, UploadFault } from './storage.js';
+export type { AssetSnapshot, CallbackAttempt, IdempotencyChannel, KeyConfig, SimulatorProfile, RunSnapshot, Simulator, SimulatorLogger, SimulatorOptions, SimulatorStats } from './types.js';
 export { DEFAULT_TECHNIQUES, type Technique } from './catalog.js';
 export type { FaultKind, FaultOptions, Route } from './faults.js';
 export type { RateLimit } from './rate-limit.js';

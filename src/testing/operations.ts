@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FieldError, RunStartedResponse, StartTechniqueRunRequest, TechniqueRunCreateRequest } from '../../generated/openapi.js';
 import { validate } from '../../generated/validators.js';
 import { findTechnique, findTechniqueById, type Technique } from './catalog.js';
+import type { AssetStore } from './assets.js';
 import type { SimClock } from './clock.js';
 import { ERRORS, parseJsonBody, validationReply, type Reply } from './http.js';
 import type { Random } from './random.js';
@@ -20,6 +21,8 @@ export interface SimRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   body: string;
+  /** The body's bytes, for what is not text (a multipart upload). */
+  bytes?: Buffer | undefined;
   headers: IncomingHttpHeaders;
 }
 
@@ -44,6 +47,8 @@ export interface OperationContext {
   liveChoices: Random;
   /** Simulated unix seconds when the simulator started (its workspaces' creation time). */
   startedAt: number;
+  /** The assets, their reservations and the storage host's URL. */
+  assets: AssetStore;
 }
 
 

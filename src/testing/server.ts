@@ -15,6 +15,8 @@ import type { KeyRing, Stats } from './state.js';
 import type { SimulatorLogger } from './types.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A direct asset upload carries its file: the simulator's direct limit, plus room for the form's other parts. */
+const MAX_UPLOAD_BODY_BYTES = (p: Pipeline) => p.ctx.assets.settings.maxDirectBytes + 64 * 1024;
 
 /** What the pipeline works with. */
 export interface Pipeline {
@@ -73,12 +75,13 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
     p.stats.count(route, caller.status);
     return refuse(req, res, caller);
   }
-  const body = await readBody(req, MAX_BODY_BYTES);
+  const limit = matched.operationId === 'createAsset' ? MAX_UPLOAD_BODY_BYTES(p) : MAX_BODY_BYTES;
+  const bytes = await readBody(req, limit);
   if (p.closed()) return void req.socket.destroy();
   const reply =
-    body === undefined
-      ? validationReply([{ field: '(body)', message: `must be at most ${MAX_BODY_BYTES} bytes` }])
-      : operate(p.ctx, { caller, params: matched.params, query, body, headers: req.headers });
+    bytes === undefined
+      ? validationReply([{ field: '(body)', message: `must be at most ${limit} bytes` }])
+      : await operate(p.ctx, { caller, params: matched.params, query, body: bytes.toString('utf8'), bytes, headers: req.headers });
   // Lost answers and corrupt bodies only make sense for work that succeeded.
   if (reply.status === 200 && (plan.fault === 'dropAfterRecord' || plan.fault === 'malformed')) {
     p.stats.fault(plan.fault);

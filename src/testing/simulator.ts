@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunWebhookEvent } from '../../generated/openapi.js';
+import { AssetStore } from './assets.js';
 import { CallbackDispatcher } from './callbacks.js';
 import { DEFAULT_TECHNIQUES } from './catalog.js';
 import { SimClock } from './clock.js';
@@ -18,7 +19,8 @@ import { Random } from './random.js';
 import { RUN_FAILURE, RunStore, runView, type StoredRun } from './runs.js';
 import { handle, type Pipeline } from './server.js';
 import { KeyRing, Stats } from './state.js';
-import type { RunSnapshot, Simulator, SimulatorOptions } from './types.js';
+import { startStorageHost } from './storage.js';
+import type { AssetSnapshot, RunSnapshot, Simulator, SimulatorOptions } from './types.js';
 
 function checkNumber(name: string, value: number, ok: (v: number) => boolean): number {
   if (!Number.isFinite(value) || !ok(value)) throw new RangeError(`Invalid simulator option ${name}: ${value}`);
@@ -80,6 +82,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     live: checkChoice('profile', options.profile ?? 'seeds', ['seeds', 'live'] as const) === 'live',
     liveChoices: root.fork('live'),
     startedAt: clock.now(),
+    assets: new AssetStore(
+      {
+        processingSeconds: checkNumber('assetProcessingSeconds', options.assetProcessingSeconds ?? 1, (v) => v >= 0),
+        failureRate: checkNumber('assetFailureRate', options.assetFailureRate ?? 0, (v) => v >= 0 && v <= 1),
+        expirySeconds: checkNumber('uploadExpirySeconds', options.uploadExpirySeconds ?? 3600, (v) => v > 0),
+        maxDirectBytes: checkNumber('maxDirectUploadBytes', options.maxDirectUploadBytes ?? 4 * 1024 * 1024, (v) => v >= 0),
+        maxUploadBytes: checkNumber('maxUploadBytes', options.maxUploadBytes ?? 2 * 1024 ** 3, (v) => v >= 0),
+        maxStoredBytes: 16 * 1024 * 1024,
+        maxFetchBytes: 50 * 1024 * 1024,
+      },
+      clock,
+      root.fork('asset-ids'),
+      root.fork('asset-outcomes'),
+    ),
   };
   let closed = false;
   const delays = new Delays();
@@ -112,6 +128,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  // The storage host signed uploads go to: another origin, as a real one is.
+  const storage = await startStorageHost(ctx.assets, clock, () => closed);
+  ctx.assets.storageUrl = storage.url;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(checkNumber('port', options.port ?? 0, (v) => v >= 0 && v < 65536), '127.0.0.1', () => {
@@ -161,9 +180,30 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     state: runView(run, clock.now()),
   });
   let closing: Promise<void> | undefined;
+  const assetSnapshot = (a: ReturnType<AssetStore['get']> & object): AssetSnapshot => ({
+    assetId: a.assetId,
+    apiKey: a.apiKey,
+    workspaceId: a.workspaceId,
+    name: a.name,
+    contentType: a.contentType,
+    uploadedVia: a.uploadedVia,
+    status: ctx.assets.status(a),
+    sizeBytes: a.sizeBytes,
+    sha256: a.sha256,
+    uploads: a.uploads,
+    renewals: a.renewals,
+  });
   return {
     url,
     port,
+    storageUrl: storage.url,
+    storageRequests: storage.requests,
+    failNextUploads: (count, how = 'serverError') => storage.failNext(count, how),
+    listAssets: (apiKey) => [...ctx.assets.newestFirst(apiKey, undefined)].reverse().map(assetSnapshot),
+    getAsset(assetId) {
+      const a = ctx.assets.get(assetId);
+      return a && assetSnapshot(a);
+    },
     callbacks: dispatcher.log,
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -171,7 +211,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         clearInterval(ticker);
         delays.clear();
         dispatcher.close();
-        server.close(() => resolve());
+        ctx.assets.close();
+        let open = 2;
+        const one = () => --open === 0 && resolve();
+        void storage.close().then(one);
+        server.close(one);
         server.closeAllConnections();
       });
       return closing;

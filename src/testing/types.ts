@@ -3,6 +3,7 @@ import type { TechniqueRun, WebhookEventType } from '../../generated/openapi.js'
 import type { Technique } from './catalog.js';
 import type { FaultKind, FaultOptions, Route } from './faults.js';
 import type { RateLimit } from './rate-limit.js';
+import type { StorageRequest, UploadFault } from './storage.js';
 
 /** How a simulator's answers read: as FLORA's reference pages describe, or as its SDK describes the live API. */
 export type SimulatorProfile = 'seeds' | 'live';
@@ -82,6 +83,34 @@ export interface SimulatorOptions {
   profile?: SimulatorProfile;
   /** Where to log. Default: nowhere. */
   logger?: SimulatorLogger;
+  /** Simulated seconds from an asset's bytes arriving (or its upload completed) to `ready`. Default 1. */
+  assetProcessingSeconds?: number;
+  /** Chance (0..1) that an asset's processing ends `failed`, seeded. Default 0. */
+  assetFailureRate?: number;
+  /** Simulated seconds a signed upload reservation lasts. Default 3600. */
+  uploadExpirySeconds?: number;
+  /** The largest direct (multipart) upload, in bytes. Default 4 MiB, as FLORA's. */
+  maxDirectUploadBytes?: number;
+  /** The largest file the storage host takes, in bytes. Default 2 GiB. */
+  maxUploadBytes?: number;
+}
+
+/** An asset as the simulator holds it. */
+export interface AssetSnapshot {
+  assetId: string;
+  apiKey: string;
+  workspaceId: string;
+  name: string;
+  contentType: string;
+  uploadedVia: 'url' | 'signed_url' | 'direct';
+  status: 'pending_upload' | 'ready' | 'failed';
+  /** The bytes received, and their SHA-256 (hex), once they arrived. */
+  sizeBytes: number | undefined;
+  sha256: string | undefined;
+  /** Files the storage host accepted for it (a signed upload). */
+  uploads: number;
+  /** Reservations renewed with `retry`. */
+  renewals: number;
 }
 
 /** One callback delivery attempt. */
@@ -133,6 +162,16 @@ export interface Simulator {
   readonly url: string;
   /** The TCP port listened on. */
   readonly port: number;
+  /** The storage host signed uploads go to: another loopback origin, e.g. `http://127.0.0.1:53212`. */
+  readonly storageUrl: string;
+  /** Every request the storage host received, oldest first (header names, and whether one carried Authorization). */
+  readonly storageRequests: readonly StorageRequest[];
+  /** The next `count` uploads to the storage host fail: a 503 (`serverError`, default) or a connection dropped mid-body (`drop`). */
+  failNextUploads(count: number, how?: UploadFault): void;
+  /** Stored assets, of one key or all, oldest first. */
+  listAssets(apiKey?: string): AssetSnapshot[];
+  /** One stored asset. */
+  getAsset(assetId: string): AssetSnapshot | undefined;
   /** Every callback delivery attempt so far, oldest first. */
   readonly callbacks: readonly CallbackAttempt[];
   /** Stops the server, its sockets, timers and deliveries. Idempotent. */

@@ -4,6 +4,7 @@ import type { Cli } from '../context.js';
 import { resumeCommand } from '../context.js';
 import { parseMapping, parsePairs, UsageError } from '../input.js';
 import { collect, required, startOptions } from '../options.js';
+import { fileValue } from './assets.js';
 
 export function runsCommands(program: Command, cli: Cli): Command {
   const top = program.command('runs').description('The top-level run resource.');
@@ -13,7 +14,7 @@ export function runsCommands(program: Command, cli: Cli): Command {
   required(start, '--workspace-id <id>', 'workspace id (ws_...)');
   startOptions(
     start
-      .option('--input <key=value>', 'one input (repeatable); values that parse as JSON are taken as such', collect)
+      .option('--input <key=value>', 'one input (repeatable); values that parse as JSON are taken as such; key=@path uploads a local file first', collect)
       .option('--inputs <map>', "all inputs as a YAML or JSON map: '{prompt: a red fox}'")
       .option('--no-input', 'start the run without inputs'),
   )
@@ -22,8 +23,10 @@ export function runsCommands(program: Command, cli: Cli): Command {
       const g = cli.globals(cmd);
       if (opts.input === undefined && opts.inputs === undefined) throw new UsageError('no inputs: give them as --input key=value (repeatable) or --inputs \'{prompt: a red fox}\', or --no-input to start the run without any.');
       const pairs = Array.isArray(opts.input) ? parsePairs(opts.input) : {};
-      const inputs = { ...(opts.inputs !== undefined ? parseMapping(opts.inputs, '--inputs') : {}), ...pairs };
       const flora = cli.client(g);
+      const given = { ...(opts.inputs !== undefined ? parseMapping(opts.inputs, '--inputs') : {}), ...pairs };
+      // A value "@path" is a local file, uploaded to the run's workspace before it starts.
+      const inputs = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, fileValue(flora, v)]));
       const body = { inputs, technique_id: opts.techniqueId, workspace_id: opts.workspaceId };
       const started = await flora.runs.startTechnique(body, { signal: cli.io.interrupt, idempotencyKey: opts.idempotencyKey });
       if (!opts.wait) return cli.print(g, started);

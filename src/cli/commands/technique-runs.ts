@@ -4,6 +4,7 @@ import type { Cli } from '../context.js';
 import { resumeCommand } from '../context.js';
 import { parseMapping, UsageError } from '../input.js';
 import { collect, required, startOptions, waitTimeoutOption } from '../options.js';
+import { fileValue, workspaceOf } from './assets.js';
 
 const EXAMPLE_CREATE = `flora techniques:runs create --technique-id art-directors-critique --input '{id: prompt, type: text, value: "a red fox"}' --mode async --wait`;
 
@@ -18,21 +19,26 @@ export function techniqueRunsCommands(program: Command, cli: Cli): Command {
       .option('--input <object>', "a technique input, as YAML flow or JSON: '{id: prompt, type: text, value: \"a red fox\"}' (repeatable; required, or --no-input)", collect)
       .option('--no-input', 'start the run without inputs')
       .addOption(new Option('--mode <mode>', 'execution mode (required)').choices(['async', 'stream']).makeOptionMandatory())
-      .option('--callback-url <url>', 'HTTPS URL notified when the run ends'),
+      .option('--callback-url <url>', 'HTTPS URL notified when the run ends')
+      .option('--workspace-id <id>', 'where local files ("@./hero.png" as an imageUrl or videoUrl value) are uploaded (default: $FLORA_WORKSPACE_ID)'),
   )
     .addHelpText('after', `\nExample:\n  $ ${EXAMPLE_CREATE}`)
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
       if (opts.input === undefined) throw new UsageError('no --input: give each technique input as --input \'{id: prompt, type: text, value: "a red fox"}\', or --no-input to start the run without any.');
-      const inputs = opts.input === false ? [] : (opts.input as string[]).map((text, i) => parseMapping(text, `--input #${i + 1}`));
+      const flora = cli.client(g);
+      const parsed = opts.input === false ? [] : (opts.input as string[]).map((text, i) => parseMapping(text, `--input #${i + 1}`));
+      // An imageUrl or videoUrl value "@path" is a local file: uploaded first, the run gets its URL.
+      const inputs = parsed.map((input) => (input.type === 'imageUrl' || input.type === 'videoUrl' ? { ...input, value: fileValue(flora, input.value) } : input));
+      const files = inputs.some((input) => typeof input.value === 'object' && input.value !== null);
       const body = {
         inputs: inputs as never,
         mode: opts.mode,
         ...(opts.callbackUrl !== undefined ? { callback_url: opts.callbackUrl } : {}),
         ...(opts.idempotencyKey !== undefined ? { idempotency_key: opts.idempotencyKey } : {}),
       };
-      const flora = cli.client(g);
-      const run = await flora.techniques.runs.create(opts.techniqueId, body, { signal: cli.io.interrupt });
+      const workspaceId = files ? workspaceOf(opts.workspaceId, 'a local file input') : undefined;
+      const run = await flora.techniques.runs.create(opts.techniqueId, body, { signal: cli.io.interrupt, workspaceId });
       if (!opts.wait) return cli.print(g, run);
       await cli.waitFor(g, `started ${run.run_id}`, opts.waitTimeout, (o) => flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, o, { run }), resumeCommand(opts.techniqueId, run.run_id));
     });

@@ -1,0 +1,126 @@
+/**
+ * One attempt of a streamed upload to a storage host (a presigned upload target, not the API): the body is
+ * read from its source as the socket takes it, so memory stays bounded whatever the file's size. Node's
+ * fetch (undici, Node 20) does not hold back a request body for a slow socket and buffers a fast file
+ * whole, so in Node the attempt goes through `node:http(s)` with backpressure; a caller's own `fetch`, and
+ * other runtimes, get a streamed `fetch`. The request carries no header the caller did not give: the API
+ * key is never sent to a storage host.
+ */
+import type { MultipartBody } from './multipart.js';
+import { deadline } from './timers.js';
+import { failureOf, type Transport } from './transport.js';
+
+/** A storage host's answer: status, headers and (at most 64 KiB of) its body. */
+export interface StorageAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** An attempt that got no answer. */
+export interface StorageFailure {
+  failure: 'connection' | 'timeout' | 'aborted';
+  message: string;
+  cause?: unknown;
+}
+
+/** The most of a storage host's answer kept: it is an acknowledgement or an error page. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** Reads at most MAX_ANSWER_BYTES of a body, dropping the rest. */
+async function readSome(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for await (const chunk of chunks) {
+    if (size >= MAX_ANSWER_BYTES) continue;
+    size += chunk.byteLength;
+    text += decoder.decode(chunk.subarray(0, Math.max(0, chunk.byteLength - Math.max(0, size - MAX_ANSWER_BYTES))), { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** Writes `chunk` and resolves once it has left for the socket (or the request closed). */
+function written(req: import('node:http').ClientRequest, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off('close', done);
+      resolve();
+    };
+    req.on('close', done);
+    req.write(chunk, done);
+  });
+}
+
+/** Through `node:http(s)`: each chunk written only when the socket has taken the one before. */
+async function nodeAttempt(url: URL, method: string, headers: Record<string, string>, body: MultipartBody, signal: AbortSignal | undefined): Promise<StorageAnswer> {
+  // A specifier in a variable: bundlers for other platforms leave it alone; Node resolves its built-in.
+  const specifier = url.protocol === 'https:' ? 'node:https' : 'node:http';
+  const http = (await import(specifier)) as typeof import('node:http');
+  return new Promise<StorageAnswer>((resolve, reject) => {
+    const req = http.request(url, { method, headers, signal });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      readSome(res as AsyncIterable<Uint8Array>).then((text) => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve({ status: res.statusCode ?? 0, headers: h, text });
+      }, reject);
+    });
+    (async () => {
+      for await (const chunk of body.open()) {
+        if (req.destroyed) return;
+        // The next chunk is asked for only once this one is with the kernel: then the source may reuse
+        // its buffer, and at most one chunk is in this process's hands.
+        await written(req, chunk);
+      }
+      req.end();
+    })().catch((err: unknown) => req.destroy(err instanceof Error ? err : new Error(String(err))));
+  });
+}
+
+/** Through `fetch`, the body as a stream pulled as the request goes. */
+async function fetchAttempt(t: Transport, url: URL, method: string, headers: Record<string, string>, body: MultipartBody, signal: AbortSignal | undefined): Promise<StorageAnswer> {
+  const source = body.open()[Symbol.asyncIterator]();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await source.next();
+      if (done) controller.close();
+      // fetch may hold on to a chunk after asking for the next: copy what the source will overwrite.
+      else controller.enqueue(body.reusesBuffers ? value.slice() : value);
+    },
+    async cancel() {
+      await source.return?.();
+    },
+  });
+  const response = await t.fetch(url.href, { method, headers, body: stream, signal, duplex: 'half' } as RequestInit);
+  const text = response.body ? await readSome(response.body as unknown as AsyncIterable<Uint8Array>) : '';
+  return { status: response.status, headers: response.headers, text };
+}
+
+/**
+ * One attempt of `method url` with `body`, within `timeoutMs` (`signal` stops it at once). A failure comes
+ * back as a value, for the caller's retry policy.
+ */
+export async function streamAttempt(
+  t: Transport,
+  target: string,
+  method: string,
+  body: MultipartBody,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<StorageAnswer | StorageFailure> {
+  const url = new URL(target);
+  const headers: Record<string, string> = { 'content-type': body.contentType };
+  if (body.length !== undefined) headers['content-length'] = String(body.length);
+  const limit = deadline(timeoutMs, signal);
+  try {
+    return t.custom || !isNode() ? await fetchAttempt(t, url, method, headers, body, limit.signal) : await nodeAttempt(url, method, headers, body, limit.signal);
+  } catch (err) {
+    return failureOf(t, err, signal, limit, timeoutMs, 'Upload');
+  } finally {
+    limit.clear();
+  }
+}
