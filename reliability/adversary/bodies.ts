@@ -52,8 +52,10 @@ export const tokenSafe = (s: string) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(s);
 export const headerSafe = (s: string) => /^[\x20-\x7e]*$/.test(s);
 
 /** The schema of the answer an operation gives, by method and path (relative to the API's base). */
-export function schemaOf(method: string, path: string): 'TechniqueRun' | 'RunStartedResponse' | 'TechniqueList' | 'Technique' | 'TechniqueRunList' | 'WorkspaceList' {
+export function schemaOf(method: string, path: string): 'TechniqueRun' | 'RunStartedResponse' | 'TechniqueList' | 'Technique' | 'TechniqueRunList' | 'WorkspaceList' | 'Asset' | 'AssetList' | 'AssetCreated' {
   const p = path.split('?')[0]!;
+  if (p === '/assets') return method === 'POST' ? 'AssetCreated' : 'AssetList';
+  if (p.startsWith('/assets/')) return method === 'POST' ? 'AssetCreated' : 'Asset';
   if (method === 'POST' && p === '/runs/technique') return 'RunStartedResponse';
   if (p === '/techniques') return 'TechniqueList';
   if (p === '/technique-runs') return 'TechniqueRunList';
@@ -87,7 +89,14 @@ function valid(schema: ReturnType<typeof schemaOf>, path: string, final: boolean
   const meta = cursor === undefined ? {} : { next_cursor: cursor };
   const technique = { technique_id: 'tech_abcd1234', name: 'Adversary', run_cost: 1, inputs: [{ id: 'prompt', name: 'Prompt', type: 'text' }], outputs: [] };
   const item = { run_id: runId, technique_run_id: runId, status: 'completed', progress: 100, created_at: 1_767_225_600, project_id: 'p_1', workspace_id: 'ws_abc123', technique: { name: 'A', technique_id: 'tech_abcd1234' } };
+  const asset = { asset_id: 'ast_adv_1', content_type: 'image/png', status: final ? 'ready' : 'pending_upload', uploaded_via: 'direct', url: 'https://cdn.example.test/a.png', workspace_id: 'ws_abc123' };
   switch (schema) {
+    case 'Asset':
+      return asset;
+    case 'AssetList':
+      return { assets: [{ ...asset, status: 'ready' }], meta };
+    case 'AssetCreated':
+      return { ...asset, visibility: 'workspace' };
     case 'RunStartedResponse':
       return { run_id: runId, type: 'technique', charged_cost: 1, estimated_seconds: 0, poll_url: `${base}/runs/${runId}`, technique: { name: 'A', technique_id: 'tech_abcd1234' } };
     case 'TechniqueList':
@@ -104,7 +113,7 @@ function valid(schema: ReturnType<typeof schemaOf>, path: string, final: boolean
 }
 
 /** The array a `wide` mutation widens, and one of its items. */
-const wideOf = (b: Record<string, any>): any[] | undefined => [b.outputs, b.techniques, b.technique_runs, b.workspaces].find((l) => Array.isArray(l) && l.length > 0);
+const wideOf = (b: Record<string, any>): any[] | undefined => [b.outputs, b.techniques, b.technique_runs, b.workspaces, b.assets].find((l) => Array.isArray(l) && l.length > 0);
 
 function mutate(b: Record<string, any>, m: Mutation): boolean {
   const list = wideOf(b);
@@ -147,6 +156,8 @@ function mutate(b: Record<string, any>, m: Mutation): boolean {
       delete b.technique_runs;
       delete b.workspaces;
       delete b.technique_id;
+      delete b.assets;
+      delete b.asset_id;
       return false;
     case 'wrongType':
       if ('progress' in first) first.progress = '50';

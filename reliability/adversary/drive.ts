@@ -145,6 +145,17 @@ async function library(c: Case & { action: { kind: 'library' } }, client: Flora,
       seen.push(...responseTexts(r.response), ...texts(r.error, faults));
       return r.data;
     }
+    case 'assets.retrieve':
+      return shown(client.assets.retrieve('ast_adv_1', one));
+    case 'assets.list.all': {
+      const items: unknown[] = [];
+      for await (const asset of client.assets.list({}, { ...one, maxPages: 4 })) items.push(asset);
+      return items;
+    }
+    case 'assets.complete':
+      return shown(client.assets.complete('ast_adv_1', one));
+    case 'assets.upload':
+      return client.assets.upload(new TextEncoder().encode('a small file'), { workspace_id: 'ws_abc123', file_name: 'a.txt', content_type: 'text/plain' }, { ...wait, signal });
     case 'raw.POST': {
       const r = await client.raw.POST('/runs/technique', { body: TOP, signal });
       seen.push(...responseTexts(r.response), ...texts(r.error, faults));

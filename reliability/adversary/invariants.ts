@@ -15,7 +15,7 @@ export const MEMORY_BOUND = 160 * 1024 * 1024;
 export const MARGIN_MS = 2_000;
 
 /** Actions that make one request (and its retries and redirects): a 2xx ends them. */
-const SINGLE = new Set(['techniques.runs.create', 'techniques.runs.retrieve', 'techniques.runs.list', 'runs.startTechnique', 'techniques.retrieve', 'generations.retrieve', 'workspaces.list', 'raw.GET', 'raw.POST', 'create', 'retrieve', 'runs list', 'start-technique', 'techniques retrieve', 'workspaces list']);
+const SINGLE = new Set(['assets.retrieve', 'assets.complete', 'techniques.runs.create', 'techniques.runs.retrieve', 'techniques.runs.list', 'runs.startTechnique', 'techniques.retrieve', 'generations.retrieve', 'workspaces.list', 'raw.GET', 'raw.POST', 'create', 'retrieve', 'runs list', 'start-technique', 'techniques retrieve', 'workspaces list']);
 
 /** What case `c` broke; empty when it kept every promise. */
 export function broken(c: Case, o: Outcome, seen: Seen[]): string[] {
@@ -29,16 +29,20 @@ export function broken(c: Case, o: Outcome, seen: Seen[]): string[] {
   if (seen.some((s) => s.status === -1)) out.push('(harness) the adversary server failed to build an answer');
   const other = seen.filter((s) => s.origin === 'other');
   if (other.length > 0) out.push(`(4) ${other.length} request(s) reached another origin: ${other.map((s) => `${s.method} ${s.path}`).join(', ')}`);
+  // Each POST operation of a case (an upload's create, say) is one call: its attempts share one key.
   const posts = seen.filter((s) => s.method === 'POST' && s.origin === 'main');
-  if (new Set(posts.map((p) => p.idempotencyKey)).size > 1 || posts.some((p) => !p.idempotencyKey)) out.push('(4) the attempts of a POST carried different (or no) Idempotency-Keys');
+  for (const path of new Set(posts.map((p) => p.path.split('?')[0]))) {
+    const attempts = posts.filter((p) => p.path.split('?')[0] === path);
+    if (new Set(attempts.map((p) => p.idempotencyKey)).size > 1 || attempts.some((p) => !p.idempotencyKey)) out.push(`(4) the attempts of POST ${path} carried different (or no) Idempotency-Keys`);
+  }
   if (posts.some((p) => p.bodyKey !== undefined && p.bodyKey !== p.idempotencyKey)) out.push("(4) a POST's body key differed from its header");
   // A 2xx counts once the server sent it whole and honest and the client's fetch received it whole (a
   // client that timed out first has no answer, and rightly retries). Server and client see the same
   // requests in the same order: the i-th of one is the i-th of the other.
   const main = seen.filter((s) => s.origin === 'main');
   const received = main.map((s, i) => s.complete2xx && o.wire[i]?.whole === true && o.wire[i]?.status === s.status);
-  const lastPost = main.map((s) => s.method).lastIndexOf('POST');
-  if (main.some((s, i) => s.method === 'POST' && received[i] && i < lastPost)) out.push('(4) a POST was sent again after a whole 2xx answer');
+  const again = (i: number) => main.slice(i + 1).some((s) => s.method === 'POST' && s.path.split('?')[0] === main[i]!.path.split('?')[0]);
+  if (main.some((s, i) => s.method === 'POST' && received[i] && again(i))) out.push('(4) a POST was sent again after a whole 2xx answer');
   const what = c.action.kind === 'library' ? c.action.method : c.action.kind === 'cli' ? c.action.command : '';
   if (SINGLE.has(what)) {
     const whole = received.indexOf(true);

@@ -85,6 +85,10 @@ export const LIBRARY = [
   'workspaces.list',
   'raw.GET',
   'raw.POST',
+  'assets.retrieve',
+  'assets.list.all',
+  'assets.complete',
+  'assets.upload',
 ] as const;
 export const CLI = ['create', 'create --wait', 'retrieve', 'wait', 'runs list', 'runs list --all', 'start-technique', 'techniques list --all', 'techniques retrieve', 'workspaces list'] as const;
 

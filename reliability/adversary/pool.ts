@@ -32,8 +32,13 @@ export async function startPool(size: number): Promise<Pool> {
     new Promise<Worker>((resolve, reject) => {
       const child = fork(CHILD, [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const worker = { child, busy: false };
-      child.once('message', () => resolve(worker));
+      const died = (code: number | null) => reject(new Error(`an adversary child process exited (${code}) before it was ready`));
+      child.once('message', () => {
+        child.off('exit', died);
+        resolve(worker);
+      });
       child.once('error', reject);
+      child.once('exit', died);
     });
   for (const w of await Promise.all(Array.from({ length: size }, spawn))) workers.push(w);
   const release = (w: Worker) => {
