@@ -13,7 +13,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { table } from './harness.js';
-import { cliBound, type Outcome } from './adversary/drive.js';
+import { cliBound } from './adversary/actions.js';
+import type { Outcome } from './adversary/drive.js';
 import { broken, MARGIN_MS, MEMORY_BOUND } from './adversary/invariants.js';
 import { caseArb, type Case } from './adversary/plan.js';
 import { startPool, type Pool } from './adversary/pool.js';

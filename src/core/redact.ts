@@ -3,77 +3,23 @@
  * line, an error, a URL, a header (name or value) or data handed back, even when a server, a proxy or a
  * fetch wrapper echoes it. A secret is found as it is (in any letter case: a header name or a host name
  * is lower-cased on the way), inside base64 (standard or URL-safe, at any offset) and behind JSON
- * escapes and percent-encoding, one within another; then anything shaped like a bearer credential
- * is removed from text (not from data). Text that held an escaped or encoded secret is shown decoded, with the
- * secret replaced.
+ * escapes and percent-encoding, one within another (`spellings.ts`); then anything shaped like a bearer
+ * credential is removed from text (not from data). Text that held an escaped or encoded secret is shown
+ * decoded, with the secret replaced.
  */
+import { base64Cores, ENCODED, layers } from './spellings.js';
 
 const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
 const HAS_BEARER = /Bearer\s+[^\s"',;]/i;
 const MARK = '[redacted]';
 /** What replaces a secret in a header name, which cannot hold brackets. */
 const NAME_MARK = 'redacted';
-const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g;
-const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-const PERCENT = /(?:%[0-9a-fA-F]{2})+/g;
-const ENCODED = /[\\%]/;
 /** Characters a header value cannot carry (a decoded view may hold them). */
 const NOT_IN_HEADER = /[\0\r\n]|[^\0-\u00ff]/g;
 /** Past this depth a value is not walked (`value` refuses it): nothing the client keeps nests so deep. */
 const MAX_DEPTH = 256;
 
-/** `text` with its JSON string escapes (`\/`, `\u0041`, ...) undone: how a reader of it sees it. */
-const unescape = (text: string) => text.replace(ESCAPE, (_, hex: string | undefined, c: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : SIMPLE[c!]!));
-
-/** `text` with its percent-encoding undone (as UTF-8 where it is, byte by byte where it is not). */
-function percentDecode(text: string): string {
-  return text.replace(PERCENT, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-    }
-  });
-}
-
-/**
- * `text` with JSON escapes and percent-encoding undone, layer by layer, a few layers deep (an escaped
- * URL in a JSON string in a URL...): each layer, since decoding one too many can hide a secret again (a
- * secret holding `%A0`, say).
- */
-function layers(text: string): string[] {
-  const out: string[] = [];
-  let current = text;
-  for (let i = 0; i < 4 && ENCODED.test(current); i++) {
-    for (const next of [unescape(current), percentDecode(current)]) if (next !== current && !out.includes(next)) out.push(next);
-    const both = percentDecode(unescape(current));
-    if (both === current) break;
-    if (!out.includes(both)) out.push(both);
-    current = both;
-  }
-  return out;
-}
-
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/**
- * The part of the base64 of any text holding `secret` that depends on the secret alone, for each of the
- * three alignments it can start at: whatever surrounds it, its base64 holds one of these. Standard and
- * URL-safe alphabets. Only long enough ones: a short one could match by chance.
- */
-function base64Cores(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8');
-  const out: string[] = [];
-  for (let pad = 0; pad < 3; pad++) {
-    const text = Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64');
-    // Characters whose 6 bits lie wholly inside the secret's bytes.
-    const first = Math.ceil((8 * pad) / 6);
-    const last = Math.floor((8 * (pad + bytes.length) - 6) / 6);
-    const core = text.slice(first, last + 1);
-    if (core.length >= 8) out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
-  }
-  return out;
-}
 
 /** Removes a client's secrets from text, URLs, headers, answers and errors. */
 export class Redactor {
