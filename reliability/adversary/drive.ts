@@ -20,13 +20,16 @@ export interface Wire {
   path: string;
   status?: number | undefined;
   whole: boolean;
+  /** When it was made and when its body had arrived whole (performance.now()). */
+  at: number;
+  wholeAt?: number | undefined;
 }
 
 /** Every request the platform fetch makes while a case runs, from undici's diagnostics channels. */
 const wire = new Map<object, Wire>();
 dc.subscribe('undici:request:create', (m) => {
   const { request } = m as { request: { origin: string; method: string; path: string } };
-  wire.set(request, { origin: String(request.origin), method: request.method, path: request.path, whole: false });
+  wire.set(request, { origin: String(request.origin), method: request.method, path: request.path, whole: false, at: performance.now() });
 });
 dc.subscribe('undici:request:headers', (m) => {
   const { request, response } = m as { request: object; response: { statusCode: number } };
@@ -35,7 +38,10 @@ dc.subscribe('undici:request:headers', (m) => {
 });
 dc.subscribe('undici:request:trailers', (m) => {
   const w = wire.get((m as { request: object }).request);
-  if (w) w.whole = true;
+  if (w) {
+    w.whole = true;
+    w.wholeAt = performance.now();
+  }
 });
 
 export interface Outcome {

@@ -6,7 +6,7 @@
  * rejection; (4) nothing reaches another origin, a POST is never started twice (one Idempotency-Key, in
  * both channels, nothing sent after a whole 2xx), and a usable 2xx is never retried or made an error.
  */
-import type { Outcome } from './drive.js';
+import type { Outcome, Wire } from './drive.js';
 import type { Case } from './plan.js';
 import type { Seen } from './server.js';
 
@@ -36,11 +36,12 @@ export function broken(c: Case, o: Outcome, seen: Seen[]): string[] {
     if (new Set(attempts.map((p) => p.idempotencyKey)).size > 1 || attempts.some((p) => !p.idempotencyKey)) out.push(`(4) the attempts of POST ${path} carried different (or no) Idempotency-Keys`);
   }
   if (posts.some((p) => p.bodyKey !== undefined && p.bodyKey !== p.idempotencyKey)) out.push("(4) a POST's body key differed from its header");
-  // A 2xx counts once the server sent it whole and honest and the client's fetch received it whole (a
-  // client that timed out first has no answer, and rightly retries). Server and client see the same
-  // requests in the same order: the i-th of one is the i-th of the other.
+  // A 2xx counts once the server sent it whole and honest and the client's fetch received it whole within
+  // half the attempt's timeout (a client whose attempt timed out first, reading or decoding it, has no
+  // answer and rightly retries). Server and client see the same requests in the same order.
   const main = seen.filter((s) => s.origin === 'main');
-  const received = main.map((s, i) => s.complete2xx && o.wire[i]?.whole === true && o.wire[i]?.status === s.status);
+  const inTime = (w: Wire | undefined) => w !== undefined && w.whole && w.wholeAt! - w.at < c.timeoutMs / 2;
+  const received = main.map((s, i) => s.complete2xx && inTime(o.wire[i]) && o.wire[i]!.status === s.status);
   const again = (i: number) => main.slice(i + 1).some((s) => s.method === 'POST' && s.path.split('?')[0] === main[i]!.path.split('?')[0]);
   if (main.some((s, i) => s.method === 'POST' && received[i] && again(i))) out.push('(4) a POST was sent again after a whole 2xx answer');
   const what = c.action.kind === 'library' ? c.action.method : c.action.kind === 'cli' ? c.action.command : '';
