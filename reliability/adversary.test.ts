@@ -22,7 +22,7 @@ import { REGRESSIONS } from './adversary/regressions.js';
 import { startAdversaryServer, type AdversaryServer } from './adversary/server.js';
 import { FULL, SCALE_NAME } from './scale.js';
 
-const CASES = Number(process.env.ADVERSARY_CASES ?? (FULL ? 2000 : 24));
+const CASES = Number(process.env.ADVERSARY_CASES ?? (FULL ? 2000 : 16));
 const SEED = Number(process.env.ADVERSARY_SEED ?? (FULL ? Date.now() % 1_000_000 : 23));
 const CHILDREN = FULL ? 4 : 1;
 

@@ -57,9 +57,11 @@ function readErrorBody(text: string): { body: unknown; code?: string; message?: 
   const body = typeof parsed === 'string' ? clip(parsed, EXCERPT_CHARS) : kept(text, parsed);
   const error = (parsed as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
   if (!error || typeof error !== 'object') return { body };
+  // A field keeps what else it says (as FLORA sends it) when the body is kept whole, small and shallow.
+  const whole = body === parsed;
   const fields =
     Array.isArray(error.fields) && error.fields.every(isFieldError)
-      ? (error.fields as FieldError[]).slice(0, MAX_FIELDS).map((f) => ({ field: clip(f.field, MAX_PART_CHARS), message: clip(f.message, MAX_PART_CHARS) }))
+      ? (error.fields as FieldError[]).slice(0, MAX_FIELDS).map((f) => ({ ...(whole ? f : {}), field: clip(f.field, MAX_PART_CHARS), message: clip(f.message, MAX_PART_CHARS) }))
       : undefined;
   return {
     body,
