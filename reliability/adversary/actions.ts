@@ -39,6 +39,13 @@ const responseTexts = (r: Response | undefined): string[] => {
   return [r.url, r.statusText, ...headers];
 };
 
+/** Every item of a paginated walk. */
+async function every(walk: AsyncIterable<unknown>): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for await (const item of walk) items.push(item);
+  return items;
+}
+
 /** The library call a case names, with its bound; what it resolved with is returned, what it threw thrown. */
 export async function library(c: Case & { action: { kind: 'library' } }, client: Flora, seen: string[], faults: string[]): Promise<unknown> {
   const a = c.action;
@@ -63,11 +70,8 @@ export async function library(c: Case & { action: { kind: 'library' } }, client:
       return client.techniques.runs.wait('run_adv_1', { techniqueId: 'tech_abcd1234' }, wait);
     case 'techniques.runs.list':
       return shown(client.techniques.runs.list({ limit: 5 }, one));
-    case 'techniques.runs.list.all': {
-      const items: unknown[] = [];
-      for await (const run of client.techniques.runs.list({}, { ...one, maxPages: 4 })) items.push(run);
-      return items;
-    }
+    case 'techniques.runs.list.all':
+      return every(client.techniques.runs.list({}, { ...one, maxPages: 4 }));
     case 'runs.startTechnique':
       return shown(client.runs.startTechnique(TOP, one));
     case 'runs.startTechniqueAndWait':
@@ -78,11 +82,8 @@ export async function library(c: Case & { action: { kind: 'library' } }, client:
       return client.runs.retrieveMany([{ run_id: 'run_adv_1', technique_id: 'tech_abcd1234' }, 'run_adv_2'], { signal, timeout: c.timeoutMs, maxRetries: c.maxRetries });
     case 'runs.findAccepted':
       return client.runs.findAccepted(undefined, { techniqueId: 'tech_abcd1234', since: Date.now() - 60_000, maxPages: 3 }, { ...one, signal });
-    case 'techniques.list.all': {
-      const items: unknown[] = [];
-      for await (const t of client.techniques.list({}, { ...one, maxPages: 4 })) items.push(t);
-      return items;
-    }
+    case 'techniques.list.all':
+      return every(client.techniques.list({}, { ...one, maxPages: 4 }));
     case 'techniques.retrieve':
       return shown(client.techniques.retrieve('tech_abcd1234', one));
     case 'generations.retrieve':
@@ -96,11 +97,8 @@ export async function library(c: Case & { action: { kind: 'library' } }, client:
     }
     case 'assets.retrieve':
       return shown(client.assets.retrieve('ast_adv_1', one));
-    case 'assets.list.all': {
-      const items: unknown[] = [];
-      for await (const asset of client.assets.list({}, { ...one, maxPages: 4 })) items.push(asset);
-      return items;
-    }
+    case 'assets.list.all':
+      return every(client.assets.list({}, { ...one, maxPages: 4 }));
     case 'assets.complete':
       return shown(client.assets.complete('ast_adv_1', one));
     case 'assets.upload':
