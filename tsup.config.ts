@@ -3,10 +3,12 @@
  * (`.d.ts` / `.d.cts`) for the package's entries:
  *   - `.`          src/index.ts          the client
  *   - `./webhooks` src/webhooks.ts       webhook signature checks (node:crypto, kept out of the root entry)
+ *   - `./download` src/download/index.ts run outputs to disk (node:fs, kept out of the root entry)
  *   - `./types`    generated/openapi.ts  the spec's types alone: declarations plus an empty module
  *   - `./testing`  src/testing/index.ts  the local simulator
  *   - `./batch`    src/batch/index.ts    resumable batches with a journal (better-sqlite3, an optional peer)
  *   - `./queue`    src/queue/index.ts    batches across machines on BullMQ (an optional peer)
+ *   - `./contract` src/contract/index.ts `runContractChecks()`: the API judged against the spec and its live layer
  *   - `dist/cli.js` (ESM, with a shebang; `bin.flora`) from src/cli/index.ts, when it exists
  *
  * The library's dependencies stay external. The CLI's own (commander, cli-progress, yaml) are bundled into
@@ -23,10 +25,11 @@ import { defineConfig, type Options } from 'tsup';
 
 const has = (path: string) => existsSync(new URL(path, import.meta.url));
 
-const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts' };
+const entries: Record<string, string> = { index: 'src/index.ts', webhooks: 'src/webhooks.ts', download: 'src/download/index.ts' };
 if (has('src/testing/index.ts')) entries.testing = 'src/testing/index.ts';
 if (has('src/batch/index.ts')) entries.batch = 'src/batch/index.ts';
 if (has('src/queue/index.ts')) entries.queue = 'src/queue/index.ts';
+if (has('src/contract/index.ts')) entries.contract = 'src/contract/index.ts';
 const cli = has('src/cli/index.ts');
 /** Entries that export classes: Node's `import` of them gets an ES module over the CommonJS build. */
 const NODE_WRAPPED = Object.keys(entries);

@@ -1,11 +1,11 @@
 /**
  * The README's Batches section, run as written: its shell blocks (the simulator, a 1,000-item batch with
- * `flora batch run` and `status`, then Redis, `enqueue`, a `worker`, `collect`) in one bash script, with
+ * `flora batch run --download`, `status` and `report`, then Redis, `enqueue`, a `worker`, `collect`) in one bash script, with
  * `flora` the bundled CLI, free ports for 4010 and 6379, and a wait for each background server's port; its
  * TypeScript block run against the same simulator. Only in `npm run test:batch` (BATCH_SCALE=full).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
@@ -56,6 +56,9 @@ it.skipIf(!hasRedis())(`the README's batch commands run a ${N}-item batch to com
     expect(results).toHaveLength(N);
     expect(results.every((r) => r.status === 'completed' && r.run_id)).toBe(true);
     expect(out).toMatch(new RegExp(`batch shots: ${N} items, ${N} completed, 0 failed`));
+    // Files out: every item's outputs downloaded by the one-machine batch, and its report, a tile an item.
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.output_2.png'))).toHaveLength(N);
+    expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8').match(/<article /g)).toHaveLength(N);
 
     // The TypeScript block, with its imports pointed at this repository's sources, against the same simulator.
     const code2 = ts[0]!.replace("from 'flora-runs-client'", `from '${repo}/src/index.ts'`).replace("from 'flora-runs-client/batch'", `from '${repo}/src/batch/index.ts'`);

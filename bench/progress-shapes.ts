@@ -1,6 +1,6 @@
 /**
  * How runs report progress, and what waiting on them costs: the shapes the polling bench
- * (bench/polling.bench.ts) prints and the wait test (src/core/wait.test.ts) asserts. Time is simulated
+ * (bench/polling.bench.ts) prints and the delay test (src/core/poll-delay.test.ts) asserts. Time is simulated
  * with fake timers, so figures are exact and do not depend on the machine. Not part of the package.
  */
 import { vi } from 'vitest';

@@ -18,6 +18,8 @@ import { Flora, PaginationError, ResponseValidationError } from '../src/index.js
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from '../src/testing/index.js';
 import { signWebhook, verifyWebhook } from '../src/webhooks.js';
 import { startReceiver } from '../src/test-utils.js';
+import { liveSchemaProblems as liveProblems, schemaProblems } from '../generated/validators.js';
+import { loadLiveLayer } from '../spec/spec.js';
 import { spec } from './spec.js';
 
 type SdkActionId = NonNullable<RunStartTechniqueResponse['action']>['action_id'];
@@ -59,9 +61,21 @@ const runAnswers: (RunCreateResponse & RunRetrieveResponse & GenerationRetrieveR
 );
 
 describe('answers shaped like FLORA’s SDK 0.11.0 types', () => {
-  it('lists exactly the action ids the spec records under x-flora-sdk', () => {
+  it("the live layer (spec/live.overlay.yaml) admits exactly the SDK's action ids beside the pages' own", () => {
     expect(exhaustive).toEqual([true, true, true, true]);
-    expect([...SDK_ACTION_IDS]).toEqual((spec.components.schemas.ActionId as { 'x-flora-sdk': { enum: string[] } })['x-flora-sdk'].enum);
+    const pages = spec.components.schemas.ActionId!.enum as string[];
+    const live = loadLiveLayer().schemas.ActionId!.enum as string[];
+    expect(new Set(live)).toEqual(new Set([...pages, ...SDK_ACTION_IDS]));
+  });
+
+  it("every answer shaped like the SDK's types passes the live layer's generated checks with no difference at all, while the spec's own checks find each null and new action id", () => {
+    const seen = new Set<string>();
+    for (const answer of startedAnswers) {
+      expect(liveProblems('RunStartedResponse', answer), JSON.stringify(answer)).toEqual([]);
+      for (const p of schemaProblems('RunStartedResponse', answer)) seen.add(p.field);
+    }
+    for (const answer of runAnswers) expect(liveProblems('TechniqueRun', answer)).toEqual([]);
+    expect([...seen].sort()).toEqual(['action', 'action.action_id', 'estimated_seconds', 'model', 'poll_url', 'project_id', 'technique']);
   });
 
   it(`POST /runs/technique: all ${startedAnswers.length} (every action id, every run type, every null) are data`, async () => {

@@ -1,11 +1,13 @@
 /**
- * A small node:http proxy for negative contract tests: it forwards every request to an upstream (Prism)
- * and, when the request names a rewrite in `x-contract-rewrite`, turns a 200 answer's body into one the
- * spec does not allow. The client must then throw `ResponseValidationError` naming the field.
+ * A small node:http proxy for negative contract tests: it forwards every request to an upstream (Prism, or
+ * the simulator) and, when the request names a rewrite in `x-contract-rewrite` (or the proxy was started
+ * with rewrites to apply `always`, to the operations each names), turns a 200 answer's body into one the
+ * spec does not allow. The client must then throw `ResponseValidationError` naming the field, and
+ * `flora contract check` must report drift there and nowhere else.
  */
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OperationId } from './harness.js';
+import { OPERATIONS, type OperationId } from '../generated/operations.js';
 
 export const REWRITE_HEADER = 'x-contract-rewrite';
 
@@ -16,8 +18,8 @@ export interface Rewrite {
   field: string;
   /** The `Prefer` header to ask Prism for, when the rewrite needs an example with some optional field. */
   prefer?: string;
-  /** The new body (text) and content type. */
-  apply(body: any): { text: string; contentType?: string };
+  /** The new body (text) and content type; `request` is what the client sent. */
+  apply(body: any, request: { headers: IncomingHttpHeaders }): { text: string; contentType?: string };
 }
 
 const RUN_OPS: OperationId[] = ['createTechniqueRun', 'getTechniqueRun'];
@@ -105,7 +107,35 @@ export const REWRITES: Record<string, Rewrite> = {
     field: '(body)',
     apply: (body) => json([body]),
   },
+  // The read operations drift too.
+  'workspace role as a number': {
+    operations: ['listWorkspaces'],
+    field: 'workspaces[0].role',
+    apply: (body) => json({ ...body, workspaces: body.workspaces.map((w: object) => ({ ...w, role: 3 })) }),
+  },
+  'technique without run_cost': {
+    operations: ['getTechnique'],
+    field: 'run_cost',
+    apply: ({ run_cost: _cost, ...rest }) => json(rest),
+  },
+  'run list item without workspace_id': {
+    operations: ['listTechniqueRuns'],
+    field: 'technique_runs[0].workspace_id',
+    apply: (body) => json({ ...body, technique_runs: body.technique_runs.map(({ workspace_id: _w, ...run }: Record<string, unknown>) => run) }),
+  },
+  // A hostile server that echoes the caller's Authorization header where a report quotes what came.
+  'status echoes the key': {
+    operations: ['getTechniqueRun'],
+    field: 'status',
+    apply: (body, request) => json({ ...body, status: String(request.headers.authorization) }),
+  },
 };
+
+/** The operation a request (path after the proxy's root) addresses. */
+function operationOf(method: string | undefined, url: string | undefined): OperationId | undefined {
+  const path = (url ?? '').split(/[?#]/)[0]!;
+  return (Object.keys(OPERATIONS) as OperationId[]).find((id) => OPERATIONS[id].method === method && OPERATIONS[id].pathPattern.test(path));
+}
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'proxy-connection', REWRITE_HEADER]);
 
@@ -120,8 +150,12 @@ export interface RewriteProxy {
   close(): Promise<void>;
 }
 
-/** Starts the proxy on a free loopback port, in front of `upstream` (an http URL). */
-export async function startRewriteProxy(upstream: string): Promise<RewriteProxy> {
+/**
+ * Starts the proxy on a free loopback port, in front of `upstream` (an http URL). `always` names rewrites
+ * applied to every 200 answer of the operations each lists, without a header (for a client that sends none).
+ */
+export async function startRewriteProxy(upstream: string, { always = [] }: { always?: string[] } = {}): Promise<RewriteProxy> {
+  for (const name of always) if (!REWRITES[name]) throw new Error(`rewrite-proxy: no rewrite named ${name}`);
   const target = new URL(upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const applied: Record<string, number> = {};
@@ -131,7 +165,8 @@ export async function startRewriteProxy(upstream: string): Promise<RewriteProxy>
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const rewriteName = req.headers[REWRITE_HEADER];
+      const op = operationOf(req.method, req.url);
+      const rewriteName = req.headers[REWRITE_HEADER] ?? always.find((name) => op && REWRITES[name]!.operations.includes(op));
       const rewrite = typeof rewriteName === 'string' ? REWRITES[rewriteName] : undefined;
       if (typeof rewriteName === 'string' && !rewrite) {
         res.writeHead(599, { 'content-type': 'text/plain' }).end(`rewrite-proxy: no rewrite named ${rewriteName}`);
@@ -154,7 +189,7 @@ export async function startRewriteProxy(upstream: string): Promise<RewriteProxy>
             let text = Buffer.concat(out);
             const headers = forwardable(upstreamRes.headers);
             if (rewrite && upstreamRes.statusCode === 200) {
-              const next = rewrite.apply(JSON.parse(text.toString('utf8')));
+              const next = rewrite.apply(JSON.parse(text.toString('utf8')), { headers: req.headers });
               text = Buffer.from(next.text, 'utf8');
               if (next.contentType) headers['content-type'] = next.contentType;
               applied[rewriteName as string] = (applied[rewriteName as string] ?? 0) + 1;

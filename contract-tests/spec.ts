@@ -10,7 +10,7 @@ import { createSpecAjv, loadSpec, pointerKeys, schemaRef, SPEC_ID } from '../spe
 
 export const spec = loadSpec();
 export const ajv = createSpecAjv(spec);
-/** The spec as FLORA's SDK describes the live API (its `x-flora-sdk` notes applied): what a live target may answer. */
+/** The spec as FLORA's SDK describes the live API (the live layer, spec/live.overlay.yaml): what a live target may answer. */
 export const liveAjv = createSpecAjv(spec, {}, { live: true });
 const strictAjv = ajv;
 

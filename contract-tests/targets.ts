@@ -26,7 +26,7 @@ export interface Target {
   /** Why this target cannot run here; the checks are then reported as skipped with this reason. */
   skip?: string | undefined;
   start(): Promise<TargetInstance>;
-  /** The server answers as FLORA's SDK describes the live API: judged by the spec with its x-flora-sdk notes, read tolerantly. */
+  /** The server answers as FLORA's SDK describes the live API: judged by the live layer (spec/live.overlay.yaml), read tolerantly. */
   live?: boolean;
   /** The server keeps runs: a started run can be read back by its id, and an unknown id answers 404. */
   stateful: boolean;

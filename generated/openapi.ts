@@ -352,11 +352,11 @@ export interface components {
          */
         RunType: "generation" | "technique" | "action";
         /**
-         * @description Action identifier. These are the values of FLORA's reference pages. FLORA's SDK 0.11.0 lists 40 (`x-flora-sdk.enum`), of which only the 19 video actions are among these: the image and text actions carry a `-browser` suffix there, and some are new. Clients read values they do not know as data.
+         * @description Action identifier. These are the values of FLORA's reference pages. FLORA's SDK 0.11.0 lists 40, of which only the 19 video actions are among these: the image and text actions carry a `-browser` suffix there, and some are new (its 21 others are in the live layer, `spec/live.overlay.yaml`). Clients read values they do not know as data.
          * @enum {string}
          */
         ActionId: "split-text" | "find-and-replace-text" | "concat-text" | "ken-burns-video" | "color-grade-image" | "change-image-ar" | "rotate-image" | "flip-image" | "color-filter-image" | "color-tint-image" | "filter-color-image" | "blur-image" | "duplicate-image" | "side-by-side-composite" | "add-shape-to-image" | "generate-shape-image" | "add-text-to-image" | "generate-text-image" | "qr-code-generator" | "stitch-videos" | "split-video" | "extract-video-frames" | "color-grade-video" | "video-to-frame-grid" | "boomerang-video" | "reverse-video" | "video-to-long-exposure" | "video-effect" | "color-filter-video" | "speed-up-video" | "slow-down-video" | "duplicate-video" | "greenscreen-video" | "resize-video" | "change-video-ar" | "split-audio-from-video" | "merge-audio-into-video";
-        /** @description A run started through the top-level run resource. FLORA's SDK 0.11.0 types `estimated_seconds`, `action`, `model`, `poll_url`, `project_id` and `technique` as nullable (`x-flora-sdk.nullable`); clients read a `null` there as "not known". `charged_cost` is the cost quoted at start: the run's final charge is read from the run once it has ended. */
+        /** @description A run started through the top-level run resource. FLORA's SDK 0.11.0 types `estimated_seconds`, `action`, `model`, `poll_url`, `project_id` and `technique` as nullable (the live layer, `spec/live.overlay.yaml`); clients read a `null` there as "not known". `charged_cost` is the cost quoted at start: the run's final charge is read from the run once it has ended. */
         RunStartedResponse: {
             /** @description Cost charged in USD */
             charged_cost: number;
@@ -578,7 +578,7 @@ export interface components {
             /** @description A presigned URL taking the raw bytes by PUT */
             upload_url?: string;
         };
-        /** @description An asset after a signed upload was completed or renewed (FLORA's SDK 0.11.0, `AssetCompleteResponse` and `AssetRetryResponse`, which are the same; they type `url`, `workspace_id` and `failure_message` as nullable, `x-flora-sdk.nullable`). */
+        /** @description An asset after a signed upload was completed or renewed (FLORA's SDK 0.11.0, `AssetCompleteResponse` and `AssetRetryResponse`, which are the same; they type `url`, `workspace_id` and `failure_message` as nullable: the live layer, `spec/live.overlay.yaml`). */
         AssetUploadState: {
             /** @description Asset identifier */
             asset_id: string;
@@ -596,7 +596,7 @@ export interface components {
             /** @description A presigned URL taking the raw bytes by PUT */
             upload_url?: string;
         };
-        /** @description One asset's metadata (FLORA's SDK 0.11.0, `AssetRetrieveResponse`). The SDK always sends every field and types all but `asset_id`, `content_type`, `status` and `uploaded_via` as nullable (`x-flora-sdk.nullable`): `null` when not known (a PDF has no width). Here they are optional, so a server may leave out what it does not know. */
+        /** @description One asset's metadata (FLORA's SDK 0.11.0, `AssetRetrieveResponse`). The SDK always sends every field and types all but `asset_id`, `content_type`, `status` and `uploaded_via` as nullable (the live layer, `spec/live.overlay.yaml`): `null` when not known (a PDF has no width). Here they are optional, so a server may leave out what it does not know. */
         Asset: {
             /** @description Asset identifier */
             asset_id: string;

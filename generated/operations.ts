@@ -2,7 +2,7 @@
 
 import type { components as answers } from './answers.js';
 import type { operations, paths } from './openapi.js';
-import type { SchemaName } from './validators.js';
+import type { LiveSchemaName, SchemaName } from './validators.js';
 
 /** What one operation is, as the spec says. */
 export interface OperationSpec {
@@ -21,10 +21,10 @@ export interface OperationSpec {
   readonly requestBody: SchemaName | undefined;
   /** The multipart/form-data body's schema, when the operation also takes one (its file parts are checked as strings). */
   readonly multipartBody: SchemaName | undefined;
-  /** The one 2xx answer. */
-  readonly success: { readonly status: number; readonly schema: SchemaName };
+  /** The one 2xx answer (its schema is checked by both schema sets: the spec's and the live layer's). */
+  readonly success: { readonly status: number; readonly schema: SchemaName & LiveSchemaName };
   /** Every documented status and its body's schema. */
-  readonly responses: Readonly<Record<number, SchemaName>>;
+  readonly responses: Readonly<Record<number, SchemaName & LiveSchemaName>>;
 }
 
 /** The operationId of every operation under the spec's `paths`. */

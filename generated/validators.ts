@@ -4,6 +4,8 @@ import type { FieldError } from './openapi.js';
 
 /** The schemas with a check: every request body, answer body and webhook body of the spec. */
 export type SchemaName = "TechniqueRunCreateRequest" | "TechniqueRun" | "ErrorEnvelope" | "StartTechniqueRunRequest" | "RunStartedResponse" | "ListTechniquesQuery" | "TechniqueList" | "Technique" | "ListTechniqueRunsQuery" | "TechniqueRunList" | "WorkspaceList" | "ListAssetsQuery" | "AssetList" | "AssetCreateRequest" | "AssetUploadForm" | "AssetCreated" | "Asset" | "AssetUploadState" | "RunWebhookEvent";
+/** The schemas the live layer (spec/live.overlay.yaml: FLORA's SDK's documented variants) checks: every answer and webhook body. */
+export type LiveSchemaName = "TechniqueRun" | "ErrorEnvelope" | "RunStartedResponse" | "TechniqueList" | "Technique" | "TechniqueRunList" | "WorkspaceList" | "AssetList" | "AssetCreated" | "Asset" | "AssetUploadState" | "RunWebhookEvent";
 
 /** One problem found: field path, message, and whether a tolerant reader may accept it. */
 type Found = [field: string, message: string, tolerable: boolean];
@@ -66,6 +68,7 @@ const K33 = new Set<string>([]);
 const K34 = new Set(["run.completed","run.failed"]);
 const K35 = new Set(["generation","technique"]);
 const K36 = new Set(["completed","failed"]);
+const K37 = new Set(["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video","color-grade-image-browser","overlay-image-browser","draw-image-browser","crop-image-browser","scene-3d-image-browser","blur-image-browser","change-image-ar-browser","rotate-image-browser","color-filter-image-browser","color-tint-image-browser","filter-color-image-browser","duplicate-image-browser","side-by-side-composite-browser","add-shape-to-image-browser","add-text-to-image-browser","qr-code-generator-browser","resize-image-browser","shader-effect-browser","split-text-browser","find-and-replace-text-browser","concat-text-browser"]);
 
 function f0(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
@@ -312,7 +315,7 @@ function c_RunStartedResponse(v: any, o?: Sink, a = ""): boolean {
   if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
   if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
   if ((ok || o) && v["charged_cost"] !== undefined && !(f11(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
-  if ((ok || o) && v["estimated_seconds"] !== undefined && !(v["estimated_seconds"] === null ? P(o, C(a, "estimated_seconds"), "must be number", true) : f11(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
+  if ((ok || o) && v["estimated_seconds"] !== undefined && !(f11(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
   if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
   if ((ok || o) && v["type"] !== undefined && !(c_RunType(v["type"], o, o && C(a, "type")))) ok = false;
   if ((ok || o) && v["action"] !== undefined && !(v["action"] === null ? P(o, C(a, "action"), "must be object", true) : f12(v["action"], o, o && C(a, "action")))) ok = false;
@@ -496,7 +499,7 @@ function c_Workspace(v: any, o?: Sink, a = ""): boolean {
   if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
   if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
   if ((ok || o) && v["role"] !== undefined && !(f0(v["role"], o, o && C(a, "role")))) ok = false;
-  if ((ok || o) && v["created_at"] !== undefined && !(v["created_at"] === null ? P(o, C(a, "created_at"), "must be number", true) : f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
   return ok;
 }
 function f24(v: any, o?: Sink, a = ""): boolean {
@@ -542,7 +545,7 @@ function c_AssetListItem(v: any, o?: Sink, a = ""): boolean {
   if (v["content_type"] === undefined) ok = P(o, C(a, "content_type"), "Required", false);
   if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
   if (v["uploaded_via"] === undefined) ok = P(o, C(a, "uploaded_via"), "Required", false);
-  if ((ok || o) && v["asset_id"] !== undefined && !(v["asset_id"] === null ? P(o, C(a, "asset_id"), "must be string", true) : f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["asset_id"] !== undefined && !(f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
   if ((ok || o) && v["content_type"] !== undefined && !(f0(v["content_type"], o, o && C(a, "content_type")))) ok = false;
   if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
   if ((ok || o) && v["uploaded_via"] !== undefined && !(f0(v["uploaded_via"], o, o && C(a, "uploaded_via")))) ok = false;
@@ -736,9 +739,9 @@ function c_AssetUploadState(v: any, o?: Sink, a = ""): boolean {
   if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
   if ((ok || o) && v["asset_id"] !== undefined && !(f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
   if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
-  if ((ok || o) && v["url"] !== undefined && !(v["url"] === null ? P(o, C(a, "url"), "must be string", true) : f0(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(f0(v["url"], o, o && C(a, "url")))) ok = false;
   if ((ok || o) && v["visibility"] !== undefined && !(c_AssetVisibility(v["visibility"], o, o && C(a, "visibility")))) ok = false;
-  if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
   if ((ok || o) && v["expires_at"] !== undefined && !(v["expires_at"] === null ? P(o, C(a, "expires_at"), "must be string", true) : f0(v["expires_at"], o, o && C(a, "expires_at")))) ok = false;
   if ((ok || o) && v["failure_message"] !== undefined && !(v["failure_message"] === null ? P(o, C(a, "failure_message"), "must be string", true) : f0(v["failure_message"], o, o && C(a, "failure_message")))) ok = false;
   if ((ok || o) && v["upload"] !== undefined && !(v["upload"] === null ? P(o, C(a, "upload"), "must be object", true) : c_AssetUpload(v["upload"], o, o && C(a, "upload")))) ok = false;
@@ -793,8 +796,219 @@ function c_RunWebhookEvent(v: any, o?: Sink, a = ""): boolean {
   if ((ok || o) && v["data"] !== undefined && !(f37(v["data"], o, o && C(a, "data")))) ok = false;
   return ok;
 }
+function f38(v: any, o?: Sink, a = ""): boolean {
+  if (!((typeof v === "number" && isFinite(v)) || (v === null))) return P(o, a, "must be number,null", false);
+  let ok = true;
+  if (typeof v === "number" && isFinite(v)) {
+    if (!(v >= 0)) ok = P(o, a, "must be >= 0", true);
+  }
+  return ok;
+}
+function c_LiveActionId(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "string")) return P(o, a, "must be string", false);
+  let ok = true;
+  if (!K37.has(v)) { ok = P(o, a, "must be one of: split-text, find-and-replace-text, concat-text, ken-burns-video, color-grade-image, change-image-ar, rotate-image, flip-image, color-filter-image, color-tint-image, filter-color-image, blur-image, duplicate-image, side-by-side-composite, add-shape-to-image, generate-shape-image, add-text-to-image, generate-text-image, qr-code-generator, stitch-videos, split-video, extract-video-frames, color-grade-video, video-to-frame-grid, boomerang-video, reverse-video, video-to-long-exposure, video-effect, color-filter-video, speed-up-video, slow-down-video, duplicate-video, greenscreen-video, resize-video, change-video-ar, split-audio-from-video, merge-audio-into-video, color-grade-image-browser, overlay-image-browser, draw-image-browser, crop-image-browser, scene-3d-image-browser, blur-image-browser, change-image-ar-browser, rotate-image-browser, color-filter-image-browser, color-tint-image-browser, filter-color-image-browser, duplicate-image-browser, side-by-side-composite-browser, add-shape-to-image-browser, add-text-to-image-browser, qr-code-generator-browser, resize-image-browser, shader-effect-browser, split-text-browser, find-and-replace-text-browser, concat-text-browser", true); if (!o) return false; }
+  return ok;
+}
+function f39(v: any, o?: Sink, a = ""): boolean {
+  if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
+  let ok = true;
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    if (v["action_id"] === undefined) ok = P(o, C(a, "action_id"), "Required", false);
+    if ((ok || o) && v["action_id"] !== undefined && !(c_LiveActionId(v["action_id"], o, o && C(a, "action_id")))) ok = false;
+  }
+  return ok;
+}
+function f40(v: any, o?: Sink, a = ""): boolean {
+  if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
+  let ok = true;
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    if (v["model_id"] === undefined) ok = P(o, C(a, "model_id"), "Required", false);
+    if ((ok || o) && v["model_id"] !== undefined && !(f13(v["model_id"], o, o && C(a, "model_id")))) ok = false;
+  }
+  return ok;
+}
+function f41(v: any, o?: Sink, a = ""): boolean {
+  if (!((typeof v === "string") || (v === null))) return P(o, a, "must be string,null", false);
+  let ok = true;
+  if (typeof v === "string") {
+    if (!URI.test(v)) ok = P(o, a, 'must match format "uri"', true);
+  }
+  return ok;
+}
+function f42(v: any, o?: Sink, a = ""): boolean {
+  if (!((typeof v === "string") || (v === null))) return P(o, a, "must be string,null", false);
+  let ok = true;
+  return ok;
+}
+function f43(v: any, o?: Sink, a = ""): boolean {
+  if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
+  let ok = true;
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+    if (v["technique_id"] === undefined) ok = P(o, C(a, "technique_id"), "Required", false);
+    if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+    if ((ok || o) && v["technique_id"] !== undefined && !(f0(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
+  }
+  return ok;
+}
+function c_LiveRunStartedResponse(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["charged_cost"] === undefined) ok = P(o, C(a, "charged_cost"), "Required", false);
+  if (v["estimated_seconds"] === undefined) ok = P(o, C(a, "estimated_seconds"), "Required", false);
+  if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
+  if (v["type"] === undefined) ok = P(o, C(a, "type"), "Required", false);
+  if ((ok || o) && v["charged_cost"] !== undefined && !(f11(v["charged_cost"], o, o && C(a, "charged_cost")))) ok = false;
+  if ((ok || o) && v["estimated_seconds"] !== undefined && !(f38(v["estimated_seconds"], o, o && C(a, "estimated_seconds")))) ok = false;
+  if ((ok || o) && v["run_id"] !== undefined && !(f0(v["run_id"], o, o && C(a, "run_id")))) ok = false;
+  if ((ok || o) && v["type"] !== undefined && !(c_RunType(v["type"], o, o && C(a, "type")))) ok = false;
+  if ((ok || o) && v["action"] !== undefined && !(f39(v["action"], o, o && C(a, "action")))) ok = false;
+  if ((ok || o) && v["model"] !== undefined && !(f40(v["model"], o, o && C(a, "model")))) ok = false;
+  if ((ok || o) && v["poll_url"] !== undefined && !(f41(v["poll_url"], o, o && C(a, "poll_url")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(f42(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["technique"] !== undefined && !(f43(v["technique"], o, o && C(a, "technique")))) ok = false;
+  return ok;
+}
+function c_LivePageMeta(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if ((ok || o) && v["next_cursor"] !== undefined && !(f42(v["next_cursor"], o, o && C(a, "next_cursor")))) ok = false;
+  return ok;
+}
+function c_LiveTechniqueList(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["techniques"] === undefined) ok = P(o, C(a, "techniques"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["techniques"] !== undefined && !(f21(v["techniques"], o, o && C(a, "techniques")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function c_LiveTechniqueRunList(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["technique_runs"] === undefined) ok = P(o, C(a, "technique_runs"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["technique_runs"] !== undefined && !(f23(v["technique_runs"], o, o && C(a, "technique_runs")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function f44(v: any, o?: Sink, a = ""): boolean {
+  if (!((typeof v === "number" && isFinite(v)) || (v === null))) return P(o, a, "must be number,null", false);
+  let ok = true;
+  return ok;
+}
+function c_LiveWorkspace(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
+  if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
+  if (v["role"] === undefined) ok = P(o, C(a, "role"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(f0(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["role"] !== undefined && !(f0(v["role"], o, o && C(a, "role")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(f44(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  return ok;
+}
+function f45(v: any, o?: Sink, a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_LiveWorkspace(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_LiveWorkspaceList(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["workspaces"] === undefined) ok = P(o, C(a, "workspaces"), "Required", false);
+  if ((ok || o) && v["workspaces"] !== undefined && !(f45(v["workspaces"], o, o && C(a, "workspaces")))) ok = false;
+  return ok;
+}
+function c_LiveAssetListItem(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
+  if (v["content_type"] === undefined) ok = P(o, C(a, "content_type"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["uploaded_via"] === undefined) ok = P(o, C(a, "uploaded_via"), "Required", false);
+  if ((ok || o) && v["asset_id"] !== undefined && !(f42(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["content_type"] !== undefined && !(f0(v["content_type"], o, o && C(a, "content_type")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["uploaded_via"] !== undefined && !(f0(v["uploaded_via"], o, o && C(a, "uploaded_via")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(f42(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(f42(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["description"] !== undefined && !(f42(v["description"], o, o && C(a, "description")))) ok = false;
+  if ((ok || o) && v["size_bytes"] !== undefined && !(f38(v["size_bytes"], o, o && C(a, "size_bytes")))) ok = false;
+  if ((ok || o) && v["width"] !== undefined && !(f38(v["width"], o, o && C(a, "width")))) ok = false;
+  if ((ok || o) && v["height"] !== undefined && !(f38(v["height"], o, o && C(a, "height")))) ok = false;
+  if ((ok || o) && v["upload_content_type"] !== undefined && !(f42(v["upload_content_type"], o, o && C(a, "upload_content_type")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(f44(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f42(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["project_id"] !== undefined && !(f42(v["project_id"], o, o && C(a, "project_id")))) ok = false;
+  if ((ok || o) && v["node_id"] !== undefined && !(f42(v["node_id"], o, o && C(a, "node_id")))) ok = false;
+  return ok;
+}
+function f46(v: any, o?: Sink, a = ""): boolean {
+  if (!(Array.isArray(v))) return P(o, a, "must be array", false);
+  let ok = true;
+  for (let i = 0; i < v.length && (ok || o); i++) if (!c_LiveAssetListItem(v[i], o, o && C(a, i))) ok = false;
+  return ok;
+}
+function c_LiveAssetList(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["assets"] === undefined) ok = P(o, C(a, "assets"), "Required", false);
+  if (v["meta"] === undefined) ok = P(o, C(a, "meta"), "Required", false);
+  if ((ok || o) && v["assets"] !== undefined && !(f46(v["assets"], o, o && C(a, "assets")))) ok = false;
+  if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
+  return ok;
+}
+function c_LiveAsset(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
+  if (v["content_type"] === undefined) ok = P(o, C(a, "content_type"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["uploaded_via"] === undefined) ok = P(o, C(a, "uploaded_via"), "Required", false);
+  if ((ok || o) && v["asset_id"] !== undefined && !(f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["content_type"] !== undefined && !(f0(v["content_type"], o, o && C(a, "content_type")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["uploaded_via"] !== undefined && !(f0(v["uploaded_via"], o, o && C(a, "uploaded_via")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(f42(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["name"] !== undefined && !(f42(v["name"], o, o && C(a, "name")))) ok = false;
+  if ((ok || o) && v["description"] !== undefined && !(f42(v["description"], o, o && C(a, "description")))) ok = false;
+  if ((ok || o) && v["size_bytes"] !== undefined && !(f38(v["size_bytes"], o, o && C(a, "size_bytes")))) ok = false;
+  if ((ok || o) && v["width"] !== undefined && !(f38(v["width"], o, o && C(a, "width")))) ok = false;
+  if ((ok || o) && v["height"] !== undefined && !(f38(v["height"], o, o && C(a, "height")))) ok = false;
+  if ((ok || o) && v["upload_content_type"] !== undefined && !(f42(v["upload_content_type"], o, o && C(a, "upload_content_type")))) ok = false;
+  if ((ok || o) && v["failure_message"] !== undefined && !(f42(v["failure_message"], o, o && C(a, "failure_message")))) ok = false;
+  if ((ok || o) && v["created_at"] !== undefined && !(f42(v["created_at"], o, o && C(a, "created_at")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f42(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  return ok;
+}
+function c_LiveAssetUploadState(v: any, o?: Sink, a = ""): boolean {
+  if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
+  let ok = true;
+  if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
+  if (v["status"] === undefined) ok = P(o, C(a, "status"), "Required", false);
+  if (v["url"] === undefined) ok = P(o, C(a, "url"), "Required", false);
+  if (v["visibility"] === undefined) ok = P(o, C(a, "visibility"), "Required", false);
+  if (v["workspace_id"] === undefined) ok = P(o, C(a, "workspace_id"), "Required", false);
+  if ((ok || o) && v["asset_id"] !== undefined && !(f0(v["asset_id"], o, o && C(a, "asset_id")))) ok = false;
+  if ((ok || o) && v["status"] !== undefined && !(c_AssetStatus(v["status"], o, o && C(a, "status")))) ok = false;
+  if ((ok || o) && v["url"] !== undefined && !(f42(v["url"], o, o && C(a, "url")))) ok = false;
+  if ((ok || o) && v["visibility"] !== undefined && !(c_AssetVisibility(v["visibility"], o, o && C(a, "visibility")))) ok = false;
+  if ((ok || o) && v["workspace_id"] !== undefined && !(f42(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
+  if ((ok || o) && v["expires_at"] !== undefined && !(v["expires_at"] === null ? P(o, C(a, "expires_at"), "must be string", true) : f0(v["expires_at"], o, o && C(a, "expires_at")))) ok = false;
+  if ((ok || o) && v["failure_message"] !== undefined && !(f42(v["failure_message"], o, o && C(a, "failure_message")))) ok = false;
+  if ((ok || o) && v["upload"] !== undefined && !(v["upload"] === null ? P(o, C(a, "upload"), "must be object", true) : c_AssetUpload(v["upload"], o, o && C(a, "upload")))) ok = false;
+  if ((ok || o) && v["upload_url"] !== undefined && !(v["upload_url"] === null ? P(o, C(a, "upload_url"), "must be string", true) : f0(v["upload_url"], o, o && C(a, "upload_url")))) ok = false;
+  return ok;
+}
 
-const CHECKS: Record<SchemaName, (v: unknown, o?: Sink, a?: string) => boolean> = {
+type Check = (v: unknown, o?: Sink, a?: string) => boolean;
+const CHECKS: Record<SchemaName, Check> = {
   TechniqueRunCreateRequest: c_TechniqueRunCreateRequest,
   TechniqueRun: c_TechniqueRun,
   ErrorEnvelope: c_ErrorEnvelope,
@@ -816,9 +1030,32 @@ const CHECKS: Record<SchemaName, (v: unknown, o?: Sink, a?: string) => boolean> 
   RunWebhookEvent: c_RunWebhookEvent,
 };
 
+const LIVE_CHECKS: Record<LiveSchemaName, Check> = {
+  TechniqueRun: c_TechniqueRun,
+  ErrorEnvelope: c_ErrorEnvelope,
+  RunStartedResponse: c_LiveRunStartedResponse,
+  TechniqueList: c_LiveTechniqueList,
+  Technique: c_Technique,
+  TechniqueRunList: c_LiveTechniqueRunList,
+  WorkspaceList: c_LiveWorkspaceList,
+  AssetList: c_LiveAssetList,
+  AssetCreated: c_AssetCreated,
+  Asset: c_LiveAsset,
+  AssetUploadState: c_LiveAssetUploadState,
+  RunWebhookEvent: c_RunWebhookEvent,
+};
+
 /** Every problem of `data` against `name`, the first per field, in ajv's order (empty when valid). */
 export function schemaProblems(name: SchemaName, data: unknown): SchemaProblem[] {
-  const check = CHECKS[name];
+  return problemsOf(CHECKS[name], data);
+}
+
+/** Every problem of `data` against `name` as the live layer has it (FLORA's SDK's documented nulls and values are no problem there). */
+export function liveSchemaProblems(name: LiveSchemaName, data: unknown): SchemaProblem[] {
+  return problemsOf(LIVE_CHECKS[name], data);
+}
+
+function problemsOf(check: Check, data: unknown): SchemaProblem[] {
   if (check(data)) return [];
   const found: Found[] = [];
   check(data, found);
@@ -841,7 +1078,15 @@ export interface ProblemPattern extends SchemaProblem {
  * fatal. Memory stays bounded however large `data` is: what a reader of a large answer needs.
  */
 export function problemPatterns(name: SchemaName, data: unknown, max = 50): ProblemPattern[] {
-  const check = CHECKS[name];
+  return patternsOf(CHECKS[name], data, max);
+}
+
+/** `problemPatterns` as the live layer has them (`liveSchemaProblems`). */
+export function liveProblemPatterns(name: LiveSchemaName, data: unknown, max = 50): ProblemPattern[] {
+  return patternsOf(LIVE_CHECKS[name], data, max);
+}
+
+function patternsOf(check: Check, data: unknown, max: number): ProblemPattern[] {
   if (check(data)) return [];
   const out = new Map<string, ProblemPattern>();
   let more: ProblemPattern | undefined;

@@ -429,10 +429,10 @@ afterAll(() => {
 
 describe('the packed package, installed by a consumer project', () => {
   it('holds the builds, their declarations and the spec, and no sources or tests', () => {
-    for (const entry of ['index', 'types', 'webhooks', 'testing']) {
+    for (const entry of ['index', 'types', 'webhooks', 'download', 'testing']) {
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
     }
-    for (const entry of ['index', 'webhooks', 'testing']) expect(packedFiles).toContain(`dist/${entry}.node.js`);
+    for (const entry of ['index', 'webhooks', 'download', 'testing']) expect(packedFiles).toContain(`dist/${entry}.node.js`);
     expect(packedFiles).toContain('spec/openapi.yaml');
     expect(packedFiles).toContain('package.json');
     expect(packedFiles.filter((f) => /^(src|generated|scripts|contract-tests|bench)\//.test(f) || /\.test\./.test(f))).toEqual([]);
@@ -494,8 +494,9 @@ describe('the packed package, installed by a consumer project', () => {
       seen.add(file);
       return imports(readFileSync(join(dist, file), 'utf8')).flatMap((s) => (s.startsWith('./') ? reach(s.slice(2), seen) : s.startsWith('node:') || NODE_BUILTINS.has(s) ? [] : [s]));
     };
-    // The client, its types, the simulator and the webhook helpers need openapi-fetch and nothing else.
-    for (const entry of ['index', 'types', 'webhooks', 'testing']) {
+    // The client, its types, the simulator, the webhook helpers, the downloads and the contract checks need
+    // openapi-fetch and nothing else (the contract checks run on the generated checks: no test runner, mock or schema library).
+    for (const entry of ['index', 'types', 'webhooks', 'download', 'testing', 'contract']) {
       for (const ext of ['.js', '.cjs']) expect(new Set(reach(`${entry}${ext}`)), `${entry}${ext}`).toEqual(new Set(reach(`${entry}${ext}`).length ? ['openapi-fetch'] : []));
     }
     // The batch entries load the optional peers (when used), and nothing else besides openapi-fetch.
@@ -548,7 +549,12 @@ describe('the packed package, installed by a consumer project', () => {
           timeout: 60_000,
         }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: `${e.message}\n${e.stderr ?? ''}`, failed: true }));
         expect('failed' in result, result.stderr).toBe(false);
-        expect(result.stdout).toMatch(/"status":"completed"/);
+        // The contract check's block writes its reports to files and prints the saved set's; the others print runs.
+        if (block.section === 'Checking the live API') {
+          expect(readFileSync(join(consumer(), 'flora-contract.xml'), 'utf8')).toMatch(/^<\?xml[^]*<testsuites name="flora contract check"/);
+          expect(JSON.parse(readFileSync(join(consumer(), 'report.json'), 'utf8'))).toMatchObject({ verdict: 'conforms', summary: { drift: 0 } });
+          expect(result.stdout).toContain('Verdict: conforms');
+        } else expect(result.stdout).toMatch(/"status":"completed"/);
       } finally {
         await sim.close();
       }

@@ -1,10 +1,10 @@
 /**
  * Writes `generated/answers.ts`: the types of what the client hands back (answer and webhook bodies) as it
- * reads them, tolerantly. Every string enum is open (`'a' | 'b' | (string & {})`, as Stainless SDKs type
- * them, so TypeScript users must handle a value the spec does not list; the values FLORA's SDK lists in
- * `x-flora-sdk.enum` are spelled out too), and a property may be `null`
- * where it is optional or where FLORA's SDK says so (`x-flora-sdk: {nullable: true}`). The spec's own
- * types (`openapi.ts`) stay exact; requests are typed by them.
+ * reads them, tolerantly, from the live layer (the spec with FLORA's SDK's variants applied, see
+ * scripts/generate-live.ts). Every string enum is open (`'a' | 'b' | (string & {})`, as Stainless SDKs type
+ * them, so TypeScript users must handle a value the spec does not list; the values the live layer adds
+ * are spelled out too), and a property may be `null` where it is optional or where the live layer says
+ * so. The spec's own types (`openapi.ts`) stay exact; requests are typed by them.
  */
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
@@ -33,9 +33,9 @@ function reachable(all: Record<string, Schema>, names: readonly string[]): Set<s
   return out;
 }
 
-/** `schema` with every object's optional (or SDK-nullable) properties allowing `null`, and enums marked open. */
+/** `schema` with every object's optional properties allowing `null`, and enums marked open. */
 function loosen(schema: Schema): Schema {
-  if (Array.isArray(schema.enum)) return { ...schema, 'x-open-enum': [...new Set([...schema.enum, ...(schema['x-flora-sdk']?.enum ?? [])])] };
+  if (Array.isArray(schema.enum)) return { ...schema, 'x-open-enum': schema.enum };
   const out: Schema = { ...schema };
   if (schema.items) out.items = loosen(schema.items);
   if (schema.properties) {
@@ -43,7 +43,8 @@ function loosen(schema: Schema): Schema {
     out.properties = Object.fromEntries(
       Object.entries(schema.properties as Record<string, Schema>).map(([name, p]) => {
         const loose = loosen(p);
-        const nullable = !required.has(name) || p['x-flora-sdk']?.nullable === true;
+        // The live layer's `type: [..., 'null']` is nullable already.
+        const nullable = !required.has(name) && !(Array.isArray(p.type) && p.type.includes('null'));
         return [name, nullable ? { anyOf: [loose, { type: 'null' }], ...(p.description ? { description: p.description } : {}) } : loose];
       }),
     );

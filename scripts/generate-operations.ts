@@ -115,6 +115,11 @@ export function answerSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[])
   return [...new Set([...ops.map((op) => op.success.schema), ...webhooks])];
 }
 
+/** The schemas of every answer the client reads (success and error bodies) and of webhook events: what the live layer checks. */
+export function responseSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[]): string[] {
+  return [...new Set([...ops.flatMap((op) => Object.values(op.responses)), ...answerSchemas(spec, ops)])];
+}
+
 /** The schemas something is checked against: request, answer and webhook bodies. */
 export function checkedSchemas(spec: OpenAPISpec, ops: readonly OperationEntry[]): string[] {
   const names = new Set<string>();
@@ -152,7 +157,7 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
     header,
     "import type { components as answers } from './answers.js';",
     "import type { operations, paths } from './openapi.js';",
-    "import type { SchemaName } from './validators.js';",
+    "import type { LiveSchemaName, SchemaName } from './validators.js';",
     '',
     '/** What one operation is, as the spec says. */',
     'export interface OperationSpec {',
@@ -171,10 +176,10 @@ export function operationsFile(header: string, ops: readonly OperationEntry[]): 
     '  readonly requestBody: SchemaName | undefined;',
     "  /** The multipart/form-data body's schema, when the operation also takes one (its file parts are checked as strings). */",
     '  readonly multipartBody: SchemaName | undefined;',
-    '  /** The one 2xx answer. */',
-    '  readonly success: { readonly status: number; readonly schema: SchemaName };',
+    '  /** The one 2xx answer (its schema is checked by both schema sets: the spec\'s and the live layer\'s). */',
+    '  readonly success: { readonly status: number; readonly schema: SchemaName & LiveSchemaName };',
     '  /** Every documented status and its body\'s schema. */',
-    '  readonly responses: Readonly<Record<number, SchemaName>>;',
+    '  readonly responses: Readonly<Record<number, SchemaName & LiveSchemaName>>;',
     '}',
     '',
     '/** The operationId of every operation under the spec\'s `paths`. */',

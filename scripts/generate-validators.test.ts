@@ -9,8 +9,8 @@ import type { ErrorObject } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldError } from '../generated/openapi.js';
-import { validate, type SchemaName } from '../generated/validators.js';
-import { createSpecAjv, loadSpec, pointerKeys, schemaRef, SPEC_ID } from '../spec/spec.js';
+import { liveSchemaProblems, validate, type LiveSchemaName, type SchemaName } from '../generated/validators.js';
+import { createSpecAjv, loadLiveLayer, loadSpec, pointerKeys, schemaRef, SPEC_ID } from '../spec/spec.js';
 import { operationEntries } from './generate-operations.js';
 
 const spec = loadSpec();
@@ -46,7 +46,13 @@ const querySchemas = Object.fromEntries(operationEntries(spec).flatMap((op) => (
 const toAjv = (node: unknown): unknown =>
   Array.isArray(node) ? node.map(toAjv) : node && typeof node === 'object' ? Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? `${SPEC_ID}${v.replace('#/components/schemas/', '#/$defs/')}` : toAjv(v)])) : node;
 for (const [name, schema] of Object.entries(querySchemas)) ajv.addSchema(toAjv(schema) as object, `query:${name}`);
-const schemas = { ...(spec.components.schemas as Record<string, S>), ...(querySchemas as Record<string, S>) };
+/** The live layer's schemas, as `live:Name` (their references too), beside the spec's own. */
+const LIVE = 'live:';
+const liveRefs = (node: unknown): unknown =>
+  Array.isArray(node) ? node.map(liveRefs) : node && typeof node === 'object' ? Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', `#/components/schemas/${LIVE}`) : liveRefs(v)])) : node;
+const liveSchemas = Object.fromEntries(Object.entries(loadLiveLayer().schemas).map(([n, v]) => [`${LIVE}${n}`, liveRefs(v) as S]));
+const liveAjv = createSpecAjv(spec, {}, { live: true });
+const schemas = { ...(spec.components.schemas as Record<string, S>), ...(querySchemas as Record<string, S>), ...liveSchemas };
 /** ajv's check of one of the schemas. */
 const judgeOf = (name: string) => ajv.getSchema(name in querySchemas ? `query:${name}` : schemaRef(name))!;
 /** A schema with its `$ref` followed. */
@@ -82,6 +88,8 @@ function stringFor(s: S): fc.Arbitrary<string> {
 /** Values matching `schema`: the other half of the comparison. */
 function good(schema: S): fc.Arbitrary<unknown> {
   const s = deref(schema);
+  // The live layer's `type: [X, 'null']`: X or null.
+  if (Array.isArray(s.type)) return fc.oneof(...s.type.map((t: string) => (t === 'null' ? fc.constant(null) : good({ ...s, type: t }))));
   if (s.enum) return fc.constantFrom(...s.enum);
   if (s.type === 'string') {
     if (s.format === 'uri') return fc.webUrl({ validSchemes: ['https'], withQueryParameters: true });
@@ -103,7 +111,8 @@ function good(schema: S): fc.Arbitrary<unknown> {
 function near(schema: S, depth = 0): fc.Arbitrary<unknown> {
   const s = deref(schema);
   let right: fc.Arbitrary<unknown>;
-  if (s.enum) right = fc.oneof(fc.constantFrom(...s.enum), fc.string({ maxLength: 4 }));
+  if (Array.isArray(s.type)) right = fc.oneof(...s.type.map((t: string) => (t === 'null' ? fc.constant(null) : near({ ...s, type: t }, depth + 1))));
+  else if (s.enum) right = fc.oneof(fc.constantFrom(...s.enum), fc.string({ maxLength: 4 }));
   else if (s.type === 'string') right = stringFor(s);
   else if (s.type === 'number' || s.type === 'integer') right = fc.oneof(fc.integer({ min: -3, max: 1e9 }), fc.integer({ min: -2, max: 102 }), fc.double({ min: -5, max: 5 }));
   else if (s.type === 'boolean') right = fc.boolean();
@@ -169,6 +178,23 @@ describe('validate() agrees with ajv', () => {
     // The generator must exercise both sides, or the agreement means little.
     expect(valid).toBeGreaterThan(100);
     expect(invalid).toBeGreaterThan(100);
+  });
+
+  /** The live layer's checks (`liveSchemaProblems`) of every answer, against ajv reading the live layer. */
+  const LIVE_NAMES = ['TechniqueRun', 'RunStartedResponse', 'ErrorEnvelope', 'RunWebhookEvent', 'TechniqueList', 'Technique', 'TechniqueRunList', 'WorkspaceList', 'AssetList', 'AssetCreated', 'Asset', 'AssetUploadState'] as const satisfies readonly LiveSchemaName[];
+  it.each(LIVE_NAMES)('live layer, %s: same verdict and same field errors for 1,500 near-miss values', (name) => {
+    const judge = liveAjv.getSchema(schemaRef(name))!;
+    let nulls = 0;
+    fc.assert(
+      fc.property(fc.oneof(good(schemas[`${LIVE}${name}`]!), near(schemas[`${LIVE}${name}`]!)), (value) => {
+        const ok = judge(value);
+        expect(liveSchemaProblems(name, value).map(({ field, message }) => ({ field, message }))).toEqual(ok ? [] : fromAjv(judge.errors ?? []));
+        if (ok && JSON.stringify(value).includes('null')) nulls++;
+      }),
+      { numRuns: 1500, seed: 20261207 },
+    );
+    // Where the live layer allows a null, valid values with nulls must have been tried.
+    if (['RunStartedResponse', 'TechniqueList', 'TechniqueRunList', 'WorkspaceList', 'AssetList', 'Asset', 'AssetUploadState'].includes(name)) expect(nulls).toBeGreaterThan(0);
   });
 
   it('agrees on the uri format for hand-picked edge cases', () => {

@@ -5,9 +5,10 @@
  * what it is sent, and `src/core/validation.ajv.test.ts` proves it agrees with ajv.
  *
  * Each problem says whether a tolerant reader may accept it: an enum value, format, pattern, bound or
- * unknown field it does not know, or `null` where a property is optional or marked
- * `x-flora-sdk: {nullable: true}` (what FLORA's SDK says the live API sends), is tolerable; a missing
- * required field or a value of the wrong JSON type is not.
+ * unknown field it does not know, or `null` where a property is optional, is tolerable; a missing
+ * required field or a value of the wrong JSON type is not. (Where FLORA's SDK documents a `null`, the
+ * live layer's schemas say `type: [..., 'null']`, and its set of checks (`liveSchemaProblems`, compiled
+ * into the same module, sharing every check the two sets have in common) accepts it outright.)
  *
  * A keyword the generator does not compile fails the generation, naming the place: a spec change must
  * never make the client silently accept what the spec forbids.
@@ -19,7 +20,7 @@ type Schema = Record<string, unknown>;
 
 /** Keywords compiled here, with the shape each value must have. */
 const CHECKED: Record<string, (v: unknown) => boolean> = {
-  type: (v) => typeof v === 'string' && ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'].includes(v),
+  type: (v) => (Array.isArray(v) && v.length > 0 ? v : [v]).every((t) => typeof t === 'string' && ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'].includes(t)),
   enum: (v) => Array.isArray(v) && v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x)),
   required: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
   properties: (v) => typeof v === 'object' && v !== null,
@@ -49,6 +50,11 @@ const TYPE_TEST: Record<string, (v: string) => string> = {
 };
 
 const q = (s: string) => JSON.stringify(s);
+
+/** A schema's `type` as a list: `'number'` and `['number', 'null']` alike (empty without one). */
+const typesOf = (type: unknown): string[] => (Array.isArray(type) ? type : typeof type === 'string' ? [type] : []);
+/** The test of `v` against one or several types, as ajv reads `type`. */
+const typeTest = (types: string[], v: string) => (types.length === 1 ? TYPE_TEST[types[0]!]!(v) : types.map((t) => `(${TYPE_TEST[t]!(v)})`).join(' || '));
 
 function patternMessage(pattern: string): string {
   const prefix = /^\^([\w-]+|https:\/\/)$/.exec(pattern)?.[1];
@@ -126,10 +132,11 @@ class Compiler {
     const properties = Object.entries((s.properties ?? {}) as Record<string, Schema>);
     if (properties.some(([p]) => p === '__proto__')) throw new Error(`${at}: a property named __proto__ cannot be generated safely.`);
     const body: string[] = [];
-    const type = s.type as string | undefined;
-    // After a type check the value's type is known; without one, each group applies only to its type.
+    const types = typesOf(s.type);
+    // After a type check of one type the value's type is known; otherwise each group applies only to its type.
+    const type = types.length === 1 ? types[0] : undefined;
     const when = (t: string, test: string, code: string[]) => (type === t || (t === 'number' && type === 'integer') ? code.join('\n  ') : `if (${test}) {\n    ${code.join('\n    ')}\n  }`);
-    if (type) body.push(`if (!(${TYPE_TEST[type]!('v')})) return P(o, a, ${q(`must be ${type}`)}, false);`);
+    if (types.length) body.push(`if (!(${typeTest(types, 'v')})) return P(o, a, ${q(`must be ${types.join(',')}`)}, false);`);
     body.push('let ok = true;');
     if (Array.isArray(s.enum)) {
       const set = this.constant(`new Set(${JSON.stringify(s.enum)})`);
@@ -165,10 +172,9 @@ class Compiler {
     }
     for (const [p, ps] of properties) {
       const check = this.node(ps, `${at}.properties.${p}`);
-      const childType = this.resolve(ps).type as string | undefined;
-      const nullable = (ps['x-flora-sdk'] as { nullable?: boolean } | undefined)?.nullable === true;
-      // `null` for an optional (or, by FLORA's SDK, nullable) property is a tolerable difference; for a required one it is a wrong type.
-      const nullRule = childType && childType !== 'null' && (!required.has(p) || nullable) ? `v[${q(p)}] === null ? P(o, C(a, ${q(p)}), ${q(`must be ${childType}`)}, true) : ` : '';
+      const childTypes = typesOf(this.resolve(ps).type);
+      // `null` for an optional property is a tolerable difference; for a required one it is a wrong type.
+      const nullRule = childTypes.length && !childTypes.includes('null') && !required.has(p) ? `v[${q(p)}] === null ? P(o, C(a, ${q(p)}), ${q(`must be ${childTypes.join(',')}`)}, true) : ` : '';
       obj.push(`if ((ok || o) && v[${q(p)}] !== undefined && !(${nullRule}${check}(v[${q(p)}], o, o && C(a, ${q(p)})))) ok = false;`);
     }
     if (obj.length) body.push(when('object', 'typeof v === "object" && v !== null && !Array.isArray(v)', obj));
@@ -183,16 +189,33 @@ class Compiler {
   }
 }
 
-/** The generated module checking `names` (and every schema they refer to). */
-export function validatorsFile(header: string, all: Record<string, Schema>, names: readonly string[]): string {
+/** A second set of checks in the same module: each name checked by the component schema `component[name]` of `all`. */
+export interface SecondSet {
+  names: readonly string[];
+  component: Readonly<Record<string, string>>;
+}
+
+/**
+ * The generated module checking `names` (and every schema they refer to), and the live layer's `live`
+ * set beside them: its schemas that differ from the spec's are in `all` under their own names
+ * (scripts/generate-live.ts), so the checks both sets share are compiled once.
+ */
+export function validatorsFile(header: string, all: Record<string, Schema>, names: readonly string[], live?: SecondSet): string {
   const compiler = new Compiler(all);
   const entries = names.map((n) => `  ${n}: ${compiler.named_(n)},`);
+  const liveEntries = (live?.names ?? []).map((n) => `  ${n}: ${compiler.named_(live!.component[n] ?? n)},`);
   return [
     header,
     "import type { FieldError } from './openapi.js';",
     '',
     '/** The schemas with a check: every request body, answer body and webhook body of the spec. */',
     `export type SchemaName = ${names.map((n) => q(n)).join(' | ')};`,
+    ...(live
+      ? [
+          "/** The schemas the live layer (spec/live.overlay.yaml: FLORA's SDK's documented variants) checks: every answer and webhook body. */",
+          `export type LiveSchemaName = ${live.names.map((n) => q(n)).join(' | ')};`,
+        ]
+      : []),
     '',
     '/** One problem found: field path, message, and whether a tolerant reader may accept it. */',
     'type Found = [field: string, message: string, tolerable: boolean];',
@@ -222,13 +245,27 @@ export function validatorsFile(header: string, all: Record<string, Schema>, name
     '',
     ...compiler.functions,
     '',
-    'const CHECKS: Record<SchemaName, (v: unknown, o?: Sink, a?: string) => boolean> = {',
+    'type Check = (v: unknown, o?: Sink, a?: string) => boolean;',
+    'const CHECKS: Record<SchemaName, Check> = {',
     ...entries,
     '};',
+    ...(live ? ['', 'const LIVE_CHECKS: Record<LiveSchemaName, Check> = {', ...liveEntries, '};'] : []),
     '',
     '/** Every problem of `data` against `name`, the first per field, in ajv\'s order (empty when valid). */',
     'export function schemaProblems(name: SchemaName, data: unknown): SchemaProblem[] {',
-    '  const check = CHECKS[name];',
+    '  return problemsOf(CHECKS[name], data);',
+    '}',
+    '',
+    ...(live
+      ? [
+          "/** Every problem of `data` against `name` as the live layer has it (FLORA's SDK's documented nulls and values are no problem there). */",
+          'export function liveSchemaProblems(name: LiveSchemaName, data: unknown): SchemaProblem[] {',
+          '  return problemsOf(LIVE_CHECKS[name], data);',
+          '}',
+          '',
+        ]
+      : []),
+    'function problemsOf(check: Check, data: unknown): SchemaProblem[] {',
     '  if (check(data)) return [];',
     '  const found: Found[] = [];',
     '  check(data, found);',
@@ -251,7 +288,19 @@ export function validatorsFile(header: string, all: Record<string, Schema>, name
     ' * fatal. Memory stays bounded however large `data` is: what a reader of a large answer needs.',
     ' */',
     'export function problemPatterns(name: SchemaName, data: unknown, max = 50): ProblemPattern[] {',
-    '  const check = CHECKS[name];',
+    '  return patternsOf(CHECKS[name], data, max);',
+    '}',
+    '',
+    ...(live
+      ? [
+          '/** `problemPatterns` as the live layer has them (`liveSchemaProblems`). */',
+          'export function liveProblemPatterns(name: LiveSchemaName, data: unknown, max = 50): ProblemPattern[] {',
+          '  return patternsOf(LIVE_CHECKS[name], data, max);',
+          '}',
+          '',
+        ]
+      : []),
+    'function patternsOf(check: Check, data: unknown, max: number): ProblemPattern[] {',
     '  if (check(data)) return [];',
     '  const out = new Map<string, ProblemPattern>();',
     '  let more: ProblemPattern | undefined;',

@@ -4,12 +4,14 @@
  * what they cannot check and handle what they can, recursion included.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { SPEC_PATH } from '../spec/spec.js';
+import { loadSpec, SPEC_PATH } from '../spec/spec.js';
+import { generatedFiles } from './generate.js';
+import { liveLayer } from './generate-live.js';
 
 // Each test runs the generator in a process of its own (a few seconds; far longer on a busy machine): a
 // wide limit, so only a generator that hangs fails for time.
@@ -17,13 +19,22 @@ vi.setConfig({ testTimeout: 120_000 });
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const SPEC = readFileSync(SPEC_PATH, 'utf8');
+const OVERLAY = readFileSync(join(dirname(SPEC_PATH), 'live.overlay.yaml'), 'utf8');
 
-/** Runs the generator on the spec with `edit` applied; `--out` writes there, else `--check` against generated/. */
-function generateWith(edit: (text: string) => string, mode: 'check' | 'out' = 'check') {
+/**
+ * Runs the generator on the spec with `edit` applied (and the live layer with `editOverlay`, when given);
+ * `--out` writes there, else `--check` against generated/.
+ */
+function generateWith(edit: (text: string) => string, mode: 'check' | 'out' = 'check', editOverlay?: (text: string) => string) {
   const dir = mkdtempSync(join(tmpdir(), 'flora-spec-'));
   const edited = edit(SPEC);
-  expect(edited).not.toEqual(SPEC);
+  if (!editOverlay) expect(edited).not.toEqual(SPEC);
   writeFileSync(join(dir, 'openapi.yaml'), edited);
+  if (editOverlay) {
+    const overlay = editOverlay(OVERLAY);
+    expect(overlay).not.toEqual(OVERLAY);
+    writeFileSync(join(dir, 'live.overlay.yaml'), overlay);
+  }
   const args = mode === 'check' ? ['--check'] : ['--out', join(dir, 'generated')];
   return { dir, run: spawnSync(tsx, ['scripts/generate.ts', ...args, '--spec', join(dir, 'openapi.yaml')], { encoding: 'utf8' }) };
 }
@@ -117,5 +128,47 @@ describe('the validators', () => {
     expect(validate('TechniqueRun', { ...run1, outputs: [output(output({ ...output(), type: 'gif' }))] })).toEqual([
       { field: 'outputs[0].parent.parent.type', message: 'must be one of: imageUrl, videoUrl, audioUrl, text, documentUrl' },
     ]);
+  });
+});
+
+describe('the live layer (spec/live.overlay.yaml)', () => {
+  const dropNextCursorVariant = (t: string) => t.replace(/  - target: \$\.components\.schemas\.PageMeta\.properties\.next_cursor\.type\n(    .*\n)+?  - target: \$\.components\.schemas\.PageMeta\.properties\.next_cursor\n(    .*\n|      .*\n)+?(?=  - target)/, '');
+  /** The live layer with an edited overlay, in this process (the generator's own functions, no child process but Redocly's). */
+  const layerWith = (editOverlay: (text: string) => string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'flora-overlay-'));
+    const overlay = editOverlay(OVERLAY);
+    expect(overlay).not.toEqual(OVERLAY);
+    writeFileSync(join(dir, 'live.overlay.yaml'), overlay);
+    return { dir, layer: () => liveLayer(loadSpec(), SPEC_PATH, join(dir, 'live.overlay.yaml')) };
+  };
+
+  it('a variant dropped without regenerating fails check:generated, naming the live outputs and not the spec\'s own types', () => {
+    const { run } = generateWith((t) => t, 'check', dropNextCursorVariant);
+    expect(run.status).toBe(1);
+    for (const file of ['generated/validators.ts', 'generated/live-schemas.json']) expect(run.stderr).toContain(file);
+    // The spec's own types and constants are untouched.
+    for (const file of ['generated/openapi.ts', 'generated/constants.ts']) expect(run.stderr).not.toContain(file);
+  });
+
+  it('a variant dropped changes what the live checks accept: a null cursor is no longer the documented answer', async () => {
+    const { dir, layer } = layerWith(dropNextCursorVariant);
+    const files = await generatedFiles(loadSpec(), layer());
+    mkdirSync(join(dir, 'generated'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'generated', name), text);
+    const { liveSchemaProblems } = (await import(pathToFileURL(join(dir, 'generated', 'validators.ts')).href)) as { liveSchemaProblems: (n: string, d: unknown) => unknown[] };
+    // Optional, so still readable (tolerable), but a difference now.
+    expect(liveSchemaProblems('TechniqueRunList', { technique_runs: [], meta: { next_cursor: null } })).toEqual([{ field: 'meta.next_cursor', message: 'must be string', tolerable: true }]);
+    const { variants } = JSON.parse(files['live-schemas.json']!) as { variants: { schemaPath: string }[] };
+    expect(variants.map((v) => v.schemaPath)).not.toContain('#/components/schemas/PageMeta/properties/next_cursor');
+    expect(variants.map((v) => v.schemaPath)).toContain('#/components/schemas/Workspace/properties/created_at');
+  });
+
+  it.each([
+    ['a target the spec moved away from', (t: string) => t.replace('PageMeta.properties.next_cursor.type', 'PageMeta.properties.cursor.type'), /actions\[\d+\]: target \$\.components\.schemas\.PageMeta\.properties\.cursor\.type names nothing in the spec/],
+    ['a target outside the schemas', (t: string) => t.replace('$.components.schemas.ActionId.enum', '$.paths'), /must be a dotted path under \$\.components\.schemas/],
+    ['a variant without a description', (t: string) => t.replace(/\n    description: FLORA's SDK 0\.11\.0 lists 21 action ids[^\n]*/, ''), /every variant needs a description/],
+    ['an action that neither updates nor removes', (t: string) => t.replace(/(ActionId\.enum\n.*\n)    update:/, '$1    updates:'), /give either update or remove: true/],
+  ])('refuses %s, naming the action', (_what, editOverlay, message) => {
+    expect(layerWith(editOverlay).layer).toThrow(message);
   });
 });

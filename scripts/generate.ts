@@ -3,20 +3,26 @@
  *   - openapi.ts     the types (openapi-typescript), with named root types
  *   - constants.ts   runtime arrays of every enum's values (ACTION_IDS, RUN_STATUSES, ...)
  *   - validators.ts  a compiled check per schema the client and simulator check (scripts/generate-validators.ts)
+ *                    and, beside them, the live layer's: every answer and webhook body checked by the spec with
+ *                    FLORA's SDK's documented variants (spec/live.overlay.yaml) applied (scripts/generate-live.ts)
  *   - operations.ts  the table of operations (scripts/generate-operations.ts)
- *   - answers.ts     the types of answers as the client reads them: open enums, nulls (scripts/generate-answers.ts)
+ *   - answers.ts     the types of answers as the client reads them, from the live layer: open enums, nulls
+ *                    (scripts/generate-answers.ts)
+ *   - live-schemas.json   the live layer's component schemas and its variants, for `flora contract check`
  *
  * `tsx scripts/generate.ts` writes the files; `--check` writes nothing and fails, naming each file, when
- * what is on disk differs from what the spec produces. `--spec <path>` reads another spec and `--out
- * <dir>` writes elsewhere (the tests use both on edited copies).
+ * what is on disk differs from what the spec produces. `--spec <path>` reads another spec (and the
+ * `live.overlay.yaml` beside it, if there is one), `--overlay <path>` another live layer, and `--out <dir>`
+ * writes elsewhere (the tests and the mutation harness use them on edited copies).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { loadSpec, type OpenAPISpec } from '../spec/spec.js';
+import { loadSpec, SPEC_PATH, type OpenAPISpec } from '../spec/spec.js';
 import { answersFile } from './generate-answers.js';
-import { answerSchemas, checkedSchemas, operationEntries, operationsFile } from './generate-operations.js';
+import { liveComponents, liveLayer, OVERLAY_PATH, withoutAnnotations, type LiveLayer } from './generate-live.js';
+import { answerSchemas, checkedSchemas, operationEntries, operationsFile, responseSchemas } from './generate-operations.js';
 import { validatorsFile } from './generate-validators.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,25 +55,32 @@ function constantsFile(spec: OpenAPISpec): string {
 }
 
 /** Every generated file, by path under the output directory. */
-export async function generatedFiles(spec: OpenAPISpec): Promise<Record<string, string>> {
+export async function generatedFiles(spec: OpenAPISpec, live: LiveLayer): Promise<Record<string, string>> {
   const ops = operationEntries(spec);
+  const liveSchemas = live.spec.components.schemas as Record<string, Record<string, unknown>>;
+  const liveNames = responseSchemas(spec, ops);
+  const liveSet = liveComponents(spec.components.schemas as Record<string, Record<string, unknown>>, liveSchemas, liveNames);
   // The query schemas are checked like component schemas, under their own names.
   const schemas = { ...(spec.components.schemas as Record<string, Record<string, unknown>>), ...Object.fromEntries(ops.flatMap((op) => (op.querySchema ? [[op.querySchema.name, op.querySchema.schema]] : []))) };
   return {
     'openapi.ts': await typesFile(spec),
     'constants.ts': constantsFile(spec),
-    'validators.ts': validatorsFile(HEADER, schemas, checkedSchemas(spec, ops)),
+    'validators.ts': validatorsFile(HEADER, { ...schemas, ...liveSet.schemas }, checkedSchemas(spec, ops), { names: liveNames, component: liveSet.component }),
     'operations.ts': operationsFile(HEADER, ops),
-    'answers.ts': await answersFile(HEADER, spec, answerSchemas(spec, ops)),
+    'answers.ts': await answersFile(HEADER, live.spec, answerSchemas(spec, ops)),
+    'live-schemas.json': `${JSON.stringify({ schemas: withoutAnnotations(liveSchemas), variants: live.variants }, null, 1)}\n`,
   };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const arg = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
-  const spec = loadSpec(arg('--spec'));
+  const specPath = arg('--spec') ?? SPEC_PATH;
+  const spec = loadSpec(specPath);
+  const beside = join(dirname(specPath), 'live.overlay.yaml');
+  const overlay = arg('--overlay') ?? (existsSync(beside) ? beside : OVERLAY_PATH);
   const out = arg('--out') ?? join(root, 'generated');
-  const files = await generatedFiles(spec);
+  const files = await generatedFiles(spec, liveLayer(spec, specPath, overlay));
   if (args.includes('--check')) {
     const stale = Object.entries(files).filter(([path, text]) => {
       try {
@@ -78,7 +91,7 @@ async function main(): Promise<void> {
     });
     if (stale.length > 0) {
       console.error(
-        `generated/ is out of date with spec/openapi.yaml: ${stale.map(([p]) => `generated/${p}`).join(', ')}.\n` +
+        `generated/ is out of date with spec/openapi.yaml and spec/live.overlay.yaml: ${stale.map(([p]) => `generated/${p}`).join(', ')}.\n` +
           'Run `npm run generate` and commit the result.',
       );
       process.exit(1);

@@ -56,7 +56,7 @@ describe('npm pack in a fresh checkout, without dist/', () => {
 
   it('builds dist/ in prepack and packs every entry, its declarations and the flora binary', async () => {
     const files = await packList();
-    for (const entry of ['index', 'types', 'webhooks', 'testing']) {
+    for (const entry of ['index', 'types', 'webhooks', 'download', 'testing', 'contract']) {
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(files).toContain(`dist/${entry}${ext}`);
     }
     expect(files).toContain('dist/cli.js');

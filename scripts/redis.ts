@@ -1,7 +1,9 @@
 /**
  * A throwaway Redis for tests and benchmarks: Debian's `redis-server` on a free loopback port, with no
- * persistence (`--save '' --appendonly no`), stopped by `stop()` (and killed with this process).
- * `tsx scripts/redis.ts` starts one in the foreground and prints its URL.
+ * persistence (`--save '' --appendonly no`) unless asked for AOF in a directory, stopped by `stop()` (and
+ * killed with this process). The fault suite also signals it (`kill`) and starts it again on the same port
+ * and directory (`startRedis({ port, dir, appendonly })`). `tsx scripts/redis.ts` starts one in the
+ * foreground and prints its URL.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -10,7 +12,21 @@ import { fileURLToPath } from 'node:url';
 export interface RedisServer {
   url: string;
   port: number;
+  pid: number;
+  /** Resolves once the process has exited. */
+  exited: Promise<void>;
+  /** Sends a signal (SIGKILL, SIGSTOP, SIGCONT, ...). */
+  kill(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
+}
+
+export interface RedisOptions {
+  /** A port to listen on (a restart on the one it had); default a free one. */
+  port?: number;
+  /** `appendonly yes` with `appendfsync always` in `dir`: what it wrote survives a SIGKILL. */
+  appendonly?: boolean;
+  /** Its working directory (where the AOF lives). */
+  dir?: string;
 }
 
 /** A port the kernel says is free on 127.0.0.1 now. */
@@ -29,10 +45,12 @@ export function freePort(): Promise<number> {
 export const hasRedis = (): boolean => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** Starts redis-server on a free loopback port and resolves once it accepts connections. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
   for (let tries = 0; ; tries++) {
-    const port = await freePort();
-    const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const port = options.port ?? (await freePort());
+    const persistence = options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'yes', ...(options.dir ? ['--dir', options.dir] : [])];
+    const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const ready = await new Promise<boolean>((resolve) => {
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
@@ -49,7 +67,11 @@ export async function startRedis(): Promise<RedisServer> {
       return {
         url: `redis://127.0.0.1:${port}`,
         port,
+        pid: child.pid!,
+        exited,
+        kill: (signal) => void child.kill(signal),
         async stop() {
+          if (child.exitCode === null) child.kill('SIGCONT');
           if (child.exitCode === null) child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
           await exited;
@@ -58,7 +80,7 @@ export async function startRedis(): Promise<RedisServer> {
       };
     }
     // Another process took the port between the check and the start: try another.
-    if (tries >= 5) throw new Error('redis-server did not start (is Debian\'s redis-server installed?)');
+    if (tries >= 5 || options.port !== undefined) throw new Error('redis-server did not start (is Debian\'s redis-server installed?)');
   }
 }
 

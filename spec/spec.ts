@@ -51,39 +51,27 @@ function toDefs(node: unknown): unknown {
   );
 }
 
+export const LIVE_SCHEMAS_PATH = fileURLToPath(new URL('../generated/live-schemas.json', import.meta.url));
+
 /**
- * The spec's schemas as FLORA's SDK describes the live API: each `x-flora-sdk: {nullable: true}` property
- * may also be `null`, and each `x-flora-sdk.enum` value joins the enum. What the live simulator profile
- * (and, as far as the SDK knows, the real API) may send.
+ * The live layer as generated from spec/live.overlay.yaml (`npm run generate`, scripts/generate-live.ts):
+ * the spec's component schemas with FLORA's SDK's documented variants applied, and the variants. What the
+ * live simulator profile (and, as far as the SDK knows, the real API) may send.
  */
-export function liveSchemas(schemas: Record<string, SchemaObject>): Record<string, SchemaObject> {
-  const live = (node: any): any => {
-    if (Array.isArray(node)) return node.map(live);
-    if (!node || typeof node !== 'object') return node;
-    const out: any = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, live(s)])) : live(v)]));
-    const sdk = node['x-flora-sdk'];
-    if (Array.isArray(node.enum) && Array.isArray(sdk?.enum)) out.enum = [...new Set([...node.enum, ...sdk.enum])];
-    if (sdk?.nullable === true) {
-      const { description, 'x-flora-sdk': _, ...rest } = out;
-      return { ...(description ? { description } : {}), anyOf: [rest, { type: 'null' }] };
-    }
-    return out;
-  };
-  return live(schemas);
+export function loadLiveLayer(path: string = LIVE_SCHEMAS_PATH): { schemas: Record<string, SchemaObject>; variants: { schemaPath: string; description: string }[] } {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 /**
  * An ajv (strict, all errors) holding the spec's component schemas as one JSON Schema document (with
- * `live`, as `liveSchemas` reads them). Only `components.schemas` is given to ajv: the rest of an OpenAPI
- * document is not JSON Schema.
+ * `live`, the live layer's, `loadLiveLayer`). Only `components.schemas` is given to ajv: the rest of an
+ * OpenAPI document is not JSON Schema.
  */
 export function createSpecAjv(spec: OpenAPISpec = loadSpec(), options: Options = {}, { live = false } = {}): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, ...options });
   // ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose .default is the plugin.
   ajvFormats.default(ajv);
-  // What FLORA's SDK says of a schema (nullable fields, its enum values): an annotation for ajv.
-  ajv.addKeyword('x-flora-sdk');
-  ajv.addSchema({ $id: SPEC_ID, $defs: toDefs(live ? liveSchemas(spec.components.schemas) : spec.components.schemas) as Record<string, object> });
+  ajv.addSchema({ $id: SPEC_ID, $defs: toDefs(live ? loadLiveLayer().schemas : spec.components.schemas) as Record<string, object> });
   return ajv;
 }
 

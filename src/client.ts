@@ -47,9 +47,10 @@ export interface ClientOptions {
   logLevel?: LogLevel | undefined;
   /**
    * Check requests before sending them (strictly, against the spec) and answers on arrival. Answers are
-   * read tolerantly by default: an enum value, format or bound the spec does not list, a `null` where a
-   * property is optional (or FLORA's SDK says nullable) and extra fields reach you as received, with a
-   * one-time warning per field; only an answer the client cannot use (not JSON, not an object, a required
+   * read tolerantly by default, by the live layer (the spec plus the variants FLORA's SDK documents,
+   * spec/live.overlay.yaml, which are data without a warning): an enum value, format or bound neither
+   * lists, a `null` where a property is optional and extra fields reach you as received, with a one-time
+   * warning per field; only an answer the client cannot use (not JSON, not an object, a required
    * field missing or of the wrong JSON type) throws `ResponseValidationError`. `'strict'` (or
    * `{ responses: 'strict' }`) also refuses anything else the spec does not allow; `false` checks neither
    * (answers must still be JSON objects). Default true.

@@ -80,13 +80,36 @@ export function checkItems(items: Iterable<BatchItem & { line?: number }>, route
   return out;
 }
 
-/** Parses ITEMS.jsonl text: one JSON object a line; blank lines are skipped. Unreadable lines are refused, naming them. */
-export function parseItemsJsonl(text: string, source: string): (BatchItem & { line: number })[] {
+/** The lines of an items file: bytes are decoded line by line, and a line that is not UTF-8 is a problem naming it. */
+function linesOf(input: string | Uint8Array, problems: FieldError[]): (string | undefined)[] {
+  if (typeof input === 'string') return input.split('\n');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const out: (string | undefined)[] = [];
+  for (let start = 0, line = 1; start <= input.length; line++) {
+    let end = input.indexOf(0x0a, start);
+    if (end === -1) end = input.length;
+    try {
+      out.push(decoder.decode(input.subarray(start, end)));
+    } catch {
+      problems.push({ field: where(line), message: 'is not valid UTF-8 text (an items file is read as bytes: no byte is replaced)' });
+      out.push(undefined);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+/**
+ * Parses ITEMS.jsonl: one JSON object a line; blank lines are skipped. Given as bytes (as read from a file),
+ * a line that is not UTF-8 is refused rather than read with U+FFFD in place of its bytes. Unreadable lines
+ * are refused, naming them.
+ */
+export function parseItemsJsonl(input: string | Uint8Array, source: string): (BatchItem & { line: number })[] {
   const problems: FieldError[] = [];
   const items: (BatchItem & { line: number })[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
+  linesOf(input, problems).forEach((raw, i) => {
     const line = i + 1;
+    if (raw === undefined) return;
     const trimmed = raw.trim();
     if (trimmed === '') return;
     let value: unknown;
@@ -102,6 +125,7 @@ export function parseItemsJsonl(text: string, source: string): (BatchItem & { li
     }
     items.push({ ...(value as BatchItem), line });
   });
+  problems.sort((a, b) => Number(a.field.slice(5)) - Number(b.field.slice(5)));
   refuseItems(problems, source);
   return items;
 }

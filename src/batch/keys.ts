@@ -1,10 +1,13 @@
 /**
- * Stable idempotency keys for batch items. A key is a pure function of the batch, the item id and the
- * attempt, so a process that restarts (or another BullMQ worker that takes over a job) sends the same key
- * for the same start and FLORA never runs it twice. Keys are hex and short, so they always pass the
- * client's Idempotency-Key checks (1 to 255 printable ASCII characters, `core/validation.ts`).
+ * A batch's identity and its items' idempotency keys, derived from what the user gives: the batch's name,
+ * its technique (and workspace), each item's id and the attempt. Nothing random and nothing kept only in a
+ * store: a lost journal or a Redis that restarted empty gives the same keys again, so FLORA (which runs a
+ * key once within two hours) answers a repeated start with `idempotency_duplicate` instead of charging a
+ * second run. Keys are hex and short, so they always pass the client's Idempotency-Key checks (1 to 255
+ * printable ASCII characters, `core/validation.ts`).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { FieldError } from '../../generated/openapi.js';
 
 /** FLORA remembers an idempotency key for two hours. */
 export const IDEMPOTENCY_WINDOW_MS = 2 * 60 * 60 * 1000;
@@ -15,8 +18,26 @@ export const IDEMPOTENCY_WINDOW_MS = 2 * 60 * 60 * 1000;
  */
 export const SAFE_RESEND_MS = IDEMPOTENCY_WINDOW_MS - 5 * 60 * 1000;
 
-/** A new batch id: random, so two journals never share keys by accident. */
-export const newBatchId = (): string => `b${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+/** What names a batch: the user's name for it and what it runs. */
+export interface BatchIdentity {
+  name: string;
+  techniqueId: string;
+  workspaceId?: string | undefined;
+}
+
+/**
+ * The batch id every key of the batch derives from: `b` and 20 hex digits of a digest of its name,
+ * technique and workspace. The same batch named again (after its store was lost) gets the same id.
+ */
+export function batchIdOf(batch: BatchIdentity): string {
+  const h = createHash('sha256').update('flora-batch/1').update('\0').update(batch.name).update('\0').update(batch.techniqueId).update('\0').update(batch.workspaceId ?? '');
+  return `b${h.digest('hex').slice(0, 20)}`;
+}
+
+/** A batch name given by the user (`--batch`): what a queue name and a Redis key can hold. */
+export function batchNameProblems(field: string, name: unknown): FieldError[] {
+  return typeof name === 'string' && /^[A-Za-z0-9_.-]{1,100}$/.test(name) ? [] : [{ field, message: 'must be 1 to 100 letters, digits, ".", "_" or "-"' }];
+}
 
 /**
  * The key of one start: `fb1-<sha256(batch, item, attempt) in 40 hex digits>`. `attempt` is 1 for the first

@@ -5,13 +5,14 @@
 import type { Command } from 'commander';
 import type { TechniqueRun } from '../../generated/answers.js';
 import { Flora } from '../client.js';
-import { APIUserAbortError, FloraError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { APIUserAbortError, DownloadError, FloraError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { downloadRun } from '../download/index.js';
 import type { LogLevel } from '../core/log.js';
 import type { RunWaitOptions } from '../resources/techniques.js';
 import { UsageError } from './input.js';
 import { format, table, type OutputFormat } from './output.js';
 import { progressView } from './progress.js';
-import { inline, safeJson, shellQuote } from './safe.js';
+import { inline, safeJson, shellQuote, visible } from './safe.js';
 
 /** A command that ran but ends with a non-zero exit code: main prints `error: <message>` and exits with `exitCode`. */
 export class CommandExit extends Error {
@@ -37,7 +38,8 @@ export interface Globals {
   baseUrl?: string;
   timeout?: number;
   maxRetries?: number;
-  output?: OutputFormat;
+  /** `junit` only for `flora contract check`. */
+  output?: OutputFormat | 'junit';
   quiet?: boolean;
   verbose?: boolean;
   allowInsecureHttp?: boolean;
@@ -78,9 +80,15 @@ export class Cli {
     }
   }
 
+  /** The output format of a result: pretty on a terminal, JSON otherwise, unless --output says. */
+  outputFormat(g: Globals): OutputFormat {
+    if (g.output === 'junit') throw new UsageError('-o junit is the format of `flora contract check` only; use json, yaml or pretty.');
+    return g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json');
+  }
+
   /** Prints a result to stdout: pretty on a terminal, JSON otherwise, unless --output says. */
   print(g: Globals, value: object): void {
-    this.io.stdout.write(`${format(value as Record<string, unknown>, g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json'))}\n`);
+    this.io.stdout.write(`${format(value as Record<string, unknown>, this.outputFormat(g))}\n`);
   }
 
   /**
@@ -88,7 +96,7 @@ export class Cli {
    * piped (or with `-o json`), YAML with `-o yaml`.
    */
   printList(g: Globals, items: readonly object[], columns: readonly string[]): void {
-    const as = g.output ?? (this.io.stdout.isTTY ? 'pretty' : 'json');
+    const as = this.outputFormat(g);
     if (as === 'json') return void this.io.stdout.write(items.map((i) => `${safeJson(i)}\n`).join(''));
     if (as === 'yaml') return void this.io.stdout.write(`${format({ items } as Record<string, unknown>, 'yaml')}\n`);
     this.io.stdout.write(`${table(items as Record<string, unknown>[], columns)}\n`);
@@ -97,9 +105,10 @@ export class Cli {
   /**
    * Waits for a run with a progress view (a bar on a terminal, a line per change otherwise, nothing with
    * --quiet) and prints its end; on Ctrl-C or the wait's timeout says how to resume. A person watching a
-   * bar gets a poll at least every second (`maxInterval`), so the bar moves.
+   * bar gets a poll at least every second (`maxInterval`), so the bar moves. With `download`, the
+   * completed run's outputs are written there first, and the printed run gains `files`.
    */
-  async waitFor(g: Globals, what: string, waitTimeout: number | undefined, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string): Promise<void> {
+  async waitFor(g: Globals, what: string, waitTimeout: number | undefined, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string, download?: string): Promise<void> {
     const mode = g.quiet ? 'quiet' : this.io.stderr.isTTY ? 'tty' : 'plain';
     // One line saying what is waited for, where a bar does not show it.
     if (mode === 'plain') this.io.stderr.write(`${inline(what)}\n`);
@@ -107,12 +116,27 @@ export class Cli {
     try {
       const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(waitTimeout) });
       view.stop();
-      this.print(g, run);
+      if (download === undefined) return this.print(g, run);
+      this.print(g, { ...run, files: await this.download(g, run, download, `${resume} --download ${shellQuote(download)}`) });
     } catch (err) {
       view.stop();
+      if (err instanceof DownloadError) throw err;
       if (err instanceof APIUserAbortError) this.io.stderr.write(`interrupted: stopped waiting; the run goes on. Resume with:\n  ${resume}\n`);
       if (err instanceof RunFailedError) this.print(g, err.run);
       if (err instanceof RunTimeoutError) this.io.stderr.write(`still running; resume with:\n  ${resume}\n`);
+      throw err;
+    }
+  }
+
+  /** Writes a completed run's outputs into `dir`, a line each on stderr; on failure says how to finish. */
+  private async download(g: Globals, run: TechniqueRun, dir: string, again: string): Promise<{ output_id: string; path: string; bytes: number }[]> {
+    try {
+      const files = await downloadRun(run, dir, { signal: this.io.interrupt });
+      if (!g.quiet) for (const f of files) this.io.stderr.write(`${inline(`${f.source === 'existing' ? 'kept' : 'saved'} ${f.outputId} -> ${f.path} (${f.bytes} bytes)`)}\n`);
+      return files.map((f) => ({ output_id: f.outputId, path: f.path, bytes: f.bytes }));
+    } catch (err) {
+      // The run completed and is paid for: what is on disk is kept, and the same wait finishes it.
+      if (err instanceof DownloadError) this.io.stderr.write(`${visible(`the run completed but its outputs are not all on disk; fetch the rest with:\n  ${again}`)}\n`);
       throw err;
     }
   }

@@ -5,13 +5,14 @@
  * adaptive waiting. Commands live in `commands/`; what they share in `context.ts`.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { APIConnectionTimeoutError, APIError, APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
+import { APIConnectionTimeoutError, APIError, APIUserAbortError, DownloadError, FloraError, IdempotencyDuplicateError, InputValidationError, RunFailedError, RunTimeoutError } from '../core/errors.js';
 import { assetsCommands } from './commands/assets.js';
 import { batchCommands } from './commands/batch.js';
+import { contractCommands } from './commands/contract.js';
 import { listCommands } from './commands/lists.js';
 import { runsCommands } from './commands/runs.js';
 import { techniqueRunsCommands } from './commands/technique-runs.js';
-import { Cli, CommandExit, type Io } from './context.js';
+import { Cli, CommandExit, type Globals, type Io } from './context.js';
 import { UsageError } from './input.js';
 import { count, positiveNumber } from './options.js';
 import { inline, shellQuote } from './safe.js';
@@ -46,8 +47,8 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof CommandExit) return err.exitCode;
   if (err instanceof UsageError || err instanceof InputValidationError) return EXIT.usage;
   if (err instanceof RunFailedError) return EXIT.runFailed;
-  if (err instanceof RunTimeoutError || err instanceof APIConnectionTimeoutError) return EXIT.timeout;
-  if (err instanceof APIUserAbortError) return EXIT.interrupted;
+  if (err instanceof RunTimeoutError || err instanceof APIConnectionTimeoutError || (err instanceof DownloadError && err.reason === 'timeout')) return EXIT.timeout;
+  if (err instanceof APIUserAbortError || (err instanceof DownloadError && err.reason === 'aborted')) return EXIT.interrupted;
   return EXIT.apiError;
 }
 
@@ -60,7 +61,7 @@ export function buildProgram(io: Io, version: string): Command {
     .option('--allow-insecure-http', 'allow a plain http base URL on a host other than this machine (sends the key unencrypted)')
     .option('--timeout <seconds>', 'per-attempt request timeout in seconds (default 60)', positiveNumber('--timeout'))
     .option('--max-retries <n>', 'retries after the first attempt (default 2)', count('--max-retries'))
-    .addOption(new Option('-o, --output <format>', 'json, yaml or pretty (default: pretty on a terminal, json otherwise)').choices(['json', 'yaml', 'pretty']))
+    .addOption(new Option('-o, --output <format>', 'json, yaml or pretty (default: pretty on a terminal, json otherwise); junit for `contract check`').choices(['json', 'yaml', 'pretty', 'junit']))
     .option('-q, --quiet', 'no progress output, no warnings')
     .option('--verbose', 'log every request, and name the error class of a failure')
     .showHelpAfterError('(run with --help for usage)')
@@ -68,8 +69,12 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);
   const techniqueRuns = techniqueRunsCommands(program, cli);
-  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), assetsCommands(program, cli), batchCommands(program, cli)];
+  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), assetsCommands(program, cli), batchCommands(program, cli), contractCommands(program, cli)];
   for (const cmd of [program, ...groups, ...groups.flatMap((g) => g.commands)]) cmd.exitOverride();
+  // Refused before any command acts (a start must not run, then fail to print).
+  program.hook('preAction', (_program, action) => {
+    if (action.optsWithGlobals<Globals>().output === 'junit' && action.name() !== 'check') throw new UsageError('-o junit is the format of `flora contract check` only; use json, yaml or pretty.');
+  });
   return program;
 }
 
@@ -84,7 +89,8 @@ export async function main(argv: string[], io: Io, version: string): Promise<num
       // Commander has already printed its message (help, version, or the usage error).
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    io.stderr.write(`${inline(describeError(err, program.opts().verbose === true))}\n`);
+    // A command that said everything already (Ctrl-C's resume hint) exits with its code and no error line.
+    if (!(err instanceof CommandExit && err.message === '')) io.stderr.write(`${inline(describeError(err, program.opts().verbose === true))}\n`);
     const key = err instanceof APIError ? err.idempotencyKey : undefined;
     if (key && (err as APIError).mayHaveBeenProcessed && !(err instanceof IdempotencyDuplicateError)) {
       io.stderr.write(`hint: the run may have started; to retry without starting a second one, run the same command with --idempotency-key ${shellQuote(key)}\n`);

@@ -21,10 +21,17 @@ const retrieve = (body: unknown, logger?: Logger) =>
 
 describe('by default, answers that can be used are data', () => {
   it.each([
-    ['estimated_seconds: null (FLORA’s SDK: number | null)', { ...STARTED, estimated_seconds: null }, 'estimated_seconds'],
-    ['an action id only FLORA’s SDK lists', { ...STARTED, type: 'action', action: { action_id: 'split-text-browser' } }, 'action.action_id'],
-    ['an action id nobody lists', { ...STARTED, type: 'action', action: { action_id: 'rotate-image-browser' } }, 'action.action_id'],
-    ['null for the optional action, model, technique, poll_url and project_id', { ...STARTED, action: null, model: null, technique: null, poll_url: null, project_id: null }, 'action'],
+    ['estimated_seconds: null (FLORA’s SDK: number | null)', { ...STARTED, estimated_seconds: null }],
+    ['an action id only FLORA’s SDK lists', { ...STARTED, type: 'action', action: { action_id: 'split-text-browser' } }],
+    ['null for action, model, technique, poll_url and project_id (FLORA’s SDK: nullable)', { ...STARTED, action: null, model: null, technique: null, poll_url: null, project_id: null }],
+  ])('POST /runs/technique answering %s, a variant the live layer documents: data, as received, and no warning', async (_what, body) => {
+    const { logger, warnings } = capture();
+    expect(await start(body, logger)).toEqual(body);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['an action id nobody lists', { ...STARTED, type: 'action', action: { action_id: 'explode-video' } }, 'action.action_id'],
     ['a run type the spec does not list', { ...STARTED, type: 'workflow' }, 'type'],
     ['a negative charged_cost', { ...STARTED, charged_cost: -1 }, 'charged_cost'],
     ['a poll_url that is not a URI', { ...STARTED, poll_url: 'not a url' }, 'poll_url'],

@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../../generated/openapi.js';
 import type { OperationSpec } from '../../generated/operations.js';
-import { problemPatterns, type ProblemPattern } from '../../generated/validators.js';
+import { liveProblemPatterns, problemPatterns, type ProblemPattern } from '../../generated/validators.js';
 import { APIError, describeFields, ResponseValidationError } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { Sent } from './send.js';
@@ -100,9 +100,10 @@ export function errorFor(sent: Sent, redactor: Redactor): APIError {
 }
 
 /**
- * How answers are read: `tolerant` accepts what can be used (an enum value, format or bound the spec does
- * not list, a `null` where a property is optional or FLORA's SDK says nullable, extra fields) and reports
- * the difference; `strict` accepts only what the spec allows; `object` only checks for a JSON object.
+ * How answers are read: `tolerant` judges by the live layer (the spec with FLORA's SDK's documented
+ * variants, spec/live.overlay.yaml), accepts what can be used (an enum value, format or bound neither lists,
+ * a `null` where a property is optional, extra fields) and reports the difference; `strict` accepts only
+ * what the spec allows; `object` only checks for a JSON object.
  */
 export type AnswerCheck = 'tolerant' | 'strict' | 'object';
 
@@ -155,7 +156,7 @@ export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tol
   if (nestedDeeperThan(data, MAX_DEPTH)) throw invalid(op, sent, [{ field: '(body)', message: `is nested deeper than ${MAX_DEPTH} levels` }], '(not kept)');
   if (check !== 'object') {
     // By path pattern: a problem repeated in every item of a long array is one problem, found in linear time and bounded memory.
-    const problems = problemPatterns(op.success.schema, data);
+    const problems = check === 'strict' ? problemPatterns(op.success.schema, data) : liveProblemPatterns(op.success.schema, data);
     if (problems.length > 0) {
       const fatal = check === 'strict' ? problems : problems.filter((p) => !p.tolerable);
       if (fatal.length > 0) throw invalid(op, sent, fatal.map(named), data);

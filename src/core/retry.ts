@@ -47,3 +47,13 @@ const base = (retry: number) => Math.min(500 * 2 ** retry, 8000);
 export function retryDelayMs(retry: number, askedMs: number | undefined, random: () => number = Math.random): number {
   return askedMs === undefined ? base(retry) * (1 - random() * 0.25) : askedMs + random() * 0.25 * base(retry);
 }
+
+/**
+ * The wait before resending after `failures` failures in a row (1 for the first): 100 ms doubling up to
+ * 8 s, times a random factor in (0.75, 1] so many callers do not resend at the same instant. Short at
+ * first: a dropped connection is usually fine on the next try.
+ */
+export function backoffMs(failures: number, random: () => number = Math.random): number {
+  return Math.min(100 * 2 ** Math.max(0, failures - 1), 8000) * (0.75 + random() * 0.25);
+}
+

@@ -12,9 +12,10 @@
 import type { Redis } from 'ioredis';
 import type { TechniqueRun } from '../../generated/answers.js';
 import type { Flora } from '../client.js';
-import { APIConnectionError, APIError, AuthenticationError, FloraError, InternalServerError, PermissionDeniedError, RateLimitError } from '../core/errors.js';
-import { isTransient } from '../batch/run-batch.js';
-import { RENEW } from './leases.js';
+import { APIError, AuthenticationError, FloraError, PermissionDeniedError } from '../core/errors.js';
+import { sleep } from '../core/timers.js';
+import { isOutage, isTransient } from '../core/transient.js';
+import { RENEW } from './scripts.js';
 
 /** The Redis keys the waiters share: the open runs, the states read, the round's lease. */
 export interface SharedWaitKeys {
@@ -53,9 +54,6 @@ interface Waiter {
 
 /** Rounds in a row that fail on a transient error before each run is read on its own to find the one that keeps failing. */
 const ROUND_FAILURES_BEFORE_SPLIT = 10;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-/** The API is unreachable or busy: no single run is to blame. */
-const outage = (err: unknown) => err instanceof APIConnectionError || err instanceof InternalServerError || err instanceof RateLimitError;
 const terminal = (run: TechniqueRun) => run.status === 'completed' || run.status === 'failed';
 
 export function startSharedWait(client: Flora, redis: Redis, k: SharedWaitKeys, pollInterval: number): SharedWait {
@@ -121,7 +119,7 @@ export function startSharedWait(client: Flora, redis: Redis, k: SharedWaitKeys, 
       got.forEach((g, j) => (g.status === 'fulfilled' ? states.push(g.value) : failed.push([slice[j]!, g.reason])));
       if (i === 0 && states.length === 0) {
         const first = failed[0]![1];
-        if (outage(first)) throw first;
+        if (isOutage(first)) throw first;
         if (first instanceof AuthenticationError || first instanceof PermissionDeniedError) return { states, failed: ids.map((id): [string, unknown] => [id, first]) };
       }
     }

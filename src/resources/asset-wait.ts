@@ -5,10 +5,11 @@
  * second instead.
  */
 import type { Asset } from '../../generated/answers.js';
-import { APIConnectionError, APIUserAbortError, AssetFailedError, AssetTimeoutError, InternalServerError, RateLimitError } from '../core/errors.js';
+import { APIUserAbortError, AssetFailedError, AssetTimeoutError } from '../core/errors.js';
 import { deadline, sleep } from '../core/timers.js';
 import { msProblems, refuseOptions } from '../core/validation.js';
-import { nextPollDelay, type PollObservation } from '../core/wait.js';
+import { nextPollDelay, type PollObservation } from '../core/poll-delay.js';
+import { isOutage } from '../core/transient.js';
 
 /** How `assets.upload` (and `assets.waitUntilReady`) wait for an asset. */
 export interface AssetWaitOptions {
@@ -23,7 +24,6 @@ export interface AssetWaitOptions {
 }
 
 export const DEFAULT_ASSET_WAIT = 10 * 60_000;
-const TRANSIENT = [RateLimitError, InternalServerError, APIConnectionError];
 
 /**
  * Polls `read` until the asset is `ready` (returns it) or `failed` (`AssetFailedError`), the limit passes
@@ -55,7 +55,7 @@ export async function waitForAsset(assetId: string, read: (signal: AbortSignal |
         if (observations.length > 32) observations.splice(1, 1);
       } catch (err) {
         if (limit.signal?.aborted) throw stop();
-        if (!TRANSIENT.some((T) => err instanceof T)) throw err;
+        if (!isOutage(err)) throw err;
         continue;
       }
       if (last.status === 'ready') return last;

@@ -4,11 +4,13 @@
  * reach (an older one, say) is read on its own (`GET /runs/{runId}`).
  */
 import type { TechniqueRun, TechniqueRunListItem } from '../../generated/answers.js';
-import { APIConnectionError, APIUserAbortError, InternalServerError, RateLimitError, RunTimeoutError } from '../core/errors.js';
+import { APIUserAbortError, RunTimeoutError } from '../core/errors.js';
 import type { Requester } from '../core/requester.js';
 import { deadline, sleep } from '../core/timers.js';
 import { msProblems, refuseOptions } from '../core/validation.js';
-import { DEFAULT_WAIT_TIMEOUT, nextPollDelay, renamedOptionProblems } from '../core/wait.js';
+import { nextPollDelay } from '../core/poll-delay.js';
+import { isOutage } from '../core/transient.js';
+import { DEFAULT_WAIT_TIMEOUT, renamedOptionProblems } from '../core/wait.js';
 import { segmentProblems } from '../core/url.js';
 
 /**
@@ -46,7 +48,6 @@ export interface WaitAllOptions {
 }
 
 const TERMINAL = new Set(['completed', 'failed']);
-const TRANSIENT = [RateLimitError, InternalServerError, APIConnectionError];
 /** How many list pages a round may read per technique beyond what its runs need (they share the list with others' runs). */
 const SPARE_PAGES = 1;
 /** At most this many pages a round per technique, however far back its runs' creation times reach. */
@@ -100,7 +101,7 @@ export async function waitAll(requester: Requester, runs: readonly WaitAllRun[],
         await round(requester, pending, options.workspaceId, perRequest, seen, (id) => last.get(id)?.created_at ?? given.get(id));
       } catch (err) {
         if (limit.signal?.aborted) throw stop();
-        if (!TRANSIENT.some((T) => err instanceof T)) throw err;
+        if (!isOutage(err)) throw err;
         // Already retried by the client: the next round is the next retry.
       }
       if (wanted.every((r) => ended.has(r.run_id))) continue;

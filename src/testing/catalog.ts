@@ -70,19 +70,6 @@ export function findTechniqueById(catalog: readonly Technique[], id: string): Te
   return catalog.find((t) => t.id === id);
 }
 
-const EXTENSIONS: Record<OutputType, string> = {
-  imageUrl: 'png',
-  videoUrl: 'mp4',
-  audioUrl: 'mp3',
-  text: 'txt',
-  documentUrl: 'pdf',
-};
-
-/** A plausible media URL for one output; the host is never contacted. */
-export function outputUrl(runId: string, index: number, type: OutputType): string {
-  return `https://media.flora.ai/sim/${runId}/output_${index}.${EXTENSIONS[type]}`;
-}
-
 /** The definition `GET /techniques/{id}` answers for `t`. */
 export function definitionOf(t: Technique): { technique_id: string; name: string; description?: string; run_cost: number; inputs: TechniqueInputOutput[]; outputs: TechniqueInputOutput[] } {
   return {

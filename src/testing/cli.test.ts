@@ -15,6 +15,8 @@ it('prints its base URL, key and process id, answers with that key, and stops wh
     });
     const url = /Base URL:\s+(\S+)/.exec(banner)![1]!;
     const key = /API key:\s+(\S+)/.exec(banner)![1]!;
+    const media = /Media host:\s+(\S+)/.exec(banner)![1]!;
+    expect(media).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const pid = Number(/kill (\d+)/.exec(banner)![1]);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
     const res = await fetch(`${url}/techniques/art-directors-critique/runs/run_none`, { headers: { authorization: `Bearer ${key}` } });
@@ -31,6 +33,7 @@ it('prints its base URL, key and process id, answers with that key, and stops wh
       if (up) await new Promise((r) => setTimeout(r, 100));
     }
     expect(up).toBe(false);
+    expect(await fetch(media).then(() => 'up', () => 'down')).toBe('down');
   } finally {
     npm.kill('SIGKILL');
   }

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   // The key and secret are fake, simulator-only values; printing them is the point.
   console.log(`
 Base URL:        ${sim.url}
+Media host:      ${sim.mediaUrl} (completed runs' output files; no key needed)
 API key:         ${DEFAULT_API_KEY}
 Webhook secret:  ${DEFAULT_WEBHOOK_SECRET}
 

@@ -29,6 +29,8 @@ export interface SimRequest {
 /** What the operations share. */
 export interface OperationContext {
   baseUrl: string;
+  /** Origin of the media host that serves run outputs. */
+  mediaUrl: string;
   clock: SimClock;
   store: RunStore;
   catalog: readonly Technique[];
@@ -88,6 +90,7 @@ function createStoredRun(
     technique,
     startedVia: fields.startedVia,
     // The live API points every run at GET /runs/{runId}; the reference pages at the nested route.
+    mediaUrl: ctx.mediaUrl,
     pollUrl: ctx.live ? `${ctx.baseUrl}/runs/${runId}` : `${ctx.baseUrl}/techniques/${encodeURIComponent(fields.pollTechniqueId)}/runs/${runId}`,
     inputs: fields.inputs,
     callbackUrl: fields.callbackUrl,

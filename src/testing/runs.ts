@@ -2,8 +2,10 @@
  * In-memory runs and idempotency keys. A run's whole timeline (start, end, outcome) is fixed when it is
  * created, so its state at any simulated time is a pure function: jumping the clock needs no bookkeeping.
  */
-import type { TechniqueRun } from '../../generated/openapi.js';
-import { outputUrl, type Technique } from './catalog.js';
+import type { OutputType, TechniqueRun } from '../../generated/openapi.js';
+import type { Technique } from './catalog.js';
+import { outputText } from './media-files.js';
+import { mediaPath } from './media.js';
 import type { Route } from './faults.js';
 
 /** How long an idempotency key is remembered, in simulated seconds (two hours, as the API documents). */
@@ -20,6 +22,8 @@ export interface StoredRun {
   technique: Technique;
   startedVia: Exclude<Route, 'retrieve'>;
   pollUrl: string;
+  /** Origin of the media host its output URLs point at. */
+  mediaUrl: string;
   inputs: unknown;
   callbackUrl: string | undefined;
   idempotencyKey: string | undefined;
@@ -43,6 +47,15 @@ export const CHARGE_SETTLES_SECONDS = 10;
 
 /** The final charge of a completed live run: the quote plus the usage the quote did not foresee. */
 export const finalCharge = (quote: number) => Math.round(quote * 1.25 * 10_000) / 10_000;
+
+/**
+ * Where output `index` of `run` is: a file on the media host, except that the live profile carries a text
+ * output's text in `url` itself, as FLORA's SDK describes it ("Run output URL or text content").
+ */
+function outputUrlOf(run: StoredRun, index: number, type: OutputType): string {
+  if (run.live && type === 'text') return outputText(`${run.runId}/output_${index}`);
+  return run.mediaUrl + mediaPath(run.runId, index, type);
+}
 
 /** The `TechniqueRun` a GET answers for `run` at simulated time `now`. */
 export function runView(run: StoredRun, now: number): TechniqueRun {
@@ -76,7 +89,7 @@ export function runView(run: StoredRun, now: number): TechniqueRun {
     started_at,
     completed_at,
     charged_cost: settled ? finalCharge(run.technique.cost) : run.technique.cost,
-    outputs: run.technique.outputTypes.map((type, i) => ({ output_id: `output_${i + 1}`, type, url: outputUrl(run.runId, i + 1, type) })),
+    outputs: run.technique.outputTypes.map((type, i) => ({ output_id: `output_${i + 1}`, type, url: outputUrlOf(run, i + 1, type) })),
   };
 }
 

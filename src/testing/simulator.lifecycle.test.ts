@@ -55,7 +55,7 @@ describe('simulator: run lifecycle', () => {
     expect(done).toMatchObject({ status: 'completed', progress: 100, charged_cost: 0.04 });
     expect(done.completed_at).toBeGreaterThanOrEqual(done.started_at!);
     expect(done.outputs?.map((o) => o.type)).toEqual(['text', 'imageUrl']);
-    for (const o of done.outputs ?? []) expect(o.url).toMatch(/^https:\/\/media\.flora\.ai\//);
+    for (const o of done.outputs ?? []) expect(o.url.startsWith(`${s.mediaUrl}/media/${run.run_id}/`)).toBe(true);
     expect(done.error_code).toBeUndefined();
   });
 

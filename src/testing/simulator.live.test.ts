@@ -1,6 +1,6 @@
 /**
  * The `live` profile answers as FLORA's SDK 0.11.0 and its batch guidance describe the live API, and
- * never outside what the SDK documents (the spec with its `x-flora-sdk` notes applied); the client reads
+ * never outside what the SDK documents (the live layer: the spec with spec/live.overlay.yaml applied); the client reads
  * it as data, and waits on `status` alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -13,6 +13,7 @@ import { DEFAULT_TECHNIQUES } from './catalog.js';
 import { SimClock } from './clock.js';
 import { BASE_PATH, DEFAULT_API_KEY, DEFAULT_API_VERSION } from './defaults.js';
 import { FaultInjector } from './faults.js';
+import { startMediaHost } from './media.js';
 import { ERRORS, send } from './http.js';
 import type { OperationContext } from './operations.js';
 import { Random } from './random.js';
@@ -70,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   const ctx: OperationContext = {
     baseUrl: '', // known once listening
+    mediaUrl: '',
     clock,
     store,
     catalog: options.techniques ?? DEFAULT_TECHNIQUES,
@@ -141,6 +143,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}${BASE_PATH}`;
   ctx.baseUrl = url;
+  // Outputs are served from a second origin, as a CDN's would be, so what reaches it can be told apart.
+  const media = await startMediaHost(options.media ?? {}, { store, clock, apiKeys: () => keys.apiKeys(), random: root.fork('media') }).catch(async (e: unknown) => {
+    await Promise.all([new Promise((closed) => server.close(closed)), storage.close()]);
+    throw e;
+  });
+  ctx.mediaUrl = media.url;
 
   const eventFor = (run: StoredRun): RunWebhookEvent => ({
     id: eventIds.id('whd_'),
@@ -196,6 +204,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url,
     port,
+    mediaUrl: media.url,
     storageUrl: storage.url,
     storageRequests: storage.requests,
     failNextUploads: (count, how = 'serverError') => storage.failNext(count, how),
@@ -212,11 +221,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         delays.clear();
         dispatcher.close();
         ctx.assets.close();
-        let open = 2;
-        const one = () => --open === 0 && resolve();
-        void storage.close().then(one);
-        server.close(one);
+        const api = new Promise<void>((closed) => server.close(() => closed()));
         server.closeAllConnections();
+        void Promise.all([api, storage.close(), media.close()]).then(() => resolve());
       });
       return closing;
     },
@@ -232,7 +239,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     runCount: (apiKey) => store.list(apiKey).length,
     setKey: (apiKey, config) => keys.set(apiKey, config),
-    stats: () => stats.snapshot(dispatcher.counters),
+    stats: () => ({ ...stats.snapshot(dispatcher.counters), media: media.stats() }),
     async callbacksSettled() {
       tick();
       await dispatcher.settled();

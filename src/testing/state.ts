@@ -52,6 +52,11 @@ export class KeyRing {
     if ('rateLimit' in config) this.buckets.delete(apiKey);
   }
 
+  /** Every key known now. */
+  apiKeys(): Iterable<string> {
+    return this.keys.keys();
+  }
+
   /** The secret a key's callbacks are signed with. */
   webhookSecret(apiKey: string): string {
     return this.keys.get(apiKey)?.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
@@ -92,7 +97,7 @@ export class Stats {
   }
 
   /** A copy, with the callback counters. */
-  snapshot(callbacks: SimulatorStats['callbacks']): SimulatorStats {
+  snapshot(callbacks: SimulatorStats['callbacks']): Omit<SimulatorStats, 'media'> {
     return {
       requests: Object.fromEntries(Object.entries(this.requests).map(([r, s]) => [r, { ...s }])),
       faults: { ...this.faults },

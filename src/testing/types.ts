@@ -2,6 +2,7 @@
 import type { TechniqueRun, WebhookEventType } from '../../generated/openapi.js';
 import type { Technique } from './catalog.js';
 import type { FaultKind, FaultOptions, Route } from './faults.js';
+import type { MediaOptions, MediaStats } from './media.js';
 import type { RateLimit } from './rate-limit.js';
 import type { StorageRequest, UploadFault } from './storage.js';
 
@@ -81,6 +82,11 @@ export interface SimulatorOptions {
    * charge from then on, and `poll_url` pointing at `GET /runs/{runId}`.
    */
   profile?: SimulatorProfile;
+  /**
+   * The media host that serves completed runs' outputs (a second loopback origin, `Simulator.mediaUrl`):
+   * file sizes, `Range` support and seeded faults. Default: small files, ranges honoured, no faults.
+   */
+  media?: MediaOptions;
   /** Where to log. Default: nowhere. */
   logger?: SimulatorLogger;
   /** Simulated seconds from an asset's bytes arriving (or its upload completed) to `ready`. Default 1. */
@@ -139,6 +145,8 @@ export interface SimulatorStats {
   faults: Record<FaultKind, number>;
   /** Callback events acknowledged (delivered), given up on (failed), and attempts made. */
   callbacks: { delivered: number; failed: number; attempts: number };
+  /** What the media host served; `media.credentialed` counts requests that carried a key or credentials. */
+  media: MediaStats;
 }
 
 /** A stored run as the simulator sees it, with its state at the current simulated time. */
@@ -162,6 +170,12 @@ export interface Simulator {
   readonly url: string;
   /** The TCP port listened on. */
   readonly port: number;
+  /**
+   * Origin of the media host, e.g. `http://127.0.0.1:53212`: completed runs' output URLs point at real
+   * files there (a PNG that decodes, an MP4, MP3, PDF or text), in the `live` profile except text
+   * outputs, whose `url` carries the text itself.
+   */
+  readonly mediaUrl: string;
   /** The storage host signed uploads go to: another loopback origin, e.g. `http://127.0.0.1:53212`. */
   readonly storageUrl: string;
   /** Every request the storage host received, oldest first (header names, and whether one carried Authorization). */

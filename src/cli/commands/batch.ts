@@ -4,14 +4,15 @@
  * (better-sqlite3, bullmq), are loaded only when a batch command runs, so every other command starts as fast
  * as before and works without them.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ItemResult } from '../../batch/index.js';
+import { APIUserAbortError, InputValidationError } from '../../core/errors.js';
 import { CommandExit, type Cli } from '../context.js';
 import { UsageError } from '../input.js';
 import { count, positiveNumber, required } from '../options.js';
 import { batchProgressView } from '../progress.js';
-import { visible } from '../safe.js';
+import { shellQuote, visible } from '../safe.js';
+import { BatchFiles, fileOptions, reportCommand } from './batch-files.js';
 
 const EXAMPLE_RUN = 'flora batch run --technique-id art-directors-critique --items items.jsonl --journal shots.journal --out results.jsonl';
 
@@ -26,20 +27,20 @@ const atLeastOne = (name: string) => (value: string) => {
   return n;
 };
 
-/** The items file's text; a missing or unreadable file is a usage error naming it. */
-function readItems(path: string): string {
+/** The items file's bytes (decoded line by line, so a line that is not UTF-8 is named); a missing or unreadable file is a usage error naming it. */
+function readItems(path: string): Uint8Array {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (err) {
     throw new UsageError(`--items ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
 }
 
-/** Writes RESULTS.jsonl whole, under a temporary name first, so a reader never sees half a file. */
-export function writeResults(path: string, results: readonly ItemResult[]): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  renameSync(temp, path);
+/** The `flora batch run` command that resumes a batch (global flags such as the key are not repeated). */
+function runCommand(opts: { techniqueId: string; items: string; journal: string; out: string; workspaceId?: string; batch?: string; download?: string; html?: string }, recover: boolean): string {
+  const flags: [string, string | undefined][] = [['--technique-id', opts.techniqueId], ['--workspace-id', opts.workspaceId], ['--batch', opts.batch], ['--items', opts.items], ['--journal', opts.journal], ['--out', opts.out], ['--download', opts.download], ['--html', opts.html]];
+  const parts = flags.flatMap(([flag, value]) => (value === undefined ? [] : [flag, shellQuote(value)]));
+  return ['flora batch run', ...parts, ...(recover ? ['--recover'] : [])].join(' ');
 }
 
 export function batchCommands(program: Command, cli: Cli): Command {
@@ -50,9 +51,11 @@ export function batchCommands(program: Command, cli: Cli): Command {
   required(run, '--technique-id <id>', 'technique slug (nested route, array inputs) or tech_ id with --workspace-id (top-level route, map inputs)');
   required(run, '--items <file>', 'ITEMS.jsonl: one {"id": ..., "inputs": ...} a line');
   required(run, '--journal <file>', 'the journal (created on the first run, resumed after)');
-  required(run, '--out <file>', 'RESULTS.jsonl to write: one result a line, one line an item');
-  run
+  required(run, '--out <file>', 'RESULTS.jsonl: a line appended as each item ends, then one line an item in the items\' order');
+  fileOptions(run)
     .option('--workspace-id <id>', 'workspace id (ws_...): start through the top-level route')
+    .option('--batch <name>', "the batch's name, which with the technique makes every item's idempotency key (default: the journal's full path)")
+    .option('--recover', 'pick up a batch whose journal was lost or damaged: FLORA is asked what already ran, nothing is paid twice')
     .option('--concurrency <n>', 'runs in flight at most (default 16)', atLeastOne('--concurrency'))
     .option('--max-cost <usd>', 'stop starting runs once spent plus in-flight cost would pass this', usd('--max-cost'))
     .option('--retry-failed <n>', 'start failed runs with a retryable error code again, up to n times (default 0)', count('--retry-failed'))
@@ -60,37 +63,55 @@ export function batchCommands(program: Command, cli: Cli): Command {
     .addHelpText('after', `\nExample:\n  $ ${EXAMPLE_RUN}\n  $ flora batch status --journal shots.journal`)
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
-      const { parseItemsJsonl, runBatch } = await import('../../batch/index.js');
+      const { BatchStoreError, parseItemsJsonl, runBatch } = await import('../../batch/index.js');
       const items = parseItemsJsonl(readItems(opts.items), opts.items);
       const flora = cli.client(g);
       const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
       const view = batchProgressView(cli.io.stderr, mode);
+      const files = new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet });
       let outcome;
       try {
         outcome = await runBatch(flora, items, {
           techniqueId: opts.techniqueId,
           workspaceId: opts.workspaceId,
           journal: opts.journal,
+          batch: opts.batch,
+          results: opts.out,
+          recover: opts.recover === true,
           concurrency: opts.concurrency,
           maxCost: opts.maxCost,
           retryFailed: opts.retryFailed,
           pollInterval: opts.pollInterval === undefined ? undefined : Math.max(50, opts.pollInterval * 1000),
           signal: cli.io.interrupt,
           onProgress: (p) => view.update(p),
+          onResult: files.ended,
         });
       } catch (err) {
         view.stop();
-        if (cli.io.interrupt.aborted) cli.io.stderr.write(`interrupted: the journal keeps every started run; resume with the same command.\n`);
+        files.abort();
+        if (err instanceof APIUserAbortError && cli.io.interrupt.aborted) {
+          // A deliberate stop: the hint is the message; no error line follows it.
+          cli.io.stderr.write(`interrupted: the journal keeps every started run, and ${visible(opts.out)} the results of the items that ended; resume with:\n  ${visible(runCommand(opts, false))}\n`);
+          throw new CommandExit('', 130);
+        }
+        if (err instanceof BatchStoreError) {
+          const recover = err.fault === 'lost' || /recovery mode/.test(err.message);
+          throw new CommandExit(`${err.message}\nhint: resume with: ${runCommand(opts, recover || opts.recover === true)}`, 1);
+        }
+        if (err instanceof InputValidationError && /recovery mode/.test(err.message)) throw new CommandExit(`${err.message}\nhint: ${runCommand(opts, true)}`, 2);
         throw err;
       }
       view.stop();
-      writeResults(opts.out, outcome.results);
       const s = outcome.summary;
+      const { lines, failed: notWritten } = await files.finish(outcome.results, `Batch ${opts.batch ?? s.batchId}: ${opts.techniqueId}`);
+      // RESULTS.jsonl again, with each completed item's files.
+      if (opts.download !== undefined) (await import('../../batch/results-file.js')).writeResults(opts.out, lines);
       const parts = [`${s.completed} completed`, `${s.failed} failed`, ...(s.review ? [`${s.review} for review`] : []), ...(s.notStarted ? [`${s.notStarted} not started`] : [])];
-      if (!g.quiet) cli.io.stderr.write(`batch ${s.batchId}: ${s.total} items, ${parts.join(', ')}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
+      if (!g.quiet) cli.io.stderr.write(`batch ${s.batchId}${opts.batch ? ` (${visible(opts.batch)})` : ''}: ${s.total} items, ${parts.join(', ')}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
       if (s.stopped?.reason === 'insufficient_credits') throw new CommandExit(`${s.stopped.message}; run the same command again once the workspace has credits`, 1);
       if (s.stopped) cli.io.stderr.write(`stopped: ${visible(s.stopped.message)}\n`);
       if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
+      if (notWritten > 0) throw new CommandExit(`the outputs of ${notWritten} items could not be written: see download_error in ${opts.out}; resume with: ${runCommand(opts, false)}`, 1);
     });
 
   const status = batch.command('status').description("Counts by state and the cost so far, from a batch's journal.");
@@ -108,6 +129,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
   });
 
   queueCommands(batch, cli);
+  reportCommand(batch, cli);
   return batch;
 }
 
@@ -157,6 +179,7 @@ function queueCommands(batch: Command, cli: Cli): void {
         pollInterval: opts.pollInterval === undefined ? undefined : Math.max(50, opts.pollInterval * 1000),
         stalledInterval: opts.stalledInterval === undefined ? undefined : opts.stalledInterval * 1000,
         onResult: g.quiet ? undefined : (r) => void cli.io.stderr.write(`${visible(`${r.id} ${r.status}${r.run_id ? ` ${r.run_id}` : ''}${r.error ? ` ${r.error.code}` : ''}`)}\n`),
+        onWarning: (message) => void cli.io.stderr.write(`warning: ${visible(message)}\n`),
       });
       if (!g.quiet) cli.io.stderr.write(`worker for batch ${visible(opts.batch)} ready; stop it with Ctrl-C\n`);
       const stop = new Promise<void>((resolve) => {
@@ -171,12 +194,12 @@ function queueCommands(batch: Command, cli: Cli): void {
   redisOption(collect);
   nameOption(collect);
   required(collect, '--out <file>', 'RESULTS.jsonl to write');
-  collect
+  fileOptions(collect)
     .option('--no-wait', 'write what is done now, without waiting for the rest')
     .addHelpText('after', '\nExample:\n  $ flora batch collect --redis redis://127.0.0.1:6379 --batch shots --out results.jsonl')
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
-      const { collectResults } = await import('../../queue/index.js');
+      const [{ collectResults }, { writeResults }] = await Promise.all([import('../../queue/index.js'), import('../../batch/results-file.js')]);
       const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
       const view = batchProgressView(cli.io.stderr, mode);
       let outcome;
@@ -186,8 +209,11 @@ function queueCommands(batch: Command, cli: Cli): void {
         view.stop();
       }
       writeResults(opts.out, outcome.results);
+      const { lines, failed: notWritten } = await new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet }).finish(outcome.results, `Batch ${opts.batch}`);
+      if (opts.download !== undefined) writeResults(opts.out, lines);
       const s = outcome.summary;
       if (!g.quiet) cli.io.stderr.write(`batch ${visible(opts.batch)}: ${s.total} items, ${s.completed} completed, ${s.failed} failed${s.review ? `, ${s.review} for review` : ''}${s.notStarted ? `, ${s.notStarted} not done` : ''}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
       if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
+      if (notWritten > 0) throw new CommandExit(`the outputs of ${notWritten} items could not be written: see download_error in ${opts.out}; the same command again fetches them`, 1);
     });
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Cli } from '../context.js';
 import { resumeCommand } from '../context.js';
 import { parseMapping, parsePairs, UsageError } from '../input.js';
-import { collect, required, startOptions } from '../options.js';
+import { collect, needsWait, required, startOptions } from '../options.js';
 import { fileValue } from './assets.js';
 
 export function runsCommands(program: Command, cli: Cli): Command {
@@ -21,6 +21,7 @@ export function runsCommands(program: Command, cli: Cli): Command {
     .addHelpText('after', `\nExample:\n  $ flora runs start-technique --technique-id tech_abcd1234 --workspace-id ws_abc123 --input prompt="a red fox" --wait`)
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
+      needsWait(opts);
       if (opts.input === undefined && opts.inputs === undefined) throw new UsageError('no inputs: give them as --input key=value (repeatable) or --inputs \'{prompt: a red fox}\', or --no-input to start the run without any.');
       const pairs = Array.isArray(opts.input) ? parsePairs(opts.input) : {};
       const flora = cli.client(g);
@@ -37,6 +38,7 @@ export function runsCommands(program: Command, cli: Cli): Command {
         opts.waitTimeout,
         (o) => flora.techniques.runs.wait(started.run_id, { techniqueId }, { ...o, estimatedSeconds: started.estimated_seconds }, { pollUrl: started.poll_url }),
         resumeCommand(techniqueId, started.run_id),
+        opts.download,
       );
     });
   return top;

@@ -1,0 +1,153 @@
+/**
+ * The journal as the item pipeline's store (`ItemStore`): each state change a write, each promise
+ * resolving once its change is on disk. A start's changes (its key, its run id) are committed at once: the
+ * start lane waits on them. Ends are committed together with the others asked for in the same turn of
+ * the event loop (one fsync for a round of ended runs). The rows are also kept in memory, as committed: the
+ * runner reads them without a query, and a journal lost under the batch is written again from them.
+ */
+import { FloraError } from '../core/errors.js';
+import type { ItemRow, Journal } from './journal.js';
+import type { ItemStore, PipelineItem } from './pipeline.js';
+import type { ItemEnd } from './result.js';
+
+interface Change {
+  write: () => void;
+  apply: () => void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class JournalStore implements ItemStore {
+  /** Every item, as committed, in the items' order. */
+  readonly rows: ItemRow[];
+  readonly #byId = new Map<string, ItemRow>();
+  /** Every run of the batch (current and earlier attempts): what a lookup must not take for a lost answer's. */
+  readonly claimed = new Set<string>();
+  readonly #byRun = new Map<string, string>();
+  readonly #confirmed: string[];
+  #changes: Change[] = [];
+
+  constructor(
+    readonly journal: Journal,
+    private readonly onChange: (row: ItemRow) => void = () => undefined,
+  ) {
+    this.rows = journal.items();
+    this.#confirmed = journal.confirmOrder();
+    for (const row of this.rows) {
+      this.#byId.set(row.id, row);
+      if (row.runId) {
+        this.claimed.add(row.runId);
+        this.#byRun.set(row.runId, row.id);
+      }
+      for (const past of row.pastRuns) this.claimed.add(past);
+    }
+  }
+
+  /** The runs in the order their starts were confirmed (a restored journal keeps it). */
+  get confirmOrder(): readonly string[] {
+    return this.#confirmed;
+  }
+
+  row(id: string): ItemRow {
+    return this.#byId.get(id)!;
+  }
+
+  /**
+   * Queues a change for this turn's commit (`now`: commits it, with any queued, at once); resolves once it
+   * is durable (and applied to the row).
+   */
+  #change(item: PipelineItem, write: () => void, apply: (row: ItemRow) => void, now = false): Promise<void> {
+    const row = this.#byId.get(item.id)!;
+    return new Promise<void>((resolve, reject) => {
+      const first = this.#changes.push({ write, apply: () => apply(row), resolve, reject }) === 1;
+      if (now) this.#commit();
+      else if (first) setImmediate(() => this.#commit());
+    });
+  }
+
+  #commit(): void {
+    const changes = this.#changes;
+    this.#changes = [];
+    if (changes.length === 0) return;
+    try {
+      this.journal.transaction(() => {
+        for (const c of changes) c.write();
+      });
+    } catch (err) {
+      for (const c of changes) c.reject(err);
+      return;
+    }
+    for (const c of changes) {
+      try {
+        c.apply();
+        c.resolve();
+      } catch (err) {
+        c.reject(err);
+      }
+    }
+  }
+
+  starting(item: PipelineItem, key: string, keyAt: number, anchorRunId: string | undefined): Promise<void> {
+    return this.#change(
+      item,
+      () => this.journal.starting(item.id, key, item.attempt, keyAt, anchorRunId),
+      (row) => {
+        Object.assign(row, { state: 'starting', key, keyAt, anchorRunId, errorCode: undefined, errorMessage: undefined });
+        this.onChange(row);
+      },
+      true,
+    );
+  }
+
+  started(item: PipelineItem, runId: string, quote: number | undefined, foundBy: 'answer' | 'lookup'): Promise<void> {
+    const owner = this.#byRun.get(runId);
+    if (owner !== undefined && owner !== item.id) return Promise.reject(new FloraError(`run ${runId} was given to two items (${owner} and ${item.id}); stopping the batch`));
+    return this.#change(
+      item,
+      () => this.journal.started(item.id, runId, quote, foundBy),
+      (row) => {
+        Object.assign(row, { state: 'started', runId, quote, foundBy });
+        this.claimed.add(runId);
+        this.#byRun.set(runId, item.id);
+        this.#confirmed.push(runId);
+        this.onChange(row);
+      },
+      true,
+    );
+  }
+
+  ended(item: PipelineItem, end: ItemEnd): Promise<void> {
+    return this.#change(
+      item,
+      () => this.journal.ended(item.id, end),
+      (row) => {
+        Object.assign(row, { state: end.state, status: end.status, outputs: end.outputs, chargedCost: end.chargedCost, errorCode: end.errorCode, errorMessage: end.errorMessage });
+        this.onChange(row);
+      },
+    );
+  }
+
+  retry(item: PipelineItem, attempt: number): Promise<void> {
+    return this.#back(item, attempt);
+  }
+
+  putBack(item: PipelineItem): Promise<void> {
+    return this.#back(item, item.attempt);
+  }
+
+  #back(item: PipelineItem, attempt: number): Promise<void> {
+    return this.#change(
+      item,
+      () => this.journal.pending(item.id, attempt),
+      (row) => {
+        const pastRuns = row.runId ? [...row.pastRuns, row.runId] : row.pastRuns;
+        Object.assign(row, { state: 'pending', attempt, pastRuns, key: undefined, keyAt: undefined, anchorRunId: undefined, runId: undefined, quote: undefined, status: undefined, outputs: undefined, chargedCost: undefined, foundBy: undefined });
+        this.onChange(row);
+      },
+    );
+  }
+
+  lastConfirmed(): string | undefined {
+    return this.#confirmed.at(-1);
+  }
+}
