@@ -2,7 +2,7 @@
  * `npm run build`: ESM (`dist/*.js`) and CommonJS (`dist/*.cjs`) builds with their declarations
  * (`.d.ts` / `.d.cts`) for the package's entries:
  *   - `.`          src/index.ts          the client
- *   - `./webhooks` src/webhooks.ts       webhook signature checks (node:crypto, kept out of the root entry)
+ *   - `./webhooks` src/webhooks.ts       webhook signature checks (Web Crypto; node:crypto in the Node builds)
  *   - `./download` src/download/index.ts run outputs to disk (node:fs, kept out of the root entry)
  *   - `./types`    generated/openapi.ts  the spec's types alone: declarations plus an empty module
  *   - `./testing`  src/testing/index.ts  the local simulator
@@ -21,6 +21,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 
 const has = (path: string) => existsSync(new URL(path, import.meta.url));
@@ -33,8 +35,33 @@ if (has('src/contract/index.ts')) entries.contract = 'src/contract/index.ts';
 const cli = has('src/cli/index.ts');
 /** Entries that export classes: Node's `import` of them gets an ES module over the CommonJS build. */
 const NODE_WRAPPED = Object.keys(entries);
+/**
+ * `src/cli/proxy-agent.ts` (undici, a megabyte) becomes `dist/cli-proxy-agent.js` beside the binary, which
+ * imports it only when a proxy is set; bundled in, it would cost every run a quarter more start-up time.
+ */
+const cliProxyAgentApart: Plugin = {
+  name: 'cli-proxy-agent-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/proxy-agent\.js$/ }, (args) => (args.importer.endsWith('proxy.ts') ? { path: './cli-proxy-agent.js', external: true } : undefined));
+  },
+};
+
 /** The CLI's dependencies, which the library entries never import: bundled into dist/cli.js (devDependencies). */
-const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml', 'undici'];
+
+/**
+ * The Node builds hash webhooks with `node:crypto` (`src/core/hmac.node.ts`), over 20 times faster there
+ * than Web Crypto; the ESM build, which bundlers, browsers, workerd and Deno get, keeps `src/core/hmac.ts`
+ * (Web Crypto, everywhere). The CommonJS build is what Node's `require` and `import` load (see
+ * `nodeEsmWrappers`). tsup builds CommonJS with splitting as ESM first, so the format comes from its define.
+ */
+const nodeHmac: Plugin = {
+  name: 'node-hmac',
+  setup(build) {
+    if (build.initialOptions.define?.TSUP_FORMAT !== '"cjs"') return;
+    build.onResolve({ filter: /(^|\/)hmac\.js$/ }, (args) => ({ path: join(args.resolveDir, dirname(args.path), 'hmac.node.ts') }));
+  },
+};
 
 const common: Options = {
   platform: 'node',
@@ -44,6 +71,10 @@ const common: Options = {
   sourcemap: false,
   // Keep `node:crypto` etc. as written: unambiguous for bundlers and other runtimes (tsup strips it by default).
   removeNodeProtocol: false,
+  // Class and function names as written: esbuild renames a class it must (a name clash between bundled
+  // modules) and the CommonJS step (sucrase, for code splitting) lowers class fields into `_class5 = class
+  // ...`; without this an error's `constructor.name` and `console.log(error)` say `_class5`.
+  keepNames: true,
 };
 
 /**
@@ -98,8 +129,28 @@ function nodeEsmWrappers(): void {
   }
 }
 
+/**
+ * `const Flora = require('flora-runs-client'); new Flora()`, as FLORA's SDK (a Stainless SDK) allows: the
+ * root entry's CommonJS exports become a function that makes a client, with every named export on it
+ * (`require(...).Flora`, `.default`, `.NotFoundError` as before) and the client's prototype, so
+ * `instanceof` holds either way. The types stay those of the named exports (TypeScript reaches the class
+ * as `.default` or `.Flora`); this is for JavaScript callers.
+ */
+function cjsCallableRoot(): void {
+  const path = 'dist/index.cjs';
+  const code = readFileSync(path, 'utf8');
+  if (code.includes('cjsCallableRoot')) return;
+  writeFileSync(
+    path,
+    `${code}\n// cjsCallableRoot (tsup.config.ts): this module's exports are also the client class.\n` +
+      'module.exports = Object.defineProperties(function Flora(...args) { return new exports.Flora(...args); }, Object.getOwnPropertyDescriptors(exports));\n' +
+      'module.exports.prototype = exports.Flora.prototype;\n',
+  );
+}
+
 function afterBuild(): void {
   cjsDefaultImports();
+  cjsCallableRoot();
   nodeEsmWrappers();
   // `./types` ships declarations only; these empty modules make a runtime import of it harmless.
   writeFileSync('dist/types.js', 'export {};\n');
@@ -121,6 +172,7 @@ export default defineConfig([
     // Shared chunks for CommonJS too (ESM has them by default): otherwise each entry gets its own copy of
     // the error classes, and a WebhookVerificationError from ./webhooks is not a FloraError from `.`.
     splitting: true,
+    esbuildPlugins: [nodeHmac],
     dts: { entry: { ...entries, types: 'generated/openapi.ts' } },
     onSuccess: async () => afterBuild(),
   },
@@ -130,7 +182,8 @@ export default defineConfig([
           ...common,
           // The binary: one self-contained ESM file. The library's dependencies stay external (installed with
           // it); the CLI's own are bundled in.
-          entry: { cli: 'src/cli/index.ts' },
+          entry: { cli: 'src/cli/index.ts', 'cli-proxy-agent': 'src/cli/proxy-agent.ts' },
+          esbuildPlugins: [cliProxyAgentApart],
           format: ['esm'],
           splitting: false,
           noExternal: CLI_DEPENDENCIES,

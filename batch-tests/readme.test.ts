@@ -51,7 +51,7 @@ it.skipIf(!hasRedis())(`the README's batch commands run a ${N}-item batch to com
   try {
     expect(code, out).toBe(0);
     expect(out).toMatch(new RegExp(`batch b\\w+: ${N} items, ${N} completed, 0 failed`));
-    expect(out).toContain(`"completed": ${N}`);
+    expect(out).toContain(`"completed":${N}`);
     const results = readResults(join(dir, 'results.jsonl'));
     expect(results).toHaveLength(N);
     expect(results.every((r) => r.status === 'completed' && r.run_id)).toBe(true);

@@ -121,7 +121,7 @@ describe('webhooks: FLORA’s SDK and our simulator and verifier interoperate', 
     const types = new Set<string>();
     for (const { body, headers } of receiver.received) {
       const theirs = await sdk.unwrap(body, headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET);
-      const ours = verifyWebhook(body, headers, DEFAULT_WEBHOOK_SECRET);
+      const ours = await verifyWebhook(body, headers, DEFAULT_WEBHOOK_SECRET);
       expect(ours).toEqual(theirs);
       expect(theirs.id).toMatch(/^whd_/);
       expect(theirs.data.run_type).toBe('technique');
@@ -135,8 +135,8 @@ describe('webhooks: FLORA’s SDK and our simulator and verifier interoperate', 
   it('our verifier accepts every signature header form the SDK accepts, and refuses what it refuses', async () => {
     const body = JSON.stringify({ id: 'whd_1', type: 'run.completed', api_version: '2026-06-11', created_at: Date.now(), data: { run_id: 'run_1', run_type: 'technique', workspace_id: 'ws_1', status: 'completed' } });
     const t = Math.floor(Date.now() / 1000);
-    const good = signWebhook(body, DEFAULT_WEBHOOK_SECRET, t).split('v1=')[1]!;
-    const bad = signWebhook(body, 'whsec_other', t).split('v1=')[1]!;
+    const good = (await signWebhook(body, DEFAULT_WEBHOOK_SECRET, t)).split('v1=')[1]!;
+    const bad = (await signWebhook(body, 'whsec_other', t)).split('v1=')[1]!;
     const forms: [string, string | string[]][] = [
       ['canonical', `t=${t},v1=${good}`],
       ['rotation: another v1 first', `t=${t},v1=${bad},v1=${good}`],
@@ -150,7 +150,7 @@ describe('webhooks: FLORA’s SDK and our simulator and verifier interoperate', 
       ['no v1', `t=${t}`],
       ['upper-case hex', `t=${t},v1=${good.toUpperCase()}`],
       ['another t', `t=${t - 1},v1=${good}`],
-      ['too old', `t=${t - 3600},v1=${signWebhook(body, DEFAULT_WEBHOOK_SECRET, t - 3600).split('v1=')[1]}`],
+      ['too old', `t=${t - 3600},v1=${(await signWebhook(body, DEFAULT_WEBHOOK_SECRET, t - 3600)).split('v1=')[1]}`],
     ];
     const sdk = new Webhooks();
     const verdicts = await Promise.all(
@@ -161,7 +161,7 @@ describe('webhooks: FLORA’s SDK and our simulator and verifier interoperate', 
         );
         let ours = true;
         try {
-          verifyWebhook(body, { 'flora-signature': value }, DEFAULT_WEBHOOK_SECRET);
+          await verifyWebhook(body, { 'flora-signature': value }, DEFAULT_WEBHOOK_SECRET);
         } catch {
           ours = false;
         }

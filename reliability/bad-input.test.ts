@@ -288,4 +288,4 @@ it(`${CASES} generated malformed requests (${SCALE_NAME}) are refused before the
   expect(problems.slice(0, 20)).toEqual([]);
   expect(fetchCalls).toBe(0);
   expect(sample.length).toBe(CASES);
-}, 120_000);
+});

@@ -321,7 +321,7 @@ it(`${CASES} generated malformed answers from a scripted fetch (${SCALE_NAME}) b
     ].join('\n'),
   );
   expect(problems.slice(0, 10)).toEqual([]);
-}, 120_000);
+});
 
 // ---- broken HTTP on real sockets -------------------------------------------------------------------------
 /** Valid as a TechniqueRun and as a RunStartedResponse (both are open to extra fields). */
@@ -416,4 +416,4 @@ it(`${SOCKET_CASES} broken HTTP answers on real sockets (${SCALE_NAME}) become d
   }
   console.log(['', `### Broken HTTP on real sockets (${SCALE_NAME}): ${SOCKET_CASES} answers`, '', table(['answer: outcome', 'cases'], [...outcomes].sort()), '', `problems: ${problems.length}`].join('\n'));
   expect(problems.slice(0, 10)).toEqual([]);
-}, 120_000);
+});

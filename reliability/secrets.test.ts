@@ -50,7 +50,8 @@ beforeAll(async () => {
       [KEY]: { webhookSecret: WEBHOOK_SECRET },
       [NO_ACCESS_KEY]: { access: false },
       [NO_CREDITS_KEY]: { credits: false },
-      [LIMITED_KEY]: { rateLimit: { requests: 1, perSeconds: 0.5 } },
+      // One request an hour: every call of this key after its first is a 429, however slowly the calls come.
+      [LIMITED_KEY]: { rateLimit: { requests: 1, perSeconds: 3600 } },
     },
     faults: { serverErrorRate: 0.1, dropBeforeRecordRate: 0.05, dropAfterRecordRate: 0.05, malformedRate: 0.03, slowRate: 0.03, slowMs: 400 },
   });
@@ -63,7 +64,9 @@ function capturingLogger(source: string): Logger {
 }
 
 it(`the client's debug log and errors (${SCALE_NAME}: ${CALLS} calls through faults and every error status) never show a secret`, async () => {
-  const client = (apiKey: string, maxRetries = 2) => new Flora({ apiKey, baseUrl: sim.url, logger: capturingLogger('client log'), logLevel: 'debug', timeout: 250, maxRetries });
+  // Each outcome asserted below comes from the key or the call, never from timing: a loaded machine answers
+  // slowly, and a per-attempt timeout near the simulator's pace would turn 404s and 403s into timeouts.
+  const client = (apiKey: string, maxRetries = 2) => new Flora({ apiKey, baseUrl: sim.url, logger: capturingLogger('client log'), logLevel: 'debug', timeout: 30_000, maxRetries });
   // The rate-limited key gets no retries, so its 429s surface as RateLimitErrors at once.
   const clients = [client(KEY), client(UNKNOWN_KEY), client(NO_ACCESS_KEY), client(NO_CREDITS_KEY), client(LIMITED_KEY, 0)];
   const statuses = new Map<string, number>();
@@ -81,7 +84,7 @@ it(`the client's debug log and errors (${SCALE_NAME}: ${CALLS} calls through fau
       () => c.techniques.runs.createAndWait('product-shot', NESTED, { waitTimeout: 3_000 }),
       () => c.runs.startTechnique({ ...TOP, workspace_id: 'ws_someone_else' }),
       () => c.runs.startTechnique({ ...TOP, technique_id: 'nope' } as never),
-      () => c.techniques.runs.create('art-directors-critique', NESTED, { signal: AbortSignal.timeout(5) }),
+      () => c.techniques.runs.create('art-directors-critique', NESTED, { signal: AbortSignal.abort() }),
     ];
     try {
       await work[Math.floor(i / clients.length) % work.length]!();
@@ -126,7 +129,7 @@ it(`the client's debug log and errors (${SCALE_NAME}: ${CALLS} calls through fau
     const leaks = (seen.get(source) ?? []).filter((t) => leaksIn(t).length > 0);
     expect(leaks.slice(0, 3), `${source} shows a secret`).toEqual([]);
   }
-}, 120_000);
+});
 
 it(`spawned flora CLI runs at FLORA_LOG=debug against a faulty simulator (${SCALE_NAME}) never print a secret`, async () => {
   const INPUT = '{id: prompt, type: text, value: "a red fox"}';
@@ -163,9 +166,9 @@ it(`spawned flora CLI runs at FLORA_LOG=debug against a faulty simulator (${SCAL
   console.log(['', `### Secrets (${SCALE_NAME}): CLI`, '', table(['run', 'exit code', 'stdout bytes', 'stderr lines'], results.map((r) => [r.name, String(r.code), r.stdout.length, r.stderr.split('\n').length]))].join('\n'));
   expect(results.some((r) => /→ (POST|GET)/.test(r.stderr)), 'the CLI logged at debug').toBe(true);
   for (const r of results) expect(leaksIn(`${r.stdout}\n${r.stderr}`), `${r.name} printed a secret`).toEqual([]);
-}, 120_000);
+});
 
-it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or malformed deliveries) never show the secret`, () => {
+it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or malformed deliveries) never show the secret`, async () => {
   const now = 1_767_225_600;
   const event = (runId: string) =>
     JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: '2026-01-01', created_at: now, data: { run_id: runId, run_type: 'technique', workspace_id: 'ws_abc123', status: 'completed' } });
@@ -186,7 +189,7 @@ it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or mal
     if (d.tamper === 'bad json') body = `${body.slice(0, -3)}${d.junk}`;
     if (d.tamper === 'bad schema') body = JSON.stringify({ id: 'evt_1', type: 'run.started', data: d.junk });
     if (d.tamper === 'secret in body') body = JSON.stringify({ id: WEBHOOK_SECRET, type: 'nope', data: { secret: WEBHOOK_SECRET } });
-    const signed = signWebhook(body, secret, t);
+    const signed = await signWebhook(body, secret, t);
     let header: string | undefined = signed;
     if (d.tamper === 'body') body = body.replace(d.runId, `${d.runId}x`);
     if (d.tamper === 'no header') header = undefined;
@@ -197,7 +200,7 @@ it(`webhook verification errors (${SCALE_NAME}: ${WEBHOOK_CASES} tampered or mal
     if (d.tamper === 'secret as signature') header = `t=${t},v1=${WEBHOOK_SECRET}`;
     if (d.tamper === 'secret in header') header = `t=${t},v1=${'a'.repeat(64)},s=${WEBHOOK_SECRET}`;
     try {
-      verifyWebhook(body, header === undefined ? {} : { 'flora-signature': header }, WEBHOOK_SECRET, { now });
+      await verifyWebhook(body, header === undefined ? {} : { 'flora-signature': header }, WEBHOOK_SECRET, { now });
       outcomes.set(`${d.tamper}: verified`, (outcomes.get(`${d.tamper}: verified`) ?? 0) + 1);
     } catch (e) {
       const reason = (e as { reason?: string }).reason ?? (e as Error).name;

@@ -1,24 +1,29 @@
 /**
- * The package as another project gets it: `npm run build`, `npm pack`, `npm install <tarball>` into a
+ * The package as another project gets it: `npm pack` in a fresh checkout of the working tree (no `dist/`:
+ * the `prepack` script must build it, or the tarball would hold no code), `npm install <tarball>` into a
  * temporary project, then for each way a TypeScript project can load it (ESM and CommonJS, with
  * `moduleResolution` node16 and bundler; CommonJS with node10) type-check a program that uses the client,
  * the types and the constants (0 errors; a control file's deliberate errors must be reported, so the check
  * is live), and run the emitted JavaScript with node against the simulator from the packed `./testing` entry.
+ * `attw` checks the tarball's entries under every resolution.
  *
- * One build, pack and install is shared by every case. TypeScript is the repository's own (its `tsc` run with
- * `-p` on each case) and `@types/node` is linked from the repository, so nothing but the package's runtime
- * dependencies is installed (from npm's cache when it has them: `--prefer-offline`).
+ * One build (the prepack's), pack and install is shared by every case: the build is the heavy part, done
+ * once. TypeScript is the repository's own (its `tsc` run with `-p` on each case) and `@types/node` is linked
+ * from the repository, so nothing but the package's runtime dependencies is installed (from npm's cache when
+ * it has them: `--prefer-offline`). The repository's own `dist/` is never touched.
  */
 import { execFile } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY, startSimulator } from '../src/testing/index.js';
+import { startForwardProxy } from './forward-proxy.js';
 import { readmeBlocks } from './readme-blocks.js';
 
 const run = promisify(execFile);
@@ -26,7 +31,7 @@ const repo = resolve(import.meta.dirname, '..');
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
 /** Packages only the `flora` binary uses: bundled into it, so not installed with the library. */
-const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml'];
+const CLI_DEPENDENCIES = ['commander', 'cli-progress', 'yaml', 'undici'];
 const NODE_BUILTINS = new Set(builtinModules);
 const quietNpm = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'error' };
 
@@ -106,13 +111,14 @@ const TYPE_NAMES = [
 
 /** The program's imports, in the case's syntax. Both forms bind the same names for the body below. */
 function header(c: Case): string {
-  const values = 'createFloraClient, APIError, FloraError, NotFoundError, ACTION_IDS, RUN_STATUSES, OUTPUT_TYPES';
+  const values = 'createFloraClient, APIError, FloraError, NotFoundError, WebhookVerificationError, ACTION_IDS, RUN_STATUSES, OUTPUT_TYPES';
   if (c.syntax === 'import') {
     return [
       `import Flora, { ${values}, ${TYPE_NAMES.map((t) => `type ${t}`).join(', ')} } from '${pkg.name}';`,
       `import type { paths, TechniqueRun as TechniqueRunFromTypes } from '${pkg.name}/types';`,
       `import { startSimulator, DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID } from '${pkg.name}/testing';`,
       `import { signWebhook, verifyWebhook, SIGNATURE_HEADER } from '${pkg.name}/webhooks';`,
+      `import { inspect } from 'node:util';`,
     ].join('\n');
   }
   return [
@@ -120,6 +126,8 @@ function header(c: Case): string {
     `import testing = require('${pkg.name}/testing');`,
     `import typesOnly = require('${pkg.name}/types');`,
     `import webhooks = require('${pkg.name}/webhooks');`,
+    `import util = require('node:util');`,
+    `const { inspect } = util;`,
     `const { signWebhook, verifyWebhook, SIGNATURE_HEADER } = webhooks;`,
     `type paths = typesOnly.paths;`,
     `type TechniqueRunFromTypes = typesOnly.TechniqueRun;`,
@@ -160,20 +168,25 @@ async function main(): Promise<void> {
     void asReturned; void unlistedStatus;
     const start: StartTechniqueRunRequest = { technique_id: TECHNIQUE, workspace_id: DEFAULT_WORKSPACE_ID, inputs: { prompt: 'a fox' } };
     const started: RunStartedResponse = await createFloraClient({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' }).runs.startTechnique(start);
-    let missing: { isAPIError: boolean; isNotFound: boolean; status: number | undefined; code: string | undefined; contentType: string | null } | undefined;
+    let missing: { isAPIError: boolean; isNotFound: boolean; status: number | undefined; code: string | undefined; contentType: string | null; className: string; inspected: string } | undefined;
     try {
       await client.techniques.runs.retrieve('run_does_not_exist', { techniqueId: TECHNIQUE });
     } catch (e) {
       if (!(e instanceof APIError)) throw e;
       // No \`!\` or \`?.\`: \`headers\` is declared always present (strict mode rejects this if it may be undefined).
       const contentType = e.headers.get('content-type');
-      missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code, contentType };
+      // What console.log(e) prints first: the class's own name, as written in the source.
+      const inspected = inspect(e).split('\\n')[0]!;
+      missing = { isAPIError: true, isNotFound: e instanceof NotFoundError, status: e.status, code: e.code, contentType, className: e.constructor.name, inspected };
     }
+    // CommonJS: \`const Flora = require('${pkg.name}'); new Flora()\`, as FLORA's SDK allows.
+    const Callable = (typeof require === 'function' ? require('${pkg.name}') : undefined) as (new (options: object) => object) | undefined;
+    const callable = Callable ? { made: new Callable({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url }) instanceof Flora, named: Callable.name } : undefined;
     const delivery = JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: 'v1', created_at: 1767225645, data: { run_id: created.run_id, run_type: 'technique', workspace_id: DEFAULT_WORKSPACE_ID, status: 'completed' } });
-    const event = verifyWebhook(delivery, { [SIGNATURE_HEADER]: signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
+    const event = await verifyWebhook(delivery, { [SIGNATURE_HEADER]: await signWebhook(delivery, 'whsec_consumer', Math.floor(Date.now() / 1000)) }, 'whsec_consumer');
     let forged: unknown;
     try {
-      verifyWebhook(delivery, { [SIGNATURE_HEADER]: 't=1,v1=00' }, 'whsec_consumer');
+      await verifyWebhook(delivery, { [SIGNATURE_HEADER]: 't=1,v1=00' }, 'whsec_consumer');
     } catch (e) {
       forged = e;
     }
@@ -181,6 +194,9 @@ async function main(): Promise<void> {
       webhookRunId: event.data.run_id,
       // One class hierarchy across entries: an error from ./webhooks is a FloraError from the root.
       forgedIsFloraError: forged instanceof FloraError,
+      forgedIsRootWebhookError: forged instanceof WebhookVerificationError,
+      classNames: [Flora.name, NotFoundError.name, WebhookVerificationError.name],
+      callable,
       format: typeof require === 'function' ? 'cjs' : 'esm',
       loadedFrom: loadedFrom(),
       created,
@@ -230,9 +246,9 @@ async function missingRun(client: Flora): Promise<unknown> {
   throw new Error('expected a 404');
 }
 
-function forged(verify: typeof verifyWebhook): unknown {
+async function forged(verify: typeof verifyWebhook): Promise<unknown> {
   try {
-    verify('{}', { 'Flora-Signature': 't=1,v1=00' }, 'whsec_consumer');
+    await verify('{}', { 'Flora-Signature': 't=1,v1=00' }, 'whsec_consumer');
   } catch (e) {
     return e;
   }
@@ -252,8 +268,8 @@ async function main(): Promise<void> {
     const options = { apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' as const };
     const fromImport = await missingRun(new Flora(options));
     const fromRequire = await missingRun(new root.default(options));
-    const forgedViaImport = forged(verifyWebhook);
-    const forgedViaRequire = forged(webhooks.verifyWebhook);
+    const forgedViaImport = await forged(verifyWebhook);
+    const forgedViaRequire = await forged(webhooks.verifyWebhook);
     const pureEsm = async (entry: string): Promise<string[]> =>
       Object.keys(await import(new URL(\`./\${entry}.js\`, pathToFileURL(require.resolve('${pkg.name}'))).href)).sort();
     console.log(JSON.stringify({
@@ -292,7 +308,7 @@ const CONTROL = [
 
 function controlFile(c: Case): string {
   // The header's value bindings are unused here: keep it to its imports' types, which is what is checked.
-  return `${header(c)}\n${CONTROL.join('\n')}\nvoid Flora; void FloraError; void signWebhook; void verifyWebhook; void SIGNATURE_HEADER; void createFloraClient; void APIError; void NotFoundError; void RUN_STATUSES; void OUTPUT_TYPES; void DEFAULT_API_KEY; void DEFAULT_WORKSPACE_ID;\n`;
+  return `${header(c)}\n${CONTROL.join('\n')}\nvoid Flora; void FloraError; void WebhookVerificationError; void signWebhook; void verifyWebhook; void SIGNATURE_HEADER; void createFloraClient; void APIError; void NotFoundError; void RUN_STATUSES; void OUTPUT_TYPES; void DEFAULT_API_KEY; void DEFAULT_WORKSPACE_ID;\n`;
 }
 
 interface Outcome {
@@ -305,16 +321,24 @@ interface Outcome {
   dual?: { stdout: string; stderr: string; error?: string };
 }
 
-/** The README's TypeScript blocks, each its own module of one ESM project (strict, nodenext), and what tsc said. */
+/**
+ * The README's TypeScript blocks, each its own module of one ESM project (strict, nodenext), and what tsc said;
+ * its JavaScript blocks are CommonJS (`require`), each run as a `.cjs` file of that project.
+ */
 const README_BLOCKS = readmeBlocks(join(repo, 'README.md'));
 const README_TS = README_BLOCKS.filter((b) => b.lang === 'ts');
+const README_JS = README_BLOCKS.filter((b) => b.lang === 'js');
 let readmeDir = '';
 let readmeErrors: string[] = [];
 
 async function compileReadme(project: string): Promise<void> {
   readmeDir = join(project, 'readme');
-  mkdirSync(readmeDir);
+  mkdirSync(join(readmeDir, 'out'), { recursive: true });
   writeFileSync(join(readmeDir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  // The README's proxy example installs undici beside the client (`npm install undici`): the repository's copy.
+  mkdirSync(join(readmeDir, 'node_modules'));
+  symlinkSync(join(repo, 'node_modules', 'undici'), join(readmeDir, 'node_modules', 'undici'), 'dir');
+  for (const b of README_JS) writeFileSync(join(readmeDir, 'out', `readme-${b.line}.cjs`), b.code);
   const files = README_TS.map((b) => `readme-${b.line}.ts`);
   README_TS.forEach((b, i) => writeFileSync(join(readmeDir, files[i]!), b.code));
   writeFileSync(
@@ -338,8 +362,28 @@ async function compileReadme(project: string): Promise<void> {
 let work = '';
 let tarball = '';
 let packedFiles: string[] = [];
+/** The fresh checkout the package was packed from, and what it held before and after. */
+const checkout = { dir: '', distBefore: true, distAfter: false, withoutScripts: [] as string[] };
+let attw: { problems: { kind: string; entrypoint?: string; resolutionKind?: string }[] } | undefined;
 const outcomes = new Map<string, Outcome>();
 const started = Date.now();
+
+/** A copy of the working tree's files (`git ls-files`: tracked and new, not ignored, so no `dist/`), with the repository's `node_modules` linked in. */
+async function freshCheckout(): Promise<string> {
+  const dir = join(work, 'checkout');
+  const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, maxBuffer: 16 << 20 });
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    // A tracked file deleted in the working tree is not part of it.
+    if (!existsSync(join(repo, file))) continue;
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    copyFileSync(join(repo, file), join(dir, file));
+  }
+  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** What `npm pack --json` reports of its tarball. */
+const packReport = (stdout: string) => (JSON.parse(stdout) as { filename: string; files: { path: string }[] }[])[0]!;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'flora-consumer-'));
@@ -349,13 +393,22 @@ beforeAll(async () => {
     phases.push(`${name} ${((Date.now() - mark) / 1000).toFixed(1)} s`);
     mark = Date.now();
   };
-  await run('npm', ['run', '-s', 'build'], { cwd: repo, env: quietNpm, maxBuffer: 16 << 20 });
-  phase('build');
-  const { stdout: packJson } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: repo, env: quietNpm });
-  const packed = (JSON.parse(packJson) as { filename: string; files: { path: string }[] }[])[0]!;
+  checkout.dir = await freshCheckout();
+  checkout.distBefore = existsSync(join(checkout.dir, 'dist'));
+  // Without scripts npm would pack no code at all: what prepack prevents.
+  const dry = await run('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: checkout.dir, env: quietNpm, maxBuffer: 16 << 20 });
+  checkout.withoutScripts = packReport(dry.stdout).files.map((f) => f.path);
+  // The one build: prepack's.
+  const { stdout: packJson } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: checkout.dir, env: quietNpm, maxBuffer: 16 << 20 });
+  const packed = packReport(packJson);
+  checkout.distAfter = existsSync(join(checkout.dir, 'dist', 'index.js'));
   tarball = join(work, packed.filename);
   packedFiles = packed.files.map((f) => f.path).sort();
-  phase('pack');
+  phase('build and pack');
+  const attwRun = run(join(repo, 'node_modules', '.bin', 'attw'), [tarball, '--format', 'json', '--exclude-entrypoints', './openapi.yaml'], { cwd: work, maxBuffer: 64 << 20 }).then(
+    (r) => r.stdout,
+    (e: { stdout?: string }) => e.stdout ?? '{}',
+  );
 
   const project = join(work, 'consumer');
   mkdirSync(project);
@@ -411,7 +464,7 @@ beforeAll(async () => {
       outcomes.set(c.name, outcome);
       if (errors.some((e) => e.file !== 'control.ts')) return;
       const execute = (file: string) =>
-        run(process.execPath, [join(dir, 'out', file)], { cwd: dir, timeout: 30_000 }).then(
+        run(process.execPath, [join(dir, 'out', file)], { cwd: dir }).then(
           (r) => ({ stdout: r.stdout, stderr: r.stderr }),
           (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', error: e.message }),
         );
@@ -419,12 +472,36 @@ beforeAll(async () => {
       if (c.type === 'module') outcome.dual = await execute('dual.js');
     }),
   ]);
-  phase(`${CASES.length} type-checks and runs`);
+  attw = (JSON.parse(await attwRun) as { analysis?: { problems: NonNullable<typeof attw>['problems'] } }).analysis;
+  phase(`${CASES.length} type-checks and runs, attw`);
   console.log(`consumer test setup: ${((Date.now() - started) / 1000).toFixed(1)} s (${phases.join(', ')})`);
-}, 240_000);
+});
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm pack in a fresh checkout, without dist/', () => {
+  it('starts from a checkout with no build in it; without scripts npm would pack no code at all (what prepack prevents)', () => {
+    expect(existsSync(join(checkout.dir, 'package.json'))).toBe(true);
+    expect(checkout.distBefore).toBe(false);
+    expect(checkout.withoutScripts.filter((f) => f.startsWith('dist/'))).toEqual([]);
+    expect(checkout.withoutScripts).toContain('package.json');
+  });
+
+  it('builds dist/ in prepack and packs every entry, its declarations and the flora binary', () => {
+    expect(checkout.distAfter).toBe(true);
+    for (const entry of ['index', 'types', 'webhooks', 'download', 'testing', 'contract']) {
+      for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(packedFiles).toContain(`dist/${entry}${ext}`);
+    }
+    expect(packedFiles).toContain('dist/cli.js');
+    expect(packedFiles).toContain('dist/cli-proxy-agent.js');
+  });
+
+  it('passes attw under every resolution, node10 included, for every entry (./batch and ./queue too)', () => {
+    expect(attw, 'attw reported nothing').toBeDefined();
+    expect(attw!.problems).toEqual([]);
+  });
 });
 
 describe('the packed package, installed by a consumer project', () => {
@@ -469,11 +546,37 @@ describe('the packed package, installed by a consumer project', () => {
     try {
       const bin = join(work, 'consumer', 'node_modules', '.bin', 'flora');
       const args = ['--output', 'yaml', 'techniques:runs', 'create', '--technique-id', 'tech_abcd1234', '--input', '{id: prompt, type: text, value: "a red fox"}', '--mode', 'async', '--wait'];
-      const { stdout } = await run(bin, args, { cwd: join(work, 'consumer'), env: { PATH: process.env.PATH, FLORA_API_KEY: testing.DEFAULT_API_KEY, FLORA_BASE_URL: sim.url }, timeout: 30_000 });
+      const { stdout } = await run(bin, args, { cwd: join(work, 'consumer'), env: { PATH: process.env.PATH, FLORA_API_KEY: testing.DEFAULT_API_KEY, FLORA_BASE_URL: sim.url } });
       expect(stdout).toMatch(/^run_id: run_\w+$/m);
       expect(stdout).toMatch(/^status: completed$/m);
     } finally {
       await sim.close();
+    }
+  });
+
+  it.runIf(existsSync(join(repo, 'src', 'cli', 'index.ts')))('starts the embedded default with `flora simulator` from the installed package, and its CLI goes through a proxy', async () => {
+    const bin = join(work, 'consumer', 'node_modules', '.bin', 'flora');
+    const child = spawn(bin, ['simulator', '--port', '0', '--time-scale', '60', '--profile', 'live'], { cwd: join(work, 'consumer'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const proxy = await startForwardProxy();
+    try {
+      let out = '';
+      const banner = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (/kill \d+/.test(out)) resolve(out);
+        });
+        child.once('exit', (code) => reject(new Error(`flora simulator exited with ${code}: ${out}`)));
+      });
+      const url = /Base URL:\s+(\S+)/.exec(banner)![1]!;
+      const key = /API key:\s+(\S+)/.exec(banner)![1]!;
+      expect(banner).toContain('(live profile)');
+      // The binary's proxy support (undici, in a file of its own beside it) works from the package.
+      const { stdout } = await run(bin, ['techniques', 'list'], { cwd: join(work, 'consumer'), env: { PATH: process.env.PATH, FLORA_API_KEY: key, FLORA_BASE_URL: url, HTTP_PROXY: proxy.url } });
+      expect(stdout).toContain('"technique_id":"tech_abcd1234"');
+      expect(proxy.seen).toContain(`CONNECT ${new URL(url).host}`);
+    } finally {
+      child.kill('SIGTERM');
+      await proxy.close();
     }
   });
 
@@ -490,9 +593,13 @@ describe('the packed package, installed by a consumer project', () => {
     const imports = (text: string) => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\b(?:__)?require\s*\(\s*)["'](\.\/[^"']+|[^"'.][^"']*)["']/g)].map((m) => m[1]!);
     /** Every bare module a file loads, through the chunks it loads. */
     const reach = (file: string, seen = new Set<string>()): string[] => {
+      // undici bundled whole, whose strings this reading cannot tell from imports; that it needs nothing
+      // installed is shown by the binary going through a proxy from the package (the test above).
+      if (file === 'cli-proxy-agent.js') return [];
       if (seen.has(file)) return [];
       seen.add(file);
-      return imports(readFileSync(join(dist, file), 'utf8')).flatMap((s) => (s.startsWith('./') ? reach(s.slice(2), seen) : s.startsWith('node:') || NODE_BUILTINS.has(s) ? [] : [s]));
+      // (Text that only looks like a relative import, in a bundled library's strings, names no file of ours.)
+      return imports(readFileSync(join(dist, file), 'utf8')).flatMap((s) => (s.startsWith('./') ? (existsSync(join(dist, s.slice(2))) ? reach(s.slice(2), seen) : []) : s.startsWith('node:') || NODE_BUILTINS.has(s) ? [] : [s]));
     };
     // The client, its types, the simulator, the webhook helpers, the downloads and the contract checks need
     // openapi-fetch and nothing else (the contract checks run on the generated checks: no test runner, mock or schema library).
@@ -509,9 +616,10 @@ describe('the packed package, installed by a consumer project', () => {
     const consumer = () => join(work, 'consumer');
     const runnable = README_BLOCKS.filter((b) => !b.notRun);
 
-    it('has TypeScript and shell blocks, and every block is run unless the README says why not', () => {
+    it('has TypeScript, CommonJS and shell blocks, and every block is run unless the README says why not', () => {
       expect(README_TS.length).toBeGreaterThanOrEqual(6);
-      for (const b of README_BLOCKS) expect(['ts', 'sh'], `README.md:${b.line} is a ${b.lang} block`).toContain(b.lang);
+      expect(README_JS.length).toBeGreaterThanOrEqual(1);
+      for (const b of README_BLOCKS) expect(['ts', 'js', 'sh'], `README.md:${b.line} is a ${b.lang} block`).toContain(b.lang);
       // Each block not run here names the test that runs it, or why none can.
       for (const b of README_BLOCKS.filter((x) => x.notRun)) expect(b.notRun, `README.md:${b.line}`).toMatch(/\S{8,}/);
     });
@@ -520,14 +628,15 @@ describe('the packed package, installed by a consumer project', () => {
       expect(readmeErrors).toEqual([]);
     });
 
-    it.each(runnable.filter((b) => b.lang === 'ts').map((b) => [`${b.section} (README.md:${b.line})`, b] as const))('runs %s against the simulator', async (_, block) => {
-      expect(readmeErrors).toEqual([]);
+    // TypeScript blocks run as compiled; JavaScript blocks are CommonJS, run as `.cjs` files.
+    it.each(runnable.filter((b) => b.lang === 'ts' || b.lang === 'js').map((b) => [`${b.section} (README.md:${b.line}, ${b.lang})`, b] as const))('runs %s against the simulator', async (_, block) => {
+      if (block.lang === 'ts') expect(readmeErrors).toEqual([]);
       const sim = await startSimulator({ timeScale: 60, seed: block.line });
       try {
-        const result = await run(process.execPath, [join(readmeDir, 'out', `readme-${block.line}.js`)], {
+        const result = await run(process.execPath, [join(readmeDir, 'out', `readme-${block.line}.${block.lang === 'ts' ? 'js' : 'cjs'}`)], {
           cwd: readmeDir,
           env: { PATH: process.env.PATH, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_BASE_URL: sim.url, FLORA_LOG: 'error' },
-          timeout: 60_000,
+          timeout: 170_000, // must not hang: below the test's own bound, so its output is kept
         }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: `${e.message}\n${e.stderr ?? ''}`, failed: true }));
         // Exit 0, no stack trace (a block may print what it caught with console.error), and something shown.
         expect('failed' in result, result.stderr).toBe(false);
@@ -536,7 +645,7 @@ describe('the packed package, installed by a consumer project', () => {
       } finally {
         await sim.close();
       }
-    }, 90_000);
+    });
 
     it.each(runnable.filter((b) => b.lang === 'sh').map((b) => [`${b.section} (README.md:${b.line})`, b] as const))('runs %s with the installed flora binary against the simulator', async (_, block) => {
       const sim = await startSimulator({ timeScale: 60, seed: block.line });
@@ -546,7 +655,7 @@ describe('the packed package, installed by a consumer project', () => {
         const result = await run('bash', ['-euo', 'pipefail', '-c', block.code], {
           cwd: consumer(),
           env: { PATH: `${join(consumer(), 'node_modules', '.bin')}:${process.env.PATH}`, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_BASE_URL: sim.url, RUN_ID: seed.run_id },
-          timeout: 60_000,
+          timeout: 170_000, // must not hang: below the test's own bound, so its output is kept
         }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: `${e.message}\n${e.stderr ?? ''}`, failed: true }));
         expect('failed' in result, result.stderr).toBe(false);
         // The contract check's block writes its reports to files and prints the saved set's; the others print runs.
@@ -558,7 +667,7 @@ describe('the packed package, installed by a consumer project', () => {
       } finally {
         await sim.close();
       }
-    }, 90_000);
+    });
 
     it('the blocks not run name commands and variables that exist', () => {
       const scripts = Object.keys((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
@@ -601,8 +710,14 @@ describe('the packed package, installed by a consumer project', () => {
       expect(out.started).toMatchObject({ run_id: expect.any(String) });
       expect(out.webhookRunId).toBe(out.created.run_id);
       expect(out.forgedIsFloraError).toBe(true);
+      expect(out.forgedIsRootWebhookError).toBe(true);
+      // Class names survive the build: what e.constructor.name and console.log(e) show.
+      expect(out.classNames).toEqual(['Flora', 'NotFoundError', 'WebhookVerificationError']);
+      expect(out.missing.className).toBe('NotFoundError');
+      expect(out.missing.inspected).toMatch(/^NotFoundError: 404 not_found: /);
+      if (c.expectFormat === 'cjs') expect(out.callable).toEqual({ made: true, named: 'Flora' });
       expect(out.started.run_id).not.toBe(out.created.run_id);
-      expect(out.missing).toEqual({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found', contentType: expect.stringMatching(/^application\/json/) });
+      expect(out.missing).toMatchObject({ isAPIError: true, isNotFound: true, status: 404, code: 'not_found', contentType: expect.stringMatching(/^application\/json/) });
       expect(out.constants).toEqual({
         statuses: ['pending', 'running', 'completed', 'failed'],
         firstAction: 'split-text',

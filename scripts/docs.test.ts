@@ -15,7 +15,7 @@ import { OPERATIONS } from '../generated/operations.js';
 const repo = resolve(import.meta.dirname, '..');
 const scripts = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const spec = parse(readFileSync(join(repo, 'spec', 'openapi.yaml'), 'utf8')) as {
-  info: { title: string };
+  info: { title: string; description: string };
   paths: Record<string, Record<string, { operationId: string; summary: string }>>;
 };
 const operations = Object.values(spec.paths).flatMap((item) => Object.values(item));
@@ -48,4 +48,17 @@ it('npm run docs renders one self-contained HTML page that names every operation
   // Redoc itself is in the page, not fetched from a CDN when the page is opened.
   expect(html).not.toMatch(/<script[^>]+src="https?:/);
   expect(html.length).toBeGreaterThan(500_000);
-}, 90_000);
+  // What a browser shows before any script runs (a plain headless screenshot): the title and the whole
+  // description, prerendered, not only the search box's "Loading...".
+  const shown = html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  expect(shown).toContain(spec.info.title);
+  expect(shown).toContain('listing runs, techniques and workspaces');
+});
+
+it("the page's text counts no operations it does not describe", () => {
+  const words: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+  const texts = [spec.info.description, ...operations.map((o) => o.summary)];
+  const counted = texts.flatMap((t) => [...t.matchAll(/\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+){0,2}operations\b/gi)].map((m) => m[1]!.toLowerCase()));
+  for (const n of counted) expect(Number(words[n] ?? n), `"${n} ... operations" in the spec's text`).toBe(operations.length);
+  expect(spec.info.description).toMatch(/listing runs, techniques and workspaces/);
+});

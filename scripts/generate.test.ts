@@ -8,14 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSpec, SPEC_PATH } from '../spec/spec.js';
 import { generatedFiles } from './generate.js';
 import { liveLayer } from './generate-live.js';
 
-// Each test runs the generator in a process of its own (a few seconds; far longer on a busy machine): a
-// wide limit, so only a generator that hangs fails for time.
-vi.setConfig({ testTimeout: 120_000 });
+// Each test runs the generator in a process of its own (a few seconds; far longer on a busy machine): the
+// suite's wide "must not hang" limit applies (vitest.config.ts), so only a generator that hangs fails for time.
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const SPEC = readFileSync(SPEC_PATH, 'utf8');

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The environment a tool gets: no telemetry or update notices, and no colour when stdout is not a terminal. */
-export function toolEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
-  if (!process.stdout.isTTY) {
+/** The environment a tool gets: no telemetry or update notices, and no colour when its output is not a terminal. */
+export function toolEnv(base: NodeJS.ProcessEnv = process.env, tty: boolean = process.stdout.isTTY === true): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
+  if (!tty) {
     delete env.FORCE_COLOR;
     env.NO_COLOR = '1';
   }

@@ -1,18 +1,18 @@
 /**
- * `npm run spec:diff` in scratch git repositories, one per case so the cases (each a redocly run) run at once:
+ * `npm run spec:diff`'s check in scratch git repositories, one per case so the cases (each a redocly run) run at once:
  * an unchanged spec, compatible and breaking edits, the announcement (major bump plus CHANGELOG heading), and the
  * choice of base (the merge-base on a branch, SPEC_DIFF_BASE and --base).
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { specDiff as runSpecDiff } from './spec-diff.js';
 
-// Each case runs redocly on the whole spec, twice or more, all at once: tens of seconds on a loaded machine,
-// and more as the spec grows. A wide limit, so only a diff that hangs fails for time.
-vi.setConfig({ testTimeout: 180_000 });
+// Each case that changes the spec runs redocly on it (a process of its own); the rest happens in this
+// process. The suite's wide must-not-hang limit (vitest.config.ts) applies: only a diff that hangs fails for time.
 
 const project = resolve(import.meta.dirname, '..');
 const specText = readFileSync(join(project, 'spec', 'openapi.yaml'), 'utf8');
@@ -24,8 +24,8 @@ const git = (dir: string, ...args: string[]) => {
   const r = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
 };
-/** A repository on `main` whose one commit has the real spec and a changelog. */
-function repo(): string {
+/** A repository on `main` whose one commit has the real spec and a changelog: made once, copied for each case. */
+function template(): string {
   const dir = mkdtempSync(join(tmpdir(), 'flora-spec-diff-test-'));
   dirs.push(dir);
   git(dir, 'init', '-q', '-b', 'main');
@@ -36,6 +36,15 @@ function repo(): string {
   git(dir, 'commit', '-q', '-m', 'spec');
   return dir;
 }
+let made: string | undefined;
+/** A fresh copy of the template repository (files copied, no git process run). */
+function repo(): string {
+  made ??= template();
+  const dir = mkdtempSync(join(tmpdir(), 'flora-spec-diff-test-'));
+  dirs.push(dir);
+  cpSync(made, dir, { recursive: true });
+  return dir;
+}
 /** Rewrites the repository's spec through `change`, and sets info.version if given. */
 function edit(dir: string, change: (doc: any) => void, version?: string): void {
   const doc = parse(specText);
@@ -43,15 +52,15 @@ function edit(dir: string, change: (doc: any) => void, version?: string): void {
   if (version) doc.info.version = version;
   writeFileSync(join(dir, 'spec', 'openapi.yaml'), stringify(doc));
 }
-/** The command, with SPEC_DIFF_BASE only when given: CI's points into the real repository, not this one. */
-function specDiff(dir: string, extraEnv: Record<string, string> = {}, ...args: string[]) {
+/**
+ * The check, run in this process on the scratch repository `dir` (only redocly is a process of its own), with
+ * SPEC_DIFF_BASE only when given: CI's points into the real repository, not this one.
+ */
+async function specDiff(dir: string, extraEnv: Record<string, string> = {}, ...args: string[]) {
   const { SPEC_DIFF_BASE: _, ...env } = process.env;
-  return new Promise<{ status: number; out: string }>((done) => {
-    const tsx = join(project, 'node_modules', '.bin', 'tsx');
-    execFile(tsx, [join(project, 'scripts', 'spec-diff.ts'), ...args], { cwd: dir, env: { ...env, ...extraEnv } }, (error, stdout, stderr) =>
-      done({ status: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
-    );
-  });
+  let out = '';
+  const status = await runSpecDiff(args, { cwd: dir, env: { ...env, ...extraEnv }, write: (t) => void (out += t), tty: false });
+  return { status, out };
 }
 
 const schemas = (d: any) => d.components.schemas;

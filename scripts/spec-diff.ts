@@ -11,22 +11,33 @@
  * `--check-version` would ask a minor bump for every added operation or property, which no client needs and which
  * parallel branches would fight over.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { toolEnv, withoutBanner } from './run.js';
 
 const SPEC = 'spec/openapi.yaml';
 const project = resolve(import.meta.dirname, '..'); // redocly and its config; the repository is the working directory
-const git = (...args: string[]) => {
-  const r = spawnSync('git', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-};
+
+/** Where and how one check runs: the repository's directory, its environment, where its report goes. */
+export interface SpecDiffContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** One piece of the report (stdout and stderr alike). */
+  write(text: string): void;
+  /** Whether the report goes to a terminal (colour allowed). */
+  tty: boolean;
+}
 
 /** The commit to compare with, and how to call it; undefined when there is no `main` to compare with. */
-function resolveBase(explicit?: string): { ref: string; name: string } | undefined {
+export function resolveBase(cwd: string, explicit?: string): { ref: string; name: string } | undefined {
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
   if (explicit) return { ref: explicit, name: explicit };
   const main = ['main', 'origin/main'].find((ref) => git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`) !== undefined);
   if (!main) return undefined;
@@ -35,27 +46,39 @@ function resolveBase(explicit?: string): { ref: string; name: string } | undefin
   return mergeBase ? { ref: mergeBase, name: `the merge-base with ${main} (${mergeBase.slice(0, 12)})` } : { ref: main, name: main };
 }
 
-function main(argv: string[]): number {
-  const explicit = (argv.includes('--base') ? argv[argv.indexOf('--base') + 1] : undefined) || process.env.SPEC_DIFF_BASE;
-  const base = resolveBase(explicit);
+/** `redocly <args>` in `cwd`, asynchronously (checks of several repositories run at once): its exit status and output. */
+function redocly(args: string[], ctx: SpecDiffContext): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(join(project, 'node_modules', '.bin', 'redocly'), args, { cwd: ctx.cwd, env: toolEnv(ctx.env, ctx.tty), encoding: 'utf8', maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      done({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: stderr || (error && typeof error.code !== 'number' ? String(error) : '') }),
+    );
+  });
+}
+
+/** Runs the check in `ctx.cwd` with the command's arguments; resolves with its exit status. */
+export async function specDiff(argv: readonly string[], ctx: SpecDiffContext): Promise<number> {
+  const say = (line: string) => ctx.write(`${line}\n`);
+  const explicit = (argv.includes('--base') ? argv[argv.indexOf('--base') + 1] : undefined) || ctx.env.SPEC_DIFF_BASE;
+  const base = resolveBase(ctx.cwd, explicit);
   if (!base) {
-    console.log('spec:diff: no `main` branch to compare with (neither main nor origin/main exists); nothing checked.');
+    say('spec:diff: no `main` branch to compare with (neither main nor origin/main exists); nothing checked.');
     return 0;
   }
-  const baseText = spawnSync('git', ['show', `${base.ref}:${SPEC}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const baseText = spawnSync('git', ['show', `${base.ref}:${SPEC}`], { cwd: ctx.cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (baseText.status !== 0) {
-    console.log(`spec:diff: ${SPEC} does not exist on ${base.name} (or that ref is unknown); nothing to compare.`);
+    say(`spec:diff: ${SPEC} does not exist on ${base.name} (or that ref is unknown); nothing to compare.`);
     return explicit ? 1 : 0;
   }
-  const revText = readFileSync(SPEC, 'utf8');
+  const revText = readFileSync(join(ctx.cwd, SPEC), 'utf8');
   if (revText === baseText.stdout) {
-    console.log(`spec:diff: ${SPEC} is identical to ${base.name}: no changes.`);
+    say(`spec:diff: ${SPEC} is identical to ${base.name}: no changes.`);
     return 0;
   }
 
   const version = (text: string) => String(parse(text)?.info?.version ?? '');
   const [from, to] = [version(baseText.stdout), version(revText)];
-  const changelog = existsSync('CHANGELOG.md') ? readFileSync('CHANGELOG.md', 'utf8') : '';
+  const changelogPath = join(ctx.cwd, 'CHANGELOG.md');
+  const changelog = existsSync(changelogPath) ? readFileSync(changelogPath, 'utf8') : '';
   const word = to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const announced = to !== from && new RegExp(`^#{1,6} .*(?<![\\w.+-])${word}(?![\\w.+-])`, 'm').test(changelog);
 
@@ -64,16 +87,16 @@ function main(argv: string[]): number {
   const basePath = join(dir, (/^[0-9a-f]{40}$/.test(base.ref) ? base.ref.slice(0, 12) : base.ref).replace(/[^\w.-]+/g, '_'), SPEC);
   mkdirSync(dirname(basePath), { recursive: true });
   writeFileSync(basePath, baseText.stdout);
-  console.log(`spec:diff: ${SPEC} against ${base.name}, info.version ${from === to ? to : `${from} -> ${to}`}\n`);
+  say(`spec:diff: ${SPEC} against ${base.name}, info.version ${from === to ? to : `${from} -> ${to}`}\n`);
   const check = announced ? ['--fail-on', 'none', '--check-version'] : ['--fail-on', 'major'];
-  const args = ['diff', basePath, SPEC, '--config', join(project, 'redocly.yaml'), ...check];
-  const r = spawnSync(join(project, 'node_modules', '.bin', 'redocly'), args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env: toolEnv() });
+  const r = await redocly(['diff', basePath, SPEC, '--config', join(project, 'redocly.yaml'), ...check], ctx);
   rmSync(dir, { recursive: true, force: true });
-  process.stderr.write(withoutBanner(r.stderr ?? String(r.error ?? '')));
+  ctx.write(r.stdout);
+  ctx.write(withoutBanner(r.stderr));
   if (r.status === 0) return 0;
   const m = /^(\d+)\.(\d+)\./.exec(from);
   const next = m ? (m[1] === '0' ? `0.${Number(m[2]) + 1}.0` : `${Number(m[1]) + 1}.0.0`) : 'a new major version';
-  console.error(
+  say(
     announced
       ? `spec:diff: info.version ${to} is announced in CHANGELOG.md, but redocly does not accept the bump (see above).`
       : `spec:diff: failed against ${base.name} (see above). To ship a breaking change, bump info.version to ${next} and ` +
@@ -83,4 +106,6 @@ function main(argv: string[]): number {
   return 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await specDiff(process.argv.slice(2), { cwd: process.cwd(), env: process.env, write: (t) => void process.stdout.write(t), tty: process.stdout.isTTY === true });
+}

@@ -9,7 +9,7 @@ import { FloraError, InputValidationError } from './core/errors.js';
 import { createLogger, parseLogLevel, type Logger, type LogLevel } from './core/log.js';
 import { Redactor } from './core/redact.js';
 import { rawFetch, Requester } from './core/requester.js';
-import type { RequestOptions } from './core/send.js';
+import type { FetchOptions, RequestOptions } from './core/send.js';
 import type { FetchLike } from './core/transport.js';
 import { isLoopback } from './core/url.js';
 import { checkMs } from './core/validation.js';
@@ -31,10 +31,17 @@ export interface ClientOptions {
   /** Defaults to `process.env.FLORA_BASE_URL`, else `https://app.flora.ai/api/v1`. */
   baseUrl?: string | undefined;
   /**
-   * A fetch implementation (tests, proxies, instrumentation), called with a `Request`, as openapi-fetch
-   * does. Defaults to `globalThis.fetch` (called as `fetch(url, init)`, which skips building a Request).
+   * A fetch implementation (tests, instrumentation), called with a `Request`, as openapi-fetch does, and
+   * the init it was made from (which carries `fetchOptions` a Request cannot, such as `dispatcher`).
+   * Defaults to `globalThis.fetch` (called as `fetch(url, init)`, which skips building a Request).
    */
-  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  fetch?: ((request: Request, init?: RequestInit) => Promise<Response>) | undefined;
+  /**
+   * Further `fetch` options for every request (FLORA's SDK's name), e.g. an undici `dispatcher` for a proxy:
+   * `fetchOptions: { dispatcher: new EnvHttpProxyAgent() }` (the `undici` package). Each call's
+   * `fetchOptions` go over these. See {@link FetchOptions}.
+   */
+  fetchOptions?: FetchOptions | undefined;
   /** Per-attempt timeout in ms. Default 60 000. */
   timeout?: number | undefined;
   /** Retries after the first attempt. Default 2. */
@@ -76,7 +83,7 @@ export interface ClientOptions {
   workspaceId?: string | undefined;
 }
 
-export type { RequestOptions };
+export type { FetchOptions, RequestOptions };
 
 const env = (name: string): string | undefined => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
 
@@ -156,11 +163,14 @@ export class Flora {
     const responses = typeof v === 'object' ? (v.responses ?? true) : v;
     const redactor = new Redactor([apiKey]);
     const custom = options.fetch;
-    const fetch: FetchLike = custom ? (input, init) => custom(new Request(input, init)) : (input, init) => globalThis.fetch(input, init);
+    const fetch: FetchLike = custom ? (input, init) => custom(new Request(input, init), init) : (input, init) => globalThis.fetch(input, init);
+    const fetchOptions = options.fetchOptions;
+    if (fetchOptions !== undefined && (typeof fetchOptions !== 'object' || fetchOptions === null || Array.isArray(fetchOptions))) refuseOption('fetchOptions', 'fetchOptions must be an object of fetch init options');
     const requester = new Requester({
       baseUrl: this.baseUrl,
       apiKey,
       fetch,
+      fetchOptions,
       custom: custom !== undefined,
       redactor,
       timeout: this.timeout,

@@ -2,10 +2,10 @@
  * FLORA technique-runs client. `import Flora from '...'` works like the official `@flora-ai/flora`:
  * `new Flora().techniques.runs.create(...)`, `.retrieve(...)`, `.runs.startTechnique(...)`.
  *
- * Webhook verification lives in `flora-runs-client/webhooks` (it needs `node:crypto`, which would keep this
- * entry out of browser and edge bundles); the local simulator in `flora-runs-client/testing`.
+ * Webhook verification lives in `flora-runs-client/webhooks` (its error class, `WebhookVerificationError`, is
+ * exported here too, as FLORA's SDK does); the local simulator in `flora-runs-client/testing`.
  */
-export { Flora, Flora as default, createFloraClient, DEFAULT_BASE_URL, type ClientOptions, type RequestOptions } from './client.js';
+export { Flora, Flora as default, createFloraClient, DEFAULT_BASE_URL, type ClientOptions, type FetchOptions, type RequestOptions } from './client.js';
 export { APIPromise, type WithResponse } from './core/api-promise.js';
 export * from './core/errors.js';
 export type { Logger, LogLevel } from './core/log.js';

@@ -33,13 +33,13 @@ it('creates a run with a callback URL, waits for it, and verifies the delivered 
 
   expect(receiver.received).toHaveLength(1);
   const { body, headers } = receiver.received[0]!;
-  const event = verifyWebhook(body, headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET);
+  const event = await verifyWebhook(body, headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET);
   expect(event.type).toBe('run.completed');
   expect(event.data).toMatchObject({ run_id: run.run_id, status: 'completed', workspace_id: 'ws_abc123' });
   expect(headers['flora-event']).toBe('run.completed');
   expect(headers['flora-webhook-id']).toBe(event.id);
 
   // The same delivery, tampered with or checked with the wrong secret, is refused.
-  expect(() => verifyWebhook(body.replace('completed', 'failed'), headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET)).toThrow(WebhookVerificationError);
-  expect(() => verifyWebhook(body, headers as Record<string, string>, 'whsec_wrong')).toThrow(/signature/);
+  await expect(verifyWebhook(body.replace('completed', 'failed'), headers as Record<string, string>, DEFAULT_WEBHOOK_SECRET)).rejects.toThrow(WebhookVerificationError);
+  await expect(verifyWebhook(body, headers as Record<string, string>, 'whsec_wrong')).rejects.toThrow(/signature/);
 });

@@ -5,11 +5,12 @@
  * `<t>.<raw body>` keyed with the workspace's whole `whsec_...` secret. Several `v1` values appear while a
  * secret is being rotated; any one matching is enough.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { RunWebhookEvent } from '../generated/answers.js';
-import type { FieldError } from '../generated/openapi.js';
 import { schemaProblems } from '../generated/validators.js';
-import { FloraError, InputValidationError } from './core/errors.js';
+import { InputValidationError, WebhookVerificationError } from './core/errors.js';
+import { anyHmacMatches, hmacSha256Hex } from './core/hmac.js';
+
+export { WebhookVerificationError, type WebhookVerificationReason } from './core/errors.js';
 
 /** Name of the header that carries the timestamp and signatures. */
 export const SIGNATURE_HEADER = 'Flora-Signature';
@@ -20,31 +21,8 @@ export const EVENT_HEADER = 'Flora-Event';
 /** Default accepted distance, in seconds, between the signature's timestamp and now. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-/** Why a webhook was rejected. */
-export type WebhookVerificationReason =
-  | 'missing_header'
-  | 'malformed_header'
-  | 'timestamp_outside_tolerance'
-  | 'signature_mismatch'
-  | 'invalid_body';
-
-/**
- * A webhook failed verification: treat the request as not from FLORA and answer it with a 4xx. Neither
- * the message nor any property ever contains the secret.
- */
-export class WebhookVerificationError extends FloraError {
-  override name = 'WebhookVerificationError';
-  /** Machine-readable cause, to branch on without parsing the message. */
-  readonly reason: WebhookVerificationReason;
-  /** For `invalid_body` against the schema: each offending field. */
-  readonly fields: FieldError[] | undefined;
-
-  constructor(reason: WebhookVerificationReason, message: string, options?: { fields?: FieldError[]; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.reason = reason;
-    this.fields = options?.fields;
-  }
-}
+/** A raw webhook body as received, as FLORA's SDK takes it: text, or bytes (`Uint8Array`, Node's `Buffer`, an `ArrayBuffer`). */
+export type WebhookPayload = string | Uint8Array | ArrayBuffer;
 
 /**
  * Headers as the Fetch API, Node's `IncomingHttpHeaders`, or a plain record give them; or the
@@ -76,23 +54,21 @@ function requireSecret(secret: unknown): asserts secret is string {
   if (typeof secret !== 'string' || secret.length === 0) refuse('secret', 'a webhook secret is required');
 }
 
-function hmacHex(payloadPrefix: string, body: string | Uint8Array, secret: string): string {
-  const h = createHmac('sha256', secret);
-  h.update(payloadPrefix, 'utf8');
-  // Bytes are hashed as received so a receiver never has to re-encode (and possibly alter) the body.
-  if (typeof body === 'string') h.update(body, 'utf8');
-  else h.update(body);
-  return h.digest('hex');
+/** The body as bytes are hashed as received, so a receiver never has to re-encode (and possibly alter) them. */
+function payload(rawBody: unknown): string | Uint8Array {
+  if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
+  if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
+  refuse('rawBody', 'must be the raw body as received: a string, a Uint8Array (or Buffer) or an ArrayBuffer');
 }
 
 /**
  * The `Flora-Signature` header value for `rawBody` signed at `timestamp` (unix seconds) with `secret`:
- * the same HMAC FLORA sends, for tests of a receiver.
+ * the same HMAC FLORA sends, for tests of a receiver. Asynchronous because Web Crypto is.
  */
-export function signWebhook(rawBody: string, secret: string, timestamp: number): string {
+export async function signWebhook(rawBody: WebhookPayload, secret: string, timestamp: number): Promise<string> {
   requireSecret(secret);
   if (!Number.isInteger(timestamp) || timestamp < 0) refuse('timestamp', 'must be a non-negative integer of unix seconds');
-  return `t=${timestamp},v1=${hmacHex(`${timestamp}.`, rawBody, secret)}`;
+  return `t=${timestamp},v1=${await hmacSha256Hex(secret, `${timestamp}.`, payload(rawBody))}`;
 }
 
 /** The signature header's value; repeated headers are joined, so every `v1` they carry counts. */
@@ -133,17 +109,6 @@ function parseSignatureHeader(value: string): ParsedSignature {
   return { timestamp, signatures };
 }
 
-function anySignatureMatches(expectedHex: string, candidates: string[]): boolean {
-  const expected = Buffer.from(expectedHex, 'hex');
-  let matched = false;
-  for (const c of candidates) {
-    const given = Buffer.from(c, 'hex');
-    // Every candidate is compared (no early exit) so timing does not reveal which one matched.
-    if (given.length === expected.length && timingSafeEqual(given, expected)) matched = true;
-  }
-  return matched;
-}
-
 function parseBody(rawBody: string | Uint8Array): unknown {
   let text: string;
   try {
@@ -163,17 +128,19 @@ function parseBody(rawBody: string | Uint8Array): unknown {
  * re-serialized JSON: any byte changed breaks the signature), the request's headers (or the
  * `Flora-Signature` value) and the secret. The signature is compared in constant time and checked before
  * the timestamp, so only authentic requests learn more than "mismatch". The event's `created_at` is in
- * unix milliseconds, as FLORA's SDK documents it.
+ * unix milliseconds, as FLORA's SDK documents it. Asynchronous because Web Crypto is: it runs wherever the
+ * client does (Node, Bun, Deno, workerd, browsers); the Node builds hash with `node:crypto`.
  * @throws {WebhookVerificationError} with `reason` saying what was wrong.
  * @throws {InputValidationError} for a missing secret or a bad option.
  */
-export function verifyWebhook(
-  rawBody: string | Uint8Array,
+export async function verifyWebhook(
+  rawBody: WebhookPayload,
   headers: WebhookHeaders,
   secret: string,
   options: VerifyWebhookOptions = {},
-): RunWebhookEvent {
+): Promise<RunWebhookEvent> {
   requireSecret(secret);
+  const body = payload(rawBody);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (typeof tolerance !== 'number' || !(tolerance >= 0)) refuse('toleranceSeconds', 'must be a number >= 0 (or Infinity)');
   const now = options.now ?? Date.now() / 1000;
@@ -185,7 +152,7 @@ export function verifyWebhook(
   }
   const { timestamp, signatures } = parseSignatureHeader(header);
 
-  if (!anySignatureMatches(hmacHex(`${timestamp}.`, rawBody, secret), signatures)) {
+  if (!(await anyHmacMatches(secret, `${timestamp}.`, body, signatures))) {
     throw new WebhookVerificationError(
       'signature_mismatch',
       `No v1 signature in the ${SIGNATURE_HEADER} header matches the body. Check the webhook secret, and pass the raw request body, not re-serialized JSON.`,
@@ -201,7 +168,7 @@ export function verifyWebhook(
     );
   }
 
-  const event = parseBody(rawBody);
+  const event = parseBody(body);
   const problems = schemaProblems('RunWebhookEvent', event).filter((p) => options.validate === 'strict' || !p.tolerable);
   const first = problems[0];
   if (first) {

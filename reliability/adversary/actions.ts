@@ -160,13 +160,13 @@ export async function cli(c: Case & { action: { kind: 'cli' } }, base: string, s
 }
 
 /** A delivery to the webhook verifier: genuine, or forged by someone without the secret. */
-export function webhook(c: Case & { action: { kind: 'webhook' } }, seen: string[]): unknown {
+export async function webhook(c: Case & { action: { kind: 'webhook' } }, seen: string[]): Promise<unknown> {
   const { tamper, junk } = c.action;
   const now = 1_767_225_600;
   let body = JSON.stringify({ id: 'evt_1', type: 'run.completed', api_version: '2026-01-01', created_at: now * 1000, data: { run_id: `run_${junk}`, run_type: 'technique', workspace_id: 'ws_abc123', status: 'completed' } });
   if (tamper === 'badBody') body = `{"id":${JSON.stringify(junk)}`;
   const t = tamper === 'old' ? now - 10_000 : now;
-  let header: string | undefined = signWebhook(body, c.webhookSecret, t);
+  let header: string | undefined = await signWebhook(body, c.webhookSecret, t);
   // What a forger cannot know, and the error must not tell: the signature this body needs.
   seen.push(`expected ${createHmac('sha256', c.webhookSecret).update(`${now}.${body}`).digest('hex')}`);
   if (tamper === 'forged') header = `t=${now},v1=${createHmac('sha256', 'not-the-secret').update(`${now}.${body}`).digest('hex')}`;

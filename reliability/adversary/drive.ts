@@ -97,7 +97,7 @@ export async function drive(c: Case, base: string): Promise<Outcome> {
       const { code, error } = await cli(c as never, base, seen, faults);
       outcome = { kind: code === 0 ? 'data' : 'error', what: `exit ${code}`, message: error, exitCode: code };
     } else {
-      value = webhook(c as never, seen);
+      value = await webhook(c as never, seen);
       outcome = { kind: 'data', what: 'data', message: '' };
     }
     seen.push(...texts(value, faults));

@@ -237,7 +237,7 @@ describe('runBatch', () => {
     expect(summary.completed).toBe(8);
     expect(sim.runCount()).toBe(8);
     expect(sim.stats().requests.create?.['429'] ?? 0).toBeGreaterThan(0);
-  }, 60_000);
+  });
 
   it('refuses bad options before anything is sent', async () => {
     const { sim, flora, journal } = await setup();

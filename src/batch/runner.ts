@@ -57,6 +57,8 @@ export class BatchRunner {
   /** The largest final charge seen as a multiple of its quote: the quote alone can be short. */
   #chargeRatio = 1;
   #endedHere = 0;
+  /** Charges of runs that ended whose item's change is not committed yet: progress counts them with the item (never spend ahead of done). */
+  readonly #uncommitted = new Map<string, number>();
   /** Items ended, by how: counted as they end (a count over every row per change grows with the batch). */
   readonly #ended = { completed: 0, failed: 0, review: 0 };
   #startRequests = 0;
@@ -86,6 +88,7 @@ export class BatchRunner {
 
   /** Called by the store as each change is committed. */
   changed(row: ItemRow): void {
+    this.#uncommitted.delete(row.id);
     if (isEnded(row.state)) {
       this.#ended[row.state]++;
       this.#inFlight.delete(row.id);
@@ -210,6 +213,7 @@ export class BatchRunner {
     const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;
     if (cost === undefined) return;
     this.#spent += cost;
+    this.#uncommitted.set(item.id, (this.#uncommitted.get(item.id) ?? 0) + cost);
     const quote = item.quote ?? this.#baseQuote;
     if (quote && run.status === 'completed') this.#chargeRatio = Math.max(this.#chargeRatio, cost / quote);
   }
@@ -240,7 +244,9 @@ export class BatchRunner {
     const done = completed + failed + review;
     const elapsedMs = Date.now() - this.o.started;
     const etaMs = this.#endedHere > 0 ? ((total - done) * elapsedMs) / this.#endedHere : undefined;
-    this.o.onProgress({ total, done, completed, failed, review, running: this.#inFlight.size, pending: total - done - this.#inFlight.size, spent: this.#spent, elapsedMs, etaMs });
+    let uncommitted = 0;
+    for (const cost of this.#uncommitted.values()) uncommitted += cost;
+    this.o.onProgress({ total, done, completed, failed, review, running: this.#inFlight.size, pending: total - done - this.#inFlight.size, spent: this.#spent - uncommitted, elapsedMs, etaMs });
   }
 
   #outcome(): BatchOutcome {

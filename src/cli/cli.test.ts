@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY, startSimulator, type Simulator } from '../testing/index.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -21,8 +21,6 @@ interface Result {
 
 const outputs: string[] = [];
 
-// Spawning processes on a busy 2-core machine can be slow; no test here measures time.
-vi.setConfig({ testTimeout: 60_000 });
 
 function flora(args: string[], env: Record<string, string | undefined> = {}, onSpawn?: (p: ReturnType<typeof spawn>) => void): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -137,10 +135,29 @@ describe.concurrent('techniques:runs', () => {
     expect(r.stderr).toMatch(/^error: Run run_\w+ failed: provider_error/m);
   });
 
-  it('--wait-timeout exits 4 and says how to pick the run up', async () => {
+  it('--wait-timeout exits 4 and says how to pick the run up; a global flag, before the command or after it, listed in its help', async () => {
     const r = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async', '--wait', '--wait-timeout', '1'], on(() => slow)());
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/flora techniques:runs wait --technique-id art-directors-critique --run-id run_\w+/);
+    const runId = /--run-id (run_\w+)/.exec(r.stderr)![1]!;
+    const before = await flora(['--wait-timeout', '1', 'techniques:runs', 'wait', '--technique-id', 'art-directors-critique', '--run-id', runId], on(() => slow)());
+    expect(before.code, before.stderr).toBe(4);
+    expect(before.stderr).toMatch(/Stopped waiting for run run_\w+ after 1000 ms/);
+    const help = await flora(['techniques:runs', 'wait', '--help']);
+    expect(help.stdout).toMatch(/--wait-timeout <seconds>/);
+  });
+
+  it('prints each single result as one JSON line when piped, as lists are: create, retrieve and wait', async () => {
+    const created = await flora(['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', INPUT, '--mode', 'async'], fastEnv());
+    const runId = JSON.parse(created.stdout).run_id as string;
+    const retrieved = await flora(['techniques:runs', 'retrieve', '--technique-id', 'art-directors-critique', '--run-id', runId], fastEnv());
+    const waited = await flora(['techniques:runs', 'wait', '--technique-id', 'art-directors-critique', '--run-id', runId], fastEnv());
+    const technique = await flora(['-o', 'json', 'techniques', 'retrieve', '--technique-id', 'art-directors-critique'], fastEnv());
+    for (const r of [created, retrieved, waited, technique]) {
+      expect(r.stdout.endsWith('\n')).toBe(true);
+      expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+      expect(JSON.parse(r.stdout)).toBeTypeOf('object');
+    }
   });
 
   it('Ctrl-C while waiting exits 130 and prints the run id', async () => {
@@ -194,6 +211,22 @@ describe.concurrent('errors and exit codes', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('an items file that cannot be used is named, whatever is wrong in it: a line that is not JSON, or inputs that do not fit', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'flora-items-'));
+    const notJson = join(dir, 'not-json.jsonl');
+    const badInputs = join(dir, 'bad-inputs.jsonl');
+    writeFileSync(notJson, '{"id": "a", "inputs": []}\nnot json\n');
+    writeFileSync(badInputs, '{"id": "a", "inputs": [{"id": "prompt", "type": "gif", "value": "x"}]}\n');
+    for (const [file, line] of [[notJson, 'line 2'], [badInputs, 'line 1.inputs[0].type']]) {
+      const r = await flora(['batch', 'run', '--technique-id', 'art-directors-critique', '--items', file!, '--journal', join(dir, 'j'), '--out', join(dir, 'out.jsonl')], fastEnv());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error: Invalid items in ${file}, nothing sent: ${line}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('no API key exits 2 and says how to give one', async () => {
     const r = await flora(['techniques:runs', 'retrieve', '--technique-id', 'x', '--run-id', 'y'], { FLORA_BASE_URL: fast.url });
     expect(r.code).toBe(2);
@@ -205,7 +238,7 @@ describe.concurrent('errors and exit codes', () => {
     expect(r.code).toBe(1);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('error'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: 404 not_found: Not found\. \[request id \S+\]$/);
+    expect(lines[0]).toMatch(/^error: 404 not_found: Not found\. No run "run_missing" of technique "art-directors-critique" for this key \(GET \/api\/v1\/techniques\/art-directors-critique\/runs\/run_missing\)\. \[request id \S+\]$/);
   });
 
   it('a wrong key exits 1 with unauthorized, and the wrong key is not printed', async () => {
@@ -318,6 +351,14 @@ describe.concurrent('the read commands', () => {
     expect(techniques.map((t) => t.technique_id)).toContain('tech_abcd1234');
     const one = await flora(['techniques', 'retrieve', '--technique-id', 'art-directors-critique'], fastEnv());
     expect(JSON.parse(one.stdout)).toMatchObject({ technique_id: 'tech_abcd1234', inputs: [{ id: 'prompt', type: 'text' }, expect.anything()] });
+  });
+
+  it("techniques retrieve -o pretty shows each input and output of the definition: id, type, name, and whether it is optional", async () => {
+    const r = await flora(['-o', 'pretty', 'techniques', 'retrieve', '--technique-id', 'art-directors-critique'], fastEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(['inputs:', '  - prompt (text) Prompt', '  - reference (imageUrl, optional) Reference image', 'outputs:', '  - output_1 (text) Output 1', '  - output_2 (imageUrl) Output 2'].join('\n'));
+    expect(r.stdout).toMatch(/^run_cost: 0\.04$/m);
+    expect(r.stdout).not.toMatch(/\[object Object\]|undefined/);
   });
 
   it('workspaces list shows the ws_ id a top-level start takes; -o pretty is a table', async () => {

@@ -8,6 +8,7 @@ import { Flora } from '../client.js';
 import { APIUserAbortError, DownloadError, FloraError, RunFailedError, RunTimeoutError } from '../core/errors.js';
 import { downloadRun } from '../download/index.js';
 import type { LogLevel } from '../core/log.js';
+import type { FetchOptions } from '../core/send.js';
 import type { RunWaitOptions } from '../resources/techniques.js';
 import { UsageError } from './input.js';
 import { format, table, type OutputFormat } from './output.js';
@@ -30,6 +31,8 @@ export interface Io {
   stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
   /** Aborts when the user asks to stop (Ctrl-C). */
   interrupt: AbortSignal;
+  /** The client's `fetchOptions`: the proxy the environment names (`proxy.ts`), if any. */
+  fetchOptions?: FetchOptions | undefined;
 }
 
 /** The global flags. */
@@ -37,6 +40,8 @@ export interface Globals {
   apiKey?: string;
   baseUrl?: string;
   timeout?: number;
+  /** The whole wait of the commands that wait, in seconds. */
+  waitTimeout?: number;
   maxRetries?: number;
   /** `junit` only for `flora contract check`. */
   output?: OutputFormat | 'junit';
@@ -71,6 +76,7 @@ export class Cli {
         timeout: toMs(g.timeout),
         maxRetries: g.maxRetries,
         allowInsecureHttp: g.allowInsecureHttp,
+        fetchOptions: this.io.fetchOptions,
         ...(level ? { logLevel: level } : {}),
         // Logs go to stderr: stdout holds only the result, so it can be piped.
         logger: { debug: line, info: line, warn: line, error: line },
@@ -108,13 +114,13 @@ export class Cli {
    * bar gets a poll at least every second (`maxInterval`), so the bar moves. With `download`, the
    * completed run's outputs are written there first, and the printed run gains `files`.
    */
-  async waitFor(g: Globals, what: string, waitTimeout: number | undefined, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string, download?: string): Promise<void> {
+  async waitFor(g: Globals, what: string, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string, download?: string): Promise<void> {
     const mode = g.quiet ? 'quiet' : this.io.stderr.isTTY ? 'tty' : 'plain';
     // One line saying what is waited for, where a bar does not show it.
     if (mode === 'plain') this.io.stderr.write(`${inline(what)}\n`);
     const view = progressView(this.io.stderr, mode);
     try {
-      const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(waitTimeout) });
+      const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(g.waitTimeout) });
       view.stop();
       if (download === undefined) return this.print(g, run);
       this.print(g, { ...run, files: await this.download(g, run, download, `${resume} --download ${shellQuote(download)}`) });

@@ -20,20 +20,16 @@ export const collect = (value: string, previous: string[] = []) => [...previous,
 /** A mandatory option, marked as such in --help. */
 export const required = (cmd: Command, flags: string, description: string) => cmd.requiredOption(flags, `${description} (required)`);
 
-/** The flags of every command that waits for a run. */
-export const waitTimeoutOption = (cmd: Command) => cmd.option('--wait-timeout <seconds>', 'give up waiting after this long (default 1800)', positiveNumber('--wait-timeout'));
-
 /** `--download DIR`, on every command that waits for a run. */
 export const downloadOption = (cmd: Command) =>
   cmd.option('--download <dir>', "write each output of the completed run into <dir> (created if needed; run again, it fetches only what is missing)");
 
-/** The flags of the commands that start a run. */
+/** The flags of the commands that start a run. (`--wait-timeout` is global: see program.ts.) */
 export const startOptions = (cmd: Command) =>
-  waitTimeoutOption(
-    cmd
-      .option('--idempotency-key <key>', 'key for safe retries (default: one generated per call)')
-      .option('--wait', 'wait for the run to end, showing progress, then print it'),
-  ).option('--download <dir>', 'with --wait: write each output of the completed run into <dir> (created if needed; run again, it fetches only what is missing)');
+  cmd
+    .option('--idempotency-key <key>', 'key for safe retries (default: one generated per call)')
+    .option('--wait', 'wait for the run to end, showing progress, then print it')
+    .option('--download <dir>', 'with --wait: write each output of the completed run into <dir> (created if needed; run again, it fetches only what is missing)');
 
 /** `--download` needs the run to have ended: refused without `--wait`. */
 export function needsWait(opts: { wait?: boolean; download?: string }): void {

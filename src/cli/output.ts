@@ -15,15 +15,35 @@ function shown(key: string, v: unknown): string {
   return String(v);
 }
 
+/** A value inside a line: text as it is, anything else as JSON. */
+const part = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+
+/**
+ * One item of a list for a person: a run's output (`imageUrl https://... (output_1)`), an input or output of a
+ * technique's definition (`prompt (text) Prompt`, `reference (imageUrl, optional) Reference image`), anything
+ * else as `key=value` pairs.
+ */
+function item(v: unknown): string {
+  if (v === null || typeof v !== 'object') return part(v);
+  const o = v as Record<string, unknown>;
+  if (typeof o.url === 'string') return `${part(o.type)} ${o.url}${o.output_id === undefined ? '' : ` (${part(o.output_id)})`}`;
+  if (typeof o.id === 'string' && typeof o.type === 'string') {
+    const rest = Object.entries(o).filter(([k]) => !['id', 'type', 'name', 'optional'].includes(k));
+    return [`${o.id} (${o.type}${o.optional === true ? ', optional' : ''})`, ...(typeof o.name === 'string' ? [o.name] : []), ...rest.map(([k, x]) => `${k}=${part(x)}`)].join(' ');
+  }
+  return Object.entries(o).map(([k, x]) => `${k}=${part(x)}`).join(' ');
+}
+
 /** Every line of the summary is one line: server text in it shows line breaks and controls as escapes. */
 function pretty(value: Record<string, unknown>): string {
   const lines: string[] = [];
   for (const [key, v] of Object.entries(value)) {
-    if (key === 'outputs' && Array.isArray(v)) {
-      lines.push('outputs:');
-      for (const o of v as { output_id: unknown; type: unknown; url: unknown }[]) lines.push(`  - ${inline(`${String(o?.type)} ${String(o?.url)} (${String(o?.output_id)})`)}`);
+    if (Array.isArray(v)) {
+      if (v.length === 0) lines.push(inline(`${key}: (none)`));
+      else if (v.every((x) => x === null || typeof x !== 'object')) lines.push(inline(`${key}: ${v.map(part).join(', ')}`));
+      else lines.push(inline(`${key}:`), ...v.map((x) => `  - ${inline(item(x))}`));
     } else if (v !== null && typeof v === 'object') {
-      lines.push(inline(`${key}: ${Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(' ')}`));
+      lines.push(inline(`${key}: ${item(v)}`));
     } else {
       lines.push(inline(`${key}: ${shown(key, v)}`));
     }
@@ -31,11 +51,15 @@ function pretty(value: Record<string, unknown>): string {
   return lines.join('\n');
 }
 
-/** `value` as `as`; in every format a control character from a server is shown as an escape. */
+/**
+ * `value` as `as`: JSON on one line (JSON lines: a result a line, whether one or a list, for `jq` and line
+ * readers), YAML, or the summary. In every format a control character from a server is shown as an escape
+ * (JSON.stringify and YAML leave C1, separators and bidi controls raw).
+ */
 export function format(value: Record<string, unknown>, as: OutputFormat): string {
   if (as === 'yaml') return safeYaml(value).trimEnd();
   if (as === 'pretty') return pretty(value);
-  return safeJson(value, 2);
+  return safeJson(value);
 }
 
 /** `rows` as a plain-text table of `columns`, times and durations shown as in the summary. */

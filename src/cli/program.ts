@@ -11,10 +11,12 @@ import { batchCommands } from './commands/batch.js';
 import { contractCommands } from './commands/contract.js';
 import { listCommands } from './commands/lists.js';
 import { runsCommands } from './commands/runs.js';
+import { simulatorCommand } from './commands/simulator.js';
 import { techniqueRunsCommands } from './commands/technique-runs.js';
 import { Cli, CommandExit, type Globals, type Io } from './context.js';
 import { UsageError } from './input.js';
 import { count, positiveNumber } from './options.js';
+import { proxyFetchOptions } from './proxy.js';
 import { inline, shellQuote, visible } from './safe.js';
 
 export type { Io };
@@ -30,7 +32,8 @@ Exit codes:
   4    timed out (a request, or --wait-timeout)
   130  interrupted (Ctrl-C; with --wait the run goes on and its id is printed)
 
-Environment: FLORA_API_KEY, FLORA_BASE_URL, FLORA_WORKSPACE_ID (where local files go), FLORA_LOG (debug|info|warn|error|off).`;
+Environment: FLORA_API_KEY, FLORA_BASE_URL, FLORA_WORKSPACE_ID (where local files go), FLORA_LOG (debug|info|warn|error|off);
+HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or in lower case) as curl reads them.`;
 
 /**
  * The one line a failure prints: `error: <what went wrong>`, with code, request id and fields, never the
@@ -60,16 +63,20 @@ export function buildProgram(io: Io, version: string): Command {
     .option('--base-url <url>', 'API base URL (default: $FLORA_BASE_URL or https://app.flora.ai/api/v1)')
     .option('--allow-insecure-http', 'allow a plain http base URL on a host other than this machine (sends the key unencrypted)')
     .option('--timeout <seconds>', 'per-attempt request timeout in seconds (default 60)', positiveNumber('--timeout'))
+    .option('--wait-timeout <seconds>', 'give up waiting for a run after this long, in seconds (default 1800)', positiveNumber('--wait-timeout'))
     .option('--max-retries <n>', 'retries after the first attempt (default 2)', count('--max-retries'))
     .addOption(new Option('-o, --output <format>', 'json, yaml or pretty (default: pretty on a terminal, json otherwise); junit for `contract check`').choices(['json', 'yaml', 'pretty', 'junit']))
     .option('-q, --quiet', 'no progress output, no warnings')
     .option('--verbose', 'log every request, and name the error class of a failure')
     .showHelpAfterError('(run with --help for usage)')
+    // Global flags go before or after the command (`flora --wait-timeout 5 techniques:runs wait ...` or
+    // `flora techniques:runs wait ... --wait-timeout 5`); each command's --help lists them.
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', `\nExample:\n  $ flora techniques:runs create --technique-id art-directors-critique --input '{id: prompt, type: text, value: "a red fox"}' --mode async --wait\n${EXIT_HELP}`)
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   const cli = new Cli(io);
   const techniqueRuns = techniqueRunsCommands(program, cli);
-  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), assetsCommands(program, cli), batchCommands(program, cli), contractCommands(program, cli)];
+  const groups = [techniqueRuns, runsCommands(program, cli), ...listCommands(program, techniqueRuns, cli), assetsCommands(program, cli), batchCommands(program, cli), contractCommands(program, cli), simulatorCommand(program, cli)];
   for (const cmd of [program, ...groups, ...groups.flatMap((g) => g.commands)]) cmd.exitOverride();
   // Refused before any command acts (a start must not run, then fail to print).
   program.hook('preAction', (_program, action) => {
@@ -82,6 +89,7 @@ export function buildProgram(io: Io, version: string): Command {
 export async function main(argv: string[], io: Io, version: string): Promise<number> {
   const program = buildProgram(io, version);
   try {
+    io.fetchOptions ??= await proxyFetchOptions(process.env);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {

@@ -71,37 +71,89 @@ function liveBar(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>, format: st
 }
 
 
-const clock = (ms: number | undefined) => {
-  if (ms === undefined || !Number.isFinite(ms)) return '?';
+const clock = (ms: number) => {
   const s = Math.round(ms / 1000);
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 };
 
-/** Progress of a batch: a live bar on a terminal, a line each 10% (and at the end) when piped, nothing with --quiet. */
+/** An amount of USD as every batch line shows it: cents, and the further digits (up to 4) when there are any. */
+export function formatUsd(amount: number): string {
+  const cents = amount.toFixed(2);
+  const finer = amount.toFixed(4).replace(/0{1,2}$/, '');
+  return Number(finer) === Number(cents) ? cents : finer;
+}
+
+/**
+ * The batch's expected time left, from this process's own pace: items done here over the time since the view
+ * began (items done before, by an earlier run of a resumed batch, are not this run's pace). Runs end in
+ * bursts (one polling round sees many), so the view reads the numbers once a burst is over (see
+ * `batchProgressView`), and a pace over the whole run moves smoothly, unlike one over the latest burst.
+ */
+class Eta {
+  #since: number | undefined;
+  #doneBefore = 0;
+
+  left(p: BatchProgress, now: number): string {
+    if (this.#since === undefined) {
+      this.#since = now;
+      this.#doneBefore = p.done;
+    }
+    if (p.done >= p.total) return 'finished';
+    const doneHere = p.done - this.#doneBefore;
+    if (doneHere <= 0 || now <= this.#since) return 'ETA ?';
+    return `ETA ${clock(((p.total - p.done) * (now - this.#since)) / doneHere)}`;
+  }
+}
+
+/**
+ * Progress of a batch: a live bar on a terminal, a line each 10% (and at the end) when piped, nothing with
+ * --quiet. Updates come one per item, many in one go when a polling round sees runs end: the view shows
+ * the last of them once the go is over (a microtask later), so it never shows the middle of a burst.
+ */
 export function batchProgressView(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>, mode: 'tty' | 'plain' | 'quiet') {
   if (mode === 'quiet') return { update(_p: BatchProgress) {}, stop() {} };
-  const line = (p: BatchProgress) => `${p.done}/${p.total} done, ${p.running} running, ${p.failed} failed${p.review ? `, ${p.review} for review` : ''}, ${p.spent.toFixed(2)} USD, ETA ${clock(p.etaMs)}`;
+  const eta = new Eta();
+  const failed = (p: BatchProgress) => `${p.failed} failed${p.review ? `, ${p.review} for review` : ''}`;
+  const line = (p: BatchProgress) => `${p.done}/${p.total} done, ${p.running} running, ${failed(p)}, ${formatUsd(p.spent)} USD, ${eta.left(p, Date.now())}`;
+  const tenth = (p: BatchProgress) => Math.floor((p.done / Math.max(1, p.total)) * 10);
+  let latest: BatchProgress | undefined;
+  let scheduled = false;
+  let show: (p: BatchProgress) => void;
+  let stopped = false;
+  const update = (p: BatchProgress) => {
+    latest = p;
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      if (!stopped && latest) show(latest);
+    });
+  };
   if (mode === 'plain') {
     let shown = -1;
-    let last: BatchProgress | undefined;
+    let printed: BatchProgress | undefined;
+    show = (p) => {
+      if (tenth(p) === shown) return;
+      shown = tenth(p);
+      printed = p;
+      stream.write(`${line(p)}\n`);
+    };
     return {
-      update(p: BatchProgress) {
-        last = p;
-        const tenth = Math.floor((p.done / Math.max(1, p.total)) * 10);
-        if (tenth !== shown) stream.write(`${line(p)}\n`);
-        shown = tenth;
-      },
+      update,
       stop() {
-        if (last && Math.floor((last.done / Math.max(1, last.total)) * 10) !== 10 && last.done > 0) stream.write(`${line(last)}\n`);
+        stopped = true;
+        // The last state, unless that line is already out.
+        if (latest && latest !== printed) stream.write(`${line(latest)}\n`);
       },
     };
   }
-  const bar = liveBar(stream, 'batch [{bar}] {value}/{total} | running {running} | failed {failed} | {cost} USD | ETA {eta}');
+  const bar = liveBar(stream, 'batch [{bar}] {value}/{total} | running {running} | {failedText} | {cost} USD | {left}');
+  show = (p) => bar.update(p.total, p.done, { running: p.running, failedText: failed(p), cost: formatUsd(p.spent), left: eta.left(p, Date.now()) });
   return {
-    update(p: BatchProgress) {
-      bar.update(p.total, p.done, { running: p.running, failed: p.failed + p.review, cost: p.spent.toFixed(2), eta: clock(p.etaMs) });
-    },
+    update,
     stop() {
+      stopped = true;
+      if (latest) show(latest);
       bar.stop();
     },
   };

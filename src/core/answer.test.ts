@@ -140,3 +140,36 @@ describe('a large or deep answer costs bounded work and memory, and errors keep 
     expect(JSON.stringify(e).length).toBeLessThan(10_000);
   });
 });
+
+describe('a 404 says what was not found', () => {
+  it('a missing technique, a missing run, a run by id alone, and a wrong base path read differently, each naming what was asked', async () => {
+    const { startSimulator, DEFAULT_API_KEY } = await import('../testing/index.js');
+    const { Flora, NotFoundError } = await import('../index.js');
+    const sim = await startSimulator();
+    try {
+      const flora = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off', maxRetries: 0 });
+      const wrongBase = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url.replace('/api/v1', '/api/v2'), logLevel: 'off', maxRetries: 0 });
+      const messages = await Promise.all(
+        [
+          flora.techniques.runs.create('no-such-technique', NESTED_BODY),
+          flora.techniques.runs.retrieve('run_missing', { techniqueId: 'art-directors-critique' }),
+          flora.generations.retrieve('run_missing'),
+          wrongBase.techniques.runs.retrieve('run_missing', { techniqueId: 'art-directors-critique' }),
+        ].map((p) =>
+          p.then(
+            () => 'resolved',
+            (e: unknown) => (expect(e).toBeInstanceOf(NotFoundError), (e as Error).message.replace(/ \[request id \w+\]$/, '')),
+          ),
+        ),
+      );
+      expect(messages).toEqual([
+        '404 not_found: Not found. No technique "no-such-technique" for this key (POST /api/v1/techniques/no-such-technique/runs).',
+        '404 not_found: Not found. No run "run_missing" of technique "art-directors-critique" for this key (GET /api/v1/techniques/art-directors-critique/runs/run_missing).',
+        '404 not_found: Not found. No run "run_missing" for this key (GET /api/v1/runs/run_missing).',
+        `404 Not Found: Cannot GET /api/v2/techniques/art-directors-critique/runs/run_missing: no such route. This API's operations are under /api/v1. This is not FLORA's error answer (GET /api/v2/techniques/art-directors-critique/runs/run_missing): is the base URL right? It is ${sim.url.replace('/api/v1', '/api/v2')}.`,
+      ]);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -73,17 +73,43 @@ function readErrorBody(text: string): { body: unknown; code?: string; message?: 
 
 const isFieldError = (f: unknown): f is FieldError => typeof f === 'object' && f !== null && typeof (f as FieldError).field === 'string' && typeof (f as FieldError).message === 'string';
 
+/** What a request was, for the message of its error. */
+export interface Asked {
+  method: string;
+  url: string;
+  /** The client's base URL: a 404 that is not FLORA's answer usually means it is wrong. */
+  baseUrl: string;
+  /** What a 404 of this operation means, from its path: `no run "run_1" of technique "t"`. */
+  missing: string | undefined;
+}
+
+/**
+ * Says which of the three a 404 is, since FLORA's answer is the same `Not found.` for all: a missing resource
+ * (named from the request's path: a technique, or a run of one), or no FLORA answer at all (a wrong base URL
+ * reaches some other server, or another path of this one).
+ */
+function notFoundDetail(asked: Asked, envelope: boolean): string {
+  let path = asked.url;
+  try {
+    path = new URL(asked.url).pathname;
+  } catch {
+    // keep the URL as given
+  }
+  if (!envelope) return ` This is not FLORA's error answer (${asked.method} ${path}): is the base URL right? It is ${asked.baseUrl}.`;
+  return asked.missing ? ` ${asked.missing[0]!.toUpperCase()}${asked.missing.slice(1)} for this key (${asked.method} ${path}).` : ` (${asked.method} ${path})`;
+}
+
 /** The error for a non-2xx answer; its headers and status text redacted. */
-export function errorFor(sent: Sent, redactor: Redactor): APIError {
+export function errorFor(sent: Sent, redactor: Redactor, asked?: Asked): APIError {
   const response = redactor.response(sent.response);
   const { text } = sent;
   const { status } = response;
   const parsed = readErrorBody(text);
   const fields = parsed.fields?.length ? ` (${describeFields(parsed.fields)})` : '';
+  const envelope = parsed.message !== undefined || parsed.code !== undefined;
   const message =
-    parsed.message !== undefined || parsed.code !== undefined
-      ? `${status} ${parsed.code ?? 'error'}: ${parsed.message ?? '(no message)'}${fields}`
-      : `${status} ${response.statusText || 'error'}: ${excerpt(text)}`;
+    (envelope ? `${status} ${parsed.code ?? 'error'}: ${parsed.message ?? '(no message)'}${fields}` : `${status} ${response.statusText || 'error'}: ${excerpt(text)}`) +
+    (status === 404 && asked ? redactor.text(notFoundDetail(asked, envelope)) : '');
   return APIError.generate({
     status,
     code: parsed.code,

@@ -209,7 +209,7 @@ export class Requester {
     }
     const url = input.url ?? operationUrl(config.baseUrl, op, input.params as Record<string, string>, input.query);
     const sent = await send(config, { method: op.method, url, headers, body: text }, options);
-    if (!sent.response.ok) throw errorFor(sent, config.redactor);
+    if (!sent.response.ok) throw errorFor(sent, config.redactor, { method: op.method, url, baseUrl: config.baseUrl, missing: missing(op, input.params) });
     return { data: dataOf<T>(op, sent, config.answers, (problems, data) => this.#report(op, problems, data)), response: sent.response };
   }
 }
@@ -222,6 +222,19 @@ function clipped(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 80));
   if (value !== null && typeof value === 'object') return Array.isArray(value) ? `(an array of ${value.length})` : '(an object)';
   return String(JSON.stringify(value)).slice(0, 80);
+}
+
+/**
+ * What a 404 of `op` says is missing, from its path parameters, the last one the thing asked for and the
+ * others what it belongs to: `no run "run_1" of technique "t"`, `no technique "t"`. (`techniqueId` names a
+ * technique, `runId` a run: the parameter's name without `Id`.)
+ */
+function missing(op: OperationSpec, params: Record<string, unknown> | undefined): string | undefined {
+  const named = op.pathParams.filter((name) => params?.[name] !== undefined);
+  if (named.length === 0) return undefined;
+  const what = (name: string) => `${name.replace(/Id$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${JSON.stringify(String(params![name]))}`;
+  const [last, ...parents] = [...named].reverse();
+  return `no ${what(last!)}${parents.map((p) => ` of ${what(p)}`).join('')}`;
 }
 
 /** The value at a field path as problems name them (`outputs[0].type`). */

@@ -11,6 +11,18 @@ import { sleep } from './timers.js';
 import { attempt, type Answer, type Failure, type Transport } from './transport.js';
 import { checkMs } from './validation.js';
 
+/**
+ * Further `fetch` options (FLORA's SDK's name): an undici `dispatcher` (a proxy, other TLS settings, a
+ * connection pool), `keepalive`, `priority`, a runtime's own (Bun's `proxy`). They are merged into every
+ * request's init, the call's over the client's; the client's own `method`, `headers`, `body`, `signal` and
+ * `redirect` always win (use the `headers` and `signal` options for those).
+ */
+export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'signal' | 'redirect' | 'dispatcher'> & {
+  /** An undici `Dispatcher` (from the `undici` package, any version, or Node's own). */
+  dispatcher?: unknown;
+  [option: string]: unknown;
+};
+
 /** Options every call accepts, overriding the client's. */
 export interface RequestOptions {
   /** Aborts the call, including any wait between attempts. */
@@ -28,11 +40,15 @@ export interface RequestOptions {
   deadline?: number | undefined;
   /** Extra headers for this call. */
   headers?: Record<string, string | undefined> | undefined;
+  /** Further `fetch` options for this call's requests, over the client's `fetchOptions` (see {@link FetchOptions}). */
+  fetchOptions?: FetchOptions | undefined;
 }
 
 /** How a client sends: its transport, defaults and logger. */
 export interface SendConfig extends Transport {
   apiKey: string;
+  /** The client's `fetchOptions`, under every request's own init. */
+  fetchOptions?: FetchOptions | undefined;
   timeout: number;
   maxRetries: number;
   logger: LevelLogger;
@@ -98,7 +114,8 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
   const idempotencyKey = request.headers['idempotency-key'];
   // Redirects are the client's to decide (below), never followed blindly: a POST must not be replayed elsewhere.
   const makeBody = typeof request.body === 'function' ? request.body : undefined;
-  const init: RequestInit = { method: request.method, headers: request.headers, body: typeof request.body === 'string' ? request.body : undefined, redirect: 'manual' };
+  const extra = (options.fetchOptions ?? config.fetchOptions) === undefined ? undefined : { ...config.fetchOptions, ...options.fetchOptions };
+  const init: RequestInit = { ...extra, method: request.method, headers: request.headers, body: typeof request.body === 'string' ? request.body : undefined, redirect: 'manual' };
   let url = request.url;
   let redirects = 0;
   // Log lines are built only when someone reads them: this loop is the per-call hot path.

@@ -128,7 +128,7 @@ export class InputChecker {
   definition(techniqueId: string, options: RequestOptions = {}): Promise<Technique> {
     const hit = this.#cache.get(techniqueId);
     if (hit && hit.until > Date.now()) return hit.definition;
-    const definition = Promise.resolve(this.#requester.call('getTechnique', { params: { techniqueId } }, { signal: options.signal, timeout: options.timeout, maxRetries: options.maxRetries, deadline: options.deadline }));
+    const definition = Promise.resolve(this.#requester.call('getTechnique', { params: { techniqueId } }, { signal: options.signal, timeout: options.timeout, maxRetries: options.maxRetries, deadline: options.deadline, fetchOptions: options.fetchOptions }));
     this.#cache.set(techniqueId, { until: Date.now() + DEFINITION_TTL_MS, definition });
     definition.catch(() => this.#cache.delete(techniqueId));
     return definition;

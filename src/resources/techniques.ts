@@ -5,7 +5,7 @@ import type { QueryParams } from '../../generated/operations.js';
 import type { APIPromise } from '../core/api-promise.js';
 import { listPage, type ListOptions, type PagePromise } from '../core/pagination.js';
 import type { Requester } from '../core/requester.js';
-import type { RequestOptions } from '../core/send.js';
+import type { FetchOptions, RequestOptions } from '../core/send.js';
 import { pathProblems } from '../core/url.js';
 import { OPERATIONS } from '../../generated/operations.js';
 import { checkMs, refuseOptions } from '../core/validation.js';
@@ -28,7 +28,7 @@ export interface RunRetrieveParams {
  * Options of the waiting methods: the wait's own (`waitTimeout` bounds the whole wait), plus `timeout` (each
  * request attempt's limit, as on every call) and `maxRetries` for each request.
  */
-export type RunWaitOptions = WaitOptions & { timeout?: number | undefined; maxRetries?: number | undefined };
+export type RunWaitOptions = WaitOptions & { timeout?: number | undefined; maxRetries?: number | undefined; fetchOptions?: FetchOptions | undefined };
 
 /**
  * Splits the options of `createAndWait` / `startTechniqueAndWait` into the start request's (whose
@@ -37,11 +37,11 @@ export type RunWaitOptions = WaitOptions & { timeout?: number | undefined; maxRe
  */
 export function splitWaitOptions(options: RunStartOptions & RunWaitOptions): { start: RunStartOptions; wait: () => RunWaitOptions } {
   refuseOptions(renamedOptionProblems(options));
-  const { signal, waitTimeout = DEFAULT_WAIT_TIMEOUT, timeout, maxRetries, idempotencyKey, headers, deadline, checkInputs, workspaceId, ...rest } = options;
+  const { signal, waitTimeout = DEFAULT_WAIT_TIMEOUT, timeout, maxRetries, idempotencyKey, headers, deadline, checkInputs, workspaceId, fetchOptions, ...rest } = options;
   const end = Math.min(deadline ?? Infinity, Date.now() + checkMs('waitTimeout', waitTimeout));
   return {
-    start: { signal, timeout, maxRetries, idempotencyKey, headers, checkInputs, workspaceId, deadline: end === Infinity ? undefined : end },
-    wait: () => ({ ...rest, signal, timeout, maxRetries, waitTimeout: end === Infinity ? Infinity : Math.max(1, end - Date.now()) }),
+    start: { signal, timeout, maxRetries, idempotencyKey, headers, checkInputs, workspaceId, fetchOptions, deadline: end === Infinity ? undefined : end },
+    wait: () => ({ ...rest, signal, timeout, maxRetries, fetchOptions, waitTimeout: end === Infinity ? Infinity : Math.max(1, end - Date.now()) }),
   };
 }
 
@@ -112,7 +112,7 @@ export class TechniqueRuns {
     let pollUrl = known.run?.poll_url ?? known.pollUrl;
     // The nested route needs both ids; a poll_url on this API needs neither.
     if (!this.#requester.operationAt(pollUrl, 'getTechniqueRun')) this.#requester.check(() => pathProblems(OPERATIONS.getTechniqueRun, { techniqueId, runId }));
-    const perRequest = { timeout: options.timeout, maxRetries: options.maxRetries };
+    const perRequest = { timeout: options.timeout, maxRetries: options.maxRetries, fetchOptions: options.fetchOptions };
     return pollUntilDone(
       runId,
       async (signal) => {

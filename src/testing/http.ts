@@ -67,6 +67,13 @@ export function sendMalformed(res: ServerResponse, reply: Reply): void {
   writeJsonText(res, reply.status, text.slice(0, Math.max(1, Math.floor(text.length / 2))), reply.headers);
 }
 
+/** Writes plain text: what the simulator answers outside the API's routes. */
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
 function writeJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });

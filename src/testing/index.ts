@@ -7,6 +7,7 @@ export type { StorageRequest, UploadFault } from './storage.js';
 export type { AssetSnapshot, CallbackAttempt, IdempotencyChannel, KeyConfig, SimulatorProfile, RunSnapshot, Simulator, SimulatorLogger, SimulatorOptions, SimulatorStats } from './types.js';
 export { DEFAULT_TECHNIQUES, type Technique } from './catalog.js';
 export type { FaultKind, FaultOptions, Route } from './faults.js';
+export type { CorsOption } from './cors.js';
 export type { MediaFaultOptions, MediaOptions, MediaStats } from './media.js';
 export type { RateLimit } from './rate-limit.js';
 export { IDEMPOTENCY_WINDOW_SECONDS, RUN_FAILURE } from './runs.js';

@@ -147,7 +147,9 @@ export function createRun(ctx: OperationContext, { caller, params: { techniqueId
     callbackUrl: body.callback_url,
     idempotencyKey,
   });
-  return { status: 200, body: runView(run, ctx.clock.now()) };
+  // The run as it was when created (pending), however long this process was paused since: the answer
+  // describes the creation, not the moment it is written.
+  return { status: 200, body: runView(run, run.createdAt) };
 }
 
 /** GET /techniques/{techniqueId}/runs/{runId}: the run's state now, if the caller may see it. */

@@ -3,9 +3,11 @@
  * the body (read only for an admitted caller, and capped), the operation's handler, and the reply.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleCors, type CorsOption } from './cors.js';
 import type { FaultInjector } from './faults.js';
 import { retryAfterHeaders } from './rate-limit.js';
-import { ERRORS, readBody, send, sendMalformed, validationReply } from './http.js';
+import { BASE_PATH } from './defaults.js';
+import { ERRORS, readBody, send, sendMalformed, sendText, validationReply } from './http.js';
 import { HANDLERS } from './handlers.js';
 import type { OperationContext } from './operations.js';
 import type { Random } from './random.js';
@@ -21,6 +23,8 @@ const MAX_UPLOAD_BODY_BYTES = (p: Pipeline) => p.ctx.assets.settings.maxDirectBy
 /** What the pipeline works with. */
 export interface Pipeline {
   ctx: OperationContext;
+  /** Which browser origins may call (see `cors.ts`). */
+  cors: CorsOption | undefined;
   keys: KeyRing;
   stats: Stats;
   injector: FaultInjector;
@@ -34,6 +38,7 @@ export interface Pipeline {
 /** Answers one request. */
 export async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader('x-request-id', p.requestIds.id('req_', 20));
+  if (handleCors(p.cors, req, res)) return;
   const method = req.method ?? 'GET';
   let pathname = '';
   let query = new URLSearchParams();
@@ -47,7 +52,12 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const matched = matchRoute(method, pathname);
   if (matched.operationId === undefined) {
     p.stats.count('unknown', 404);
-    return refuse(req, res, ERRORS.notFound(matched.allow ? { allow: matched.allow } : undefined));
+    // A known path with another method: the API's 404 envelope, and the method it takes.
+    if (matched.allow) return refuse(req, res, ERRORS.notFound({ allow: matched.allow }));
+    // No operation at this path: what a web server answers, not the API's envelope (a wrong base URL
+    // reaches FLORA's web app, not its API), so a client can say its base URL may be wrong.
+    req.resume();
+    return sendText(res, 404, `Cannot ${method} ${pathname.slice(0, 200)}: no such route. This API's operations are under ${BASE_PATH}.`);
   }
   const route = routeOf(matched.operationId);
   const operate = HANDLERS[matched.operationId];

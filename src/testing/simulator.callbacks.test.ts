@@ -59,7 +59,7 @@ describe('simulator: callbacks', () => {
     expect(hook.received).toHaveLength(1);
     const [delivery] = hook.received;
     expect(delivery!.headers['content-type']).toBe('application/json');
-    const event = verifyWebhook(delivery!.body, delivery!.headers, DEFAULT_WEBHOOK_SECRET);
+    const event = await verifyWebhook(delivery!.body, delivery!.headers, DEFAULT_WEBHOOK_SECRET);
     expectSchema('RunWebhookEvent', event);
     expect(event).toMatchObject({
       type: 'run.completed',
@@ -93,7 +93,7 @@ describe('simulator: callbacks', () => {
     await s.callbacksSettled();
     expect(hook.received).toHaveLength(3);
     expect(new Set(hook.received.map((r) => r.headers['flora-webhook-id'])).size).toBe(1);
-    for (const r of hook.received) verifyWebhook(r.body, r.headers, DEFAULT_WEBHOOK_SECRET);
+    for (const r of hook.received) await verifyWebhook(r.body, r.headers, DEFAULT_WEBHOOK_SECRET);
     expect(s.callbacks.map((c) => [c.attempt, c.status, c.ok])).toEqual([
       [1, 500, false],
       [2, 503, false],
@@ -131,8 +131,8 @@ describe('simulator: callbacks', () => {
     s.advance(11);
     await s.callbacksSettled();
     const [delivery] = hook.received;
-    expect(() => verifyWebhook(delivery!.body, delivery!.headers, DEFAULT_WEBHOOK_SECRET)).toThrow(/No v1 signature/);
-    const event = verifyWebhook(delivery!.body, delivery!.headers, secret);
+    await expect(verifyWebhook(delivery!.body, delivery!.headers, DEFAULT_WEBHOOK_SECRET)).rejects.toThrow(/No v1 signature/);
+    const event = await verifyWebhook(delivery!.body, delivery!.headers, secret);
     expect(event).toMatchObject({
       type: 'run.failed',
       data: {

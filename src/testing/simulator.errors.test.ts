@@ -111,22 +111,29 @@ describe('simulator: authentication, access and validation', () => {
     }
   });
 
-  it('answers unknown routes and wrong methods with the 404 envelope', async () => {
-    for (const [method, path] of [
-      ['GET', '/nope'],
-      ['GET', NESTED],
-      ['DELETE', `${NESTED}/run_x`],
-      ['PUT', '/runs/technique'],
-      ['GET', '/techniques//runs'],
-      ['GET', '/techniques/%E0%A4%A/runs/x'],
+  it('answers a wrong method with the 404 envelope and Allow, and a path of no operation as a web server does, naming the base path', async () => {
+    for (const [method, path, allow] of [
+      ['GET', NESTED, 'POST'],
+      ['DELETE', `${NESTED}/run_x`, 'GET'],
+      ['PUT', '/runs/technique', 'POST'],
     ]) {
-      const res = await call(sim.url, method!, path!);
+      const res = await rawCall(sim.url, method!, path!);
       expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe('not_found');
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(JSON.parse(res.text).error.code).toBe('not_found');
     }
-    const outside = await rawCall(sim.url.replace('/api/v1', ''), 'GET', '/');
-    expect(outside.status).toBe(404);
-    expect(outside.headers.get('content-type')).toBe('application/json');
+    for (const [base, method, path] of [
+      [sim.url, 'GET', '/nope'],
+      [sim.url, 'GET', '/techniques//runs'],
+      [sim.url, 'GET', '/techniques/%E0%A4%A/runs/x'],
+      [sim.url.replace('/api/v1', ''), 'GET', '/'],
+      [sim.url.replace('/api/v1', '/api/v2'), 'POST', '/techniques/t/runs'],
+    ]) {
+      const res = await rawCall(base!, method!, path!);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(res.text).toMatch(new RegExp(`^Cannot ${method} \\S+: no such route\\. This API's operations are under /api/v1\\.$`));
+    }
   });
 
   it('never crashes, and always answers within the spec, whatever the body', async () => {

@@ -52,7 +52,8 @@ describe('simulator: fault injection', () => {
   });
 
   it('drops the socket after recording: the run exists and a retry with the same key gets 409', async () => {
-    const s = await start({ seed: 5, faults: { dropAfterRecordRate: 1, routes: ['create'] } });
+    // Pending for an hour of real time: the GET below sees it pending however slow the machine.
+    const s = await start({ seed: 5, pendingSeconds: 3600, faults: { dropAfterRecordRate: 1, routes: ['create'] } });
     await expect(rawCall(s.url, 'POST', NESTED, { body: CREATE_BODY, headers: { 'idempotency-key': 'b' } })).rejects.toThrow();
     expect(s.runCount()).toBe(1);
     const [run] = s.listRuns();

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { RunWebhookEvent } from '../../generated/openapi.js';
 import { AssetStore } from './assets.js';
 import { CallbackDispatcher } from './callbacks.js';
+import { checkCors } from './cors.js';
 import { DEFAULT_TECHNIQUES } from './catalog.js';
 import { SimClock } from './clock.js';
 import { BASE_PATH, DEFAULT_API_KEY, DEFAULT_API_VERSION } from './defaults.js';
@@ -103,6 +104,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const delays = new Delays();
   const pipeline: Pipeline = {
     ctx,
+    cors: checkCors(options.cors),
     keys,
     stats,
     injector: new FaultInjector(options.faults ?? {}, root.fork('faults')),

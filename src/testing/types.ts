@@ -1,6 +1,7 @@
 /** The simulator's public shapes: options, key configuration, the handle, its statistics. */
 import type { TechniqueRun, WebhookEventType } from '../../generated/openapi.js';
 import type { Technique } from './catalog.js';
+import type { CorsOption } from './cors.js';
 import type { FaultKind, FaultOptions, Route } from './faults.js';
 import type { MediaOptions, MediaStats } from './media.js';
 import type { RateLimit } from './rate-limit.js';
@@ -82,6 +83,12 @@ export interface SimulatorOptions {
    * charge from then on, and `poll_url` pointing at `GET /runs/{runId}`.
    */
   profile?: SimulatorProfile;
+  /**
+   * Which web pages may call the simulator from a browser (CORS: preflights answered, answers readable):
+   * `true` any origin, a list of origins (`['https://app.example.com']`) exactly those, `false` none.
+   * Default: pages served from this machine (`http://localhost:5173`, `http://127.0.0.1:8080`, any port).
+   */
+  cors?: CorsOption;
   /**
    * The media host that serves completed runs' outputs (a second loopback origin, `Simulator.mediaUrl`):
    * file sizes, `Range` support and seeded faults. Default: small files, ranges honoured, no faults.

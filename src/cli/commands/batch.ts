@@ -10,7 +10,7 @@ import { APIUserAbortError, InputValidationError } from '../../core/errors.js';
 import { CommandExit, type Cli } from '../context.js';
 import { UsageError } from '../input.js';
 import { count, positiveNumber, required } from '../options.js';
-import { batchProgressView } from '../progress.js';
+import { batchProgressView, formatUsd } from '../progress.js';
 import { shellQuote, visible } from '../safe.js';
 import { BatchFiles, fileOptions, reportCommand } from './batch-files.js';
 
@@ -34,6 +34,17 @@ function readItems(path: string): Uint8Array {
   } catch (err) {
     throw new UsageError(`--items ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
+}
+
+/**
+ * The items of ITEMS.jsonl, read and checked for the route here, so that every problem names the file and
+ * its line, whether the line is not JSON or its inputs do not fit (`Invalid items in items.jsonl: line 3...`).
+ */
+async function loadItems(path: string, techniqueId: string, workspaceId: string | undefined) {
+  const { checkItems, parseItemsJsonl } = await import('../../batch/index.js');
+  const items = parseItemsJsonl(readItems(path), path);
+  checkItems(items, workspaceId ? 'top' : 'nested', { techniqueId, workspaceId }, path);
+  return items;
 }
 
 /** The `flora batch run` command that resumes a batch (global flags such as the key are not repeated). */
@@ -63,8 +74,8 @@ export function batchCommands(program: Command, cli: Cli): Command {
     .addHelpText('after', `\nExample:\n  $ ${EXAMPLE_RUN}\n  $ flora batch status --journal shots.journal`)
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
-      const { BatchStoreError, parseItemsJsonl, runBatch } = await import('../../batch/index.js');
-      const items = parseItemsJsonl(readItems(opts.items), opts.items);
+      const { BatchStoreError, runBatch } = await import('../../batch/index.js');
+      const items = await loadItems(opts.items, opts.techniqueId, opts.workspaceId);
       const flora = cli.client(g);
       const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
       const view = batchProgressView(cli.io.stderr, mode);
@@ -107,7 +118,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
       // RESULTS.jsonl again, with each completed item's files.
       if (opts.download !== undefined) (await import('../../batch/results-file.js')).writeResults(opts.out, lines);
       const parts = [`${s.completed} completed`, `${s.failed} failed`, ...(s.review ? [`${s.review} for review`] : []), ...(s.notStarted ? [`${s.notStarted} not started`] : [])];
-      if (!g.quiet) cli.io.stderr.write(`batch ${s.batchId}${opts.batch ? ` (${visible(opts.batch)})` : ''}: ${s.total} items, ${parts.join(', ')}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
+      if (!g.quiet) cli.io.stderr.write(`batch ${s.batchId}${opts.batch ? ` (${visible(opts.batch)})` : ''}: ${s.total} items, ${parts.join(', ')}; ${formatUsd(s.spent)} USD charged; results in ${visible(opts.out)}\n`);
       if (s.stopped?.reason === 'insufficient_credits') throw new CommandExit(`${s.stopped.message}; run the same command again once the workspace has credits`, 1);
       if (s.stopped) cli.io.stderr.write(`stopped: ${visible(s.stopped.message)}\n`);
       if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
@@ -148,8 +159,8 @@ function queueCommands(batch: Command, cli: Cli): void {
     .addHelpText('after', '\nExample:\n  $ flora batch enqueue --redis redis://127.0.0.1:6379 --batch shots --technique-id art-directors-critique --items items.jsonl')
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
-      const [{ parseItemsJsonl }, { enqueueItems }] = await Promise.all([import('../../batch/index.js'), import('../../queue/index.js')]);
-      const items = parseItemsJsonl(readItems(opts.items), opts.items);
+      const { enqueueItems } = await import('../../queue/index.js');
+      const items = await loadItems(opts.items, opts.techniqueId, opts.workspaceId);
       const added = await enqueueItems({ redis: opts.redis, batch: opts.batch }, items, { techniqueId: opts.techniqueId, workspaceId: opts.workspaceId });
       cli.print(g, added);
     });
@@ -212,7 +223,7 @@ function queueCommands(batch: Command, cli: Cli): void {
       const { lines, failed: notWritten } = await new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet }).finish(outcome.results, `Batch ${opts.batch}`);
       if (opts.download !== undefined) writeResults(opts.out, lines);
       const s = outcome.summary;
-      if (!g.quiet) cli.io.stderr.write(`batch ${visible(opts.batch)}: ${s.total} items, ${s.completed} completed, ${s.failed} failed${s.review ? `, ${s.review} for review` : ''}${s.notStarted ? `, ${s.notStarted} not done` : ''}; ${s.spent.toFixed(4)} USD charged; results in ${visible(opts.out)}\n`);
+      if (!g.quiet) cli.io.stderr.write(`batch ${visible(opts.batch)}: ${s.total} items, ${s.completed} completed, ${s.failed} failed${s.review ? `, ${s.review} for review` : ''}${s.notStarted ? `, ${s.notStarted} not done` : ''}; ${formatUsd(s.spent)} USD charged; results in ${visible(opts.out)}\n`);
       if (s.failed + s.review > 0) throw new CommandExit(`${s.failed} runs failed${s.review ? ` and ${s.review} items need review` : ''}: see ${opts.out}`, 3);
       if (notWritten > 0) throw new CommandExit(`the outputs of ${notWritten} items could not be written: see download_error in ${opts.out}; the same command again fetches them`, 1);
     });

@@ -8,7 +8,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { APIError, FloraError, InputValidationError } from '../../core/errors.js';
 import { CommandExit, toMs, type Cli } from '../context.js';
 import { UsageError } from '../input.js';
-import { positiveNumber } from '../options.js';
 import { visible } from '../safe.js';
 
 const EXAMPLE = 'flora contract check -o junit > contract.xml';
@@ -30,7 +29,6 @@ export function contractCommands(program: Command, cli: Cli): Command {
     .option('--run-id <id>', 'run to read by both routes; default: the newest listed')
     .option('--allow-runs', 'also start one run (this costs money; needs --max-cost) and check its whole life')
     .option('--max-cost <usd>', 'the most the run may cost: a technique runs only if twice its run_cost fits', usd)
-    .option('--wait-timeout <seconds>', 'how long to wait for the run (default 600)', positiveNumber('--wait-timeout'))
     .option('--stateless', 'the target is a mock that keeps no state and checks no keys (Prism): skip the 404, 401 and 409 checks')
     .option('--save <dir>', 'write every answer seen, redacted, to <dir>/answers.json')
     .option('--from <dir>', 'judge the answers saved in <dir> instead of calling the API (no key needed)')
@@ -58,7 +56,8 @@ export function contractCommands(program: Command, cli: Cli): Command {
           runId: opts.runId,
           allowRuns: opts.allowRuns === true,
           maxCost: opts.maxCost,
-          waitTimeout: toMs(opts.waitTimeout),
+          // The global --wait-timeout (see program.ts); the check's own default is 600 s.
+          waitTimeout: toMs(g.waitTimeout),
           stateless: opts.stateless === true,
           save: opts.save,
           from: opts.from,

@@ -35,7 +35,6 @@ export function runsCommands(program: Command, cli: Cli): Command {
       await cli.waitFor(
         g,
         `started ${started.run_id}${typeof started.estimated_seconds === 'number' ? ` (estimated ${started.estimated_seconds} s)` : ''}`,
-        opts.waitTimeout,
         (o) => flora.techniques.runs.wait(started.run_id, { techniqueId }, { ...o, estimatedSeconds: started.estimated_seconds }, { pollUrl: started.poll_url }),
         resumeCommand(techniqueId, started.run_id),
         opts.download,

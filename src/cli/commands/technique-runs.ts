@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Cli } from '../context.js';
 import { resumeCommand } from '../context.js';
 import { parseMapping, UsageError } from '../input.js';
-import { collect, downloadOption, needsWait, required, startOptions, waitTimeoutOption } from '../options.js';
+import { collect, downloadOption, needsWait, required, startOptions } from '../options.js';
 import { fileValue, workspaceOf } from './assets.js';
 
 const EXAMPLE_CREATE = `flora techniques:runs create --technique-id art-directors-critique --input '{id: prompt, type: text, value: "a red fox"}' --mode async --wait`;
@@ -41,7 +41,7 @@ export function techniqueRunsCommands(program: Command, cli: Cli): Command {
       const workspaceId = files ? workspaceOf(opts.workspaceId, 'a local file input') : undefined;
       const run = await flora.techniques.runs.create(opts.techniqueId, body, { signal: cli.io.interrupt, workspaceId });
       if (!opts.wait) return cli.print(g, run);
-      await cli.waitFor(g, `started ${run.run_id}`, opts.waitTimeout, (o) => flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, o, { run }), resumeCommand(opts.techniqueId, run.run_id), opts.download);
+      await cli.waitFor(g, `started ${run.run_id}`, (o) => flora.techniques.runs.wait(run.run_id, { techniqueId: opts.techniqueId }, o, { run }), resumeCommand(opts.techniqueId, run.run_id), opts.download);
     });
 
   const retrieve = runs.command('retrieve').description("Show a run's status, progress, outputs and error details.");
@@ -55,12 +55,12 @@ export function techniqueRunsCommands(program: Command, cli: Cli): Command {
   const wait = runs.command('wait').description('Wait for a run that was started earlier, showing progress, then print it.');
   required(wait, '--technique-id <id>', 'technique identifier or slug');
   required(wait, '--run-id <id>', 'run identifier');
-  downloadOption(waitTimeoutOption(wait))
+  downloadOption(wait)
     .addHelpText('after', `\nExample:\n  $ flora techniques:runs wait --technique-id art-directors-critique --run-id run_abc123 --download out`)
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
       const flora = cli.client(g);
-      await cli.waitFor(g, `waiting for ${opts.runId}`, opts.waitTimeout, (o) => flora.techniques.runs.wait(opts.runId, { techniqueId: opts.techniqueId }, o), resumeCommand(opts.techniqueId, opts.runId), opts.download);
+      await cli.waitFor(g, `waiting for ${opts.runId}`, (o) => flora.techniques.runs.wait(opts.runId, { techniqueId: opts.techniqueId }, o), resumeCommand(opts.techniqueId, opts.runId), opts.download);
     });
   return runs;
 }
