@@ -7,10 +7,11 @@
  */
 import type { RunWebhookEvent } from '../generated/answers.js';
 import { schemaProblems } from '../generated/validators.js';
-import { InputValidationError, WebhookVerificationError } from './core/errors.js';
+import { InputValidationError } from './core/api-errors.js';
+import { WebhookVerificationError } from './core/webhook-error.js';
 import { anyHmacMatches, hmacSha256Hex } from './core/hmac.js';
 
-export { WebhookVerificationError, type WebhookVerificationReason } from './core/errors.js';
+export { WebhookVerificationError, type WebhookVerificationReason } from './core/webhook-error.js';
 
 /** Name of the header that carries the timestamp and signatures. */
 export const SIGNATURE_HEADER = 'Flora-Signature';
