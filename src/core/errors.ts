@@ -1,7 +1,8 @@
 /**
  * Every error this package throws, from one place. The classes live by concern: the root
  * (`flora-error.ts`), requests and answers (`api-errors.ts`, where `APIError.generate` chooses a class by
- * status), waiting (`wait-errors.ts`), paginated walks (`pagination-error.ts`), files (`file-errors.ts`) and webhooks (`webhook-error.ts`).
+ * status), waiting (`wait-errors.ts`), paginated walks (`pagination-error.ts`), files (`file-errors.ts`)
+ * and webhooks (`webhook-error.ts`).
  */
 export * from './flora-error.js';
 export * from './api-errors.js';
