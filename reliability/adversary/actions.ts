@@ -5,8 +5,12 @@
  * and what cannot be shown at all into `faults`.
  */
 import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { main } from '../../src/cli/program.js';
+import { downloadRun } from '../../src/download/index.js';
 import type { Flora } from '../../src/index.js';
 import { signWebhook, verifyWebhook } from '../../src/webhooks.js';
 import type { Case } from './plan.js';
@@ -103,6 +107,16 @@ export async function library(c: Case & { action: { kind: 'library' } }, client:
       return shown(client.assets.complete('ast_adv_1', one));
     case 'assets.upload':
       return client.assets.upload(new TextEncoder().encode('a small file'), { workspace_id: 'ws_abc123', file_name: 'a.txt', content_type: 'text/plain' }, { ...wait, signal });
+    case 'runs.download': {
+      // The run's outputs from the media host (the adversary's server again, on its own paths), within the call's bound.
+      const run = await client.techniques.runs.wait('run_adv_1', { techniqueId: 'tech_abcd1234' }, { ...wait, signal });
+      const dir = await mkdtemp(join(tmpdir(), 'flora-adversary-'));
+      try {
+        return await downloadRun(run, dir, { signal, timeout: c.timeoutMs, maxRetries: c.maxRetries, maxBytes: 16 * 1024 * 1024 });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
     case 'raw.POST': {
       const r = await client.raw.POST('/runs/technique', { body: TOP, signal });
       seen.push(...responseTexts(r.response), ...texts(r.error, faults));

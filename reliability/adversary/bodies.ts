@@ -84,7 +84,7 @@ export interface Built {
  */
 function valid(schema: ReturnType<typeof schemaOf>, path: string, final: boolean, lists: Case['lists'], n: number, base: string): Record<string, any> {
   const runId = runIdOf(path);
-  const run = { run_id: runId, status: final ? 'completed' : 'pending', progress: final ? 100 : 10, created_at: 1_767_225_600, outputs: [{ output_id: 'o1', type: 'imageUrl', url: 'https://cdn.example.test/o1.png' }] };
+  const run = { run_id: runId, status: final ? 'completed' : 'pending', progress: final ? 100 : 10, created_at: 1_767_225_600, outputs: [{ output_id: 'o1', type: 'imageUrl', url: `${base}/media/o1.png` }] };
   const cursor = !final ? `c${n}` : lists === 'new' ? `c${n}` : lists === 'repeat' ? 'c_again' : undefined;
   const meta = cursor === undefined ? {} : { next_cursor: cursor };
   const technique = { technique_id: 'tech_abcd1234', name: 'Adversary', run_cost: 1, inputs: [{ id: 'prompt', name: 'Prompt', type: 'text' }], outputs: [] };
@@ -177,7 +177,7 @@ function placeEchoes(c: Case, b: Record<string, any>, list: [EchoPlace, Echo][],
     const s = spell(secretOf(c, e), e.form);
     if (place === 'error_message') b.error_message = `upstream said ${s}`;
     if (place === 'run_id' && 'run_id' in b) b.run_id = `run_${s}`;
-    if (place === 'outputs' && 'run_id' in b && Array.isArray(b.outputs)) b.outputs.push({ output_id: s, type: 'text', url: `https://cdn.example.test/?sig=${s}` });
+    if (place === 'outputs' && 'run_id' in b && Array.isArray(b.outputs)) b.outputs.push({ output_id: s, type: 'imageUrl', url: `${base}/media/o2.png?sig=${encodeURIComponent(s)}` });
     if (place === 'extra') b.debug = { authorization: `Bearer ${s}`, list: [s] };
     if (place === 'extra_name') b[`x_${s}`] = 1;
     if (place === 'cursor' && b.meta) b.meta.next_cursor = s;

@@ -8,6 +8,7 @@
  */
 import dc from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
+import { Agent } from 'undici';
 import { Flora, FloraError } from '../../src/index.js';
 import { everythingAbout, exposes } from '../harness.js';
 import { cli, cliBound, library, MAX_LOG_LINES, MAX_MESSAGE, texts, webhook } from './actions.js';
@@ -86,11 +87,14 @@ export async function drive(c: Case, base: string): Promise<Outcome> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   let outcome: Pick<Outcome, 'kind' | 'what' | 'message' | 'exitCode'>;
+  let dispatcher: Agent | undefined;
   try {
     let value: unknown;
     if (c.action.kind === 'library') {
       const a = c.action;
-      const client = new Flora({ apiKey: c.key, baseUrl: base, timeout: c.timeoutMs, maxRetries: c.maxRetries, logLevel: 'debug', logger: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }, validate: a.validate === 'off' ? false : a.validate === 'strict' ? 'strict' : true });
+      // A caller's own dispatcher (`fetchOptions`), as behind a proxy: the same promises hold through it.
+      dispatcher = a.dispatcher ? new Agent({ connections: 4 }) : undefined;
+      const client = new Flora({ apiKey: c.key, baseUrl: base, fetchOptions: dispatcher ? { dispatcher } : undefined, timeout: c.timeoutMs, maxRetries: c.maxRetries, logLevel: 'debug', logger: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }, validate: a.validate === 'off' ? false : a.validate === 'strict' ? 'strict' : true });
       value = await library(c as never, client, seen, faults);
       outcome = { kind: 'data', what: 'data', message: '' };
     } else if (c.action.kind === 'cli') {
@@ -115,6 +119,7 @@ export async function drive(c: Case, base: string): Promise<Outcome> {
     if (size > MAX_MESSAGE) faults.push(`an error's message is ${size} characters long`);
   }
   const elapsedMs = performance.now() - started;
+  void dispatcher?.destroy().catch(() => {});
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());

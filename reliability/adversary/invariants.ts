@@ -9,10 +9,17 @@
 import type { Outcome, Wire } from './drive.js';
 import type { Case } from './plan.js';
 import type { Seen } from './server.js';
+import { FULL } from '../scale.js';
 
 export const MEMORY_BOUND = 160 * 1024 * 1024;
-/** What a call may take past its bound: reading (at most 8 MiB) and a loaded machine's lag. */
-export const MARGIN_MS = 2_000;
+/**
+ * What a call may take past its bound: reading (at most 8 MiB) and a quiet machine's lag, 2 s, in the long
+ * run (`npm run test:adversary`, `test:reliability`). The quick slice in `npm test` shares a loaded machine
+ * with other work, where a child can run ten times slower: there the bound is a wide "must not hang" one,
+ * so its verdict never depends on the machine's pace (deadline overruns are measured by the long run and by
+ * the unit tests that count work, not time).
+ */
+export const MARGIN_MS = FULL ? 2_000 : 30_000;
 
 /** Actions that make one request (and its retries and redirects): a 2xx ends them. */
 const SINGLE = new Set(['assets.retrieve', 'assets.complete', 'techniques.runs.create', 'techniques.runs.retrieve', 'techniques.runs.list', 'runs.startTechnique', 'techniques.retrieve', 'generations.retrieve', 'workspaces.list', 'raw.GET', 'raw.POST', 'create', 'retrieve', 'runs list', 'start-technique', 'techniques retrieve', 'workspaces list']);
@@ -21,6 +28,8 @@ const SINGLE = new Set(['assets.retrieve', 'assets.complete', 'techniques.runs.c
 export function broken(c: Case, o: Outcome, seen: Seen[]): string[] {
   const out: string[] = [];
   for (const leak of o.leaks) out.push(`(1) a secret showed: ${leak}`);
+  const media = seen.filter((s) => s.path.includes('/media/') && s.authorization);
+  if (media.length > 0) out.push(`(1) ${media.length} request(s) to the media host carried an Authorization header`);
   if (o.growth >= MEMORY_BOUND) out.push(`(2) memory grew ${(o.growth / 2 ** 20).toFixed(0)} MiB`);
   if (o.elapsedMs > o.boundMs + MARGIN_MS) out.push(`(2) took ${o.elapsedMs.toFixed(0)} ms, bound ${o.boundMs} ms + ${MARGIN_MS} ms`);
   if (o.kind === 'crash') out.push(`(3) neither data nor a typed FloraError: ${o.what}: ${o.message}`);

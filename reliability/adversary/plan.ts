@@ -89,11 +89,12 @@ export const LIBRARY = [
   'assets.list.all',
   'assets.complete',
   'assets.upload',
+  'runs.download',
 ] as const;
 export const CLI = ['create', 'create --wait', 'retrieve', 'wait', 'runs list', 'runs list --all', 'start-technique', 'techniques list --all', 'techniques retrieve', 'workspaces list'] as const;
 
 export type Action =
-  | { kind: 'library'; method: (typeof LIBRARY)[number]; withResponse: boolean; validate: 'tolerant' | 'strict' | 'off' }
+  | { kind: 'library'; method: (typeof LIBRARY)[number]; withResponse: boolean; validate: 'tolerant' | 'strict' | 'off'; /** Requests through a caller's undici dispatcher (`fetchOptions`). */ dispatcher?: boolean }
   | { kind: 'cli'; command: (typeof CLI)[number]; output: 'json' | 'yaml' | 'pretty'; keyVia: 'flag' | 'env'; verbose: boolean }
   | { kind: 'webhook'; tamper: 'none' | 'forged' | 'junkHeader' | 'secretInHeader' | 'old' | 'badBody' | 'noHeader'; junk: string };
 
@@ -189,7 +190,7 @@ const keyArb = fc.oneof(
 );
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('library' as const), method: fc.constantFrom(...LIBRARY), withResponse: fc.boolean(), validate: fc.constantFrom('tolerant' as const, 'tolerant' as const, 'strict' as const, 'off' as const) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('library' as const), method: fc.constantFrom(...LIBRARY), withResponse: fc.boolean(), validate: fc.constantFrom('tolerant' as const, 'tolerant' as const, 'strict' as const, 'off' as const), dispatcher: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cli' as const), command: fc.constantFrom(...CLI), output: fc.constantFrom('json' as const, 'yaml' as const, 'pretty' as const), keyVia: fc.constantFrom('flag' as const, 'env' as const), verbose: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('webhook' as const), tamper: fc.constantFrom('none' as const, 'forged' as const, 'junkHeader' as const, 'secretInHeader' as const, 'old' as const, 'badBody' as const, 'noHeader' as const), junk: fc.string({ maxLength: 30 }) }) },
 );

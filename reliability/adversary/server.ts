@@ -18,6 +18,8 @@ export interface Seen {
   idempotencyKey: string | undefined;
   bodyKey: string | undefined;
   status: number;
+  /** Whether it carried an Authorization header (a media host's request never may). */
+  authorization: boolean;
   /** A 2xx whose framing and encoding were honest and whole. */
   complete2xx: boolean;
   /** ... and whose body a tolerant reader can use. */
@@ -89,7 +91,7 @@ export async function startAdversaryServer(): Promise<AdversaryServer> {
     } catch {
       // no JSON body
     }
-    const seen: Seen = { origin: kind, method, path, idempotencyKey: headers['idempotency-key'], bodyKey, status: 0, complete2xx: false, usable2xx: false };
+    const seen: Seen = { origin: kind, method, path, idempotencyKey: headers['idempotency-key'], bodyKey, authorization: headers.authorization !== undefined, status: 0, complete2xx: false, usable2xx: false };
     entry.seen.push(seen);
     return { entry, seen, id: id! };
   };
