@@ -5,7 +5,7 @@
  * request's secrets in every place and spelling) and drives the library, the CLI and the webhook
  * verifier against it, in child processes that measure each case. Every case is held to the four
  * promises of `adversary/invariants.ts`. A failing case prints its seed and shrunk form: add it to
- * `adversary/regressions.ts`, where it runs on every `npm test`.
+ * `adversary/regressions.json`, where it runs on every `npm test`.
  *
  * `npm run test:reliability`: 2,000 generated cases (ADVERSARY_CASES, ADVERSARY_SEED to change them);
  * `npm test`: a quick seeded slice, and every regression.
