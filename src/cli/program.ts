@@ -98,8 +98,9 @@ export async function main(argv: string[], io: Io, version: string): Promise<num
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     // A command that said everything already (Ctrl-C's resume hint) exits with its code and no error line.
-    // One line, so server text cannot forge another; a command's own message may hold its hint lines.
-    const shown = err instanceof CommandExit ? visible : inline;
+    // One line, so server text cannot forge another; the CLI's own messages (a usage error's caret under
+    // the bad input, a command's hint lines) keep their lines.
+    const shown = err instanceof CommandExit || err instanceof UsageError ? visible : inline;
     if (!(err instanceof CommandExit && err.message === '')) io.stderr.write(`${shown(describeError(err, program.opts().verbose === true))}\n`);
     const key = err instanceof APIError ? err.idempotencyKey : undefined;
     if (key && (err as APIError).mayHaveBeenProcessed && !(err instanceof IdempotencyDuplicateError)) {
