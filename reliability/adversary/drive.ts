@@ -6,6 +6,7 @@
  * secret shows in any spelling, that memory stayed bounded, and that what came back is data or a typed
  * error.
  */
+import './platform-fetch.js';
 import dc from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
 import { Agent } from 'undici';
