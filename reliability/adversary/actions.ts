@@ -108,8 +108,11 @@ export async function library(c: Case & { action: { kind: 'library' } }, client:
     case 'assets.upload':
       return client.assets.upload(new TextEncoder().encode('a small file'), { workspace_id: 'ws_abc123', file_name: 'a.txt', content_type: 'text/plain' }, { ...wait, signal });
     case 'runs.download': {
-      // The run's outputs from the media host (the adversary's server again, on its own paths), within the call's bound.
-      const run = await client.techniques.runs.wait('run_adv_1', { techniqueId: 'tech_abcd1234' }, { ...wait, signal });
+      // The run's outputs from the media host (the adversary's server again, on its own paths: the case's
+      // next answers are the media host's), within the call's bound. The run is taken as completed, as a
+      // webhook would say it is, so that the media host's answers are as hostile as the API's.
+      const retrieved = await client.techniques.runs.retrieve('run_adv_1', { techniqueId: 'tech_abcd1234' }, one);
+      const run = { ...retrieved, status: 'completed' };
       const dir = await mkdtemp(join(tmpdir(), 'flora-adversary-'));
       try {
         return await downloadRun(run, dir, { signal, timeout: c.timeoutMs, maxRetries: c.maxRetries, maxBytes: 16 * 1024 * 1024 });

@@ -24,6 +24,17 @@ export const MARGIN_MS = FULL ? 2_000 : 30_000;
 /** Actions that make one request (and its retries and redirects): a 2xx ends them. */
 const SINGLE = new Set(['assets.retrieve', 'assets.complete', 'techniques.runs.create', 'techniques.runs.retrieve', 'techniques.runs.list', 'runs.startTechnique', 'techniques.retrieve', 'generations.retrieve', 'workspaces.list', 'raw.GET', 'raw.POST', 'create', 'retrieve', 'runs list', 'start-technique', 'techniques retrieve', 'workspaces list']);
 
+/**
+ * The one crash this harness knows and does not count against the client: the `undici` package's (7.x)
+ * HTTP/1 parser asserting `!this.paused` from its socket `end` handler when a body is read slower than it
+ * arrives and the server closes (nodejs/undici#5360, fixed in undici 8, which needs Node 22.19). It happens
+ * only through a caller's dispatcher from that package; Node's own fetch does not do it. Counted and
+ * printed by the test, never hidden; any other uncaught exception still fails the case.
+ */
+export function upstream(c: Case, unhandled: string): boolean {
+  return c.action.kind === 'library' && c.action.dispatcher === true && unhandled.startsWith('uncaught exception: AssertionError') && unhandled.includes('assert(!this.paused)');
+}
+
 /** What case `c` broke; empty when it kept every promise. */
 export function broken(c: Case, o: Outcome, seen: Seen[]): string[] {
   const out: string[] = [];
@@ -34,9 +45,11 @@ export function broken(c: Case, o: Outcome, seen: Seen[]): string[] {
   if (o.elapsedMs > o.boundMs + MARGIN_MS) out.push(`(2) took ${o.elapsedMs.toFixed(0)} ms, bound ${o.boundMs} ms + ${MARGIN_MS} ms`);
   if (o.kind === 'crash') out.push(`(3) neither data nor a typed FloraError: ${o.what}: ${o.message}`);
   if (o.exitCode !== undefined && ![0, 1, 2, 3, 4].includes(o.exitCode)) out.push(`(3) the CLI exited ${o.exitCode}`);
-  for (const u of o.unhandled) out.push(`(3) ${u}`);
+  for (const u of o.unhandled) if (!upstream(c, u)) out.push(`(3) ${u}`);
   if (seen.some((s) => s.status === -1)) out.push('(harness) the adversary server failed to build an answer');
-  const other = seen.filter((s) => s.origin === 'other');
+  // A media host may send a download elsewhere (a CDN's signed URL): a GET without credentials, no leak.
+  const download = c.action.kind === 'library' && c.action.method === 'runs.download';
+  const other = seen.filter((s) => s.origin === 'other' && !(download && s.method === 'GET' && !s.authorization));
   if (other.length > 0) out.push(`(4) ${other.length} request(s) reached another origin: ${other.map((s) => `${s.method} ${s.path}`).join(', ')}`);
   // Each POST operation of a case (an upload's create, say) is one call: its attempts share one key.
   const posts = seen.filter((s) => s.method === 'POST' && s.origin === 'main');
