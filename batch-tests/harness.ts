@@ -4,11 +4,13 @@
  * crash test makes against the simulator's own record of runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { DEFAULT_API_KEY, type IdempotencyChannel } from '../src/testing/index.js';
+import { DEFAULT_API_KEY, type IdempotencyChannel, type SimulatorOptions } from '../src/testing/index.js';
 import { startRemoteSimulator, type RemoteSimulator } from '../reliability/remote-simulator.js';
 
 /** `full` (npm run test:batch) or `small` (the quick subset npm test runs). */
@@ -34,7 +36,7 @@ export { mulberry32 as seeded } from '../src/testing/random.js';
  * start, 500s, malformed answers, 429s), under a 150 requests/s limit. At 10x, FLORA's two-hour key window
  * is 12 real minutes: far longer than a test.
  */
-export function crashSimulator(channel: IdempotencyChannel, seed: number): Promise<RemoteSimulator> {
+export function crashSimulator(channel: IdempotencyChannel, seed: number, more: Partial<SimulatorOptions> = {}): Promise<RemoteSimulator> {
   return startRemoteSimulator({
     seed,
     timeScale: 10,
@@ -44,6 +46,7 @@ export function crashSimulator(channel: IdempotencyChannel, seed: number): Promi
     idempotencyChannel: channel,
     rateLimit: { requests: 150, perSeconds: 1 },
     faults: { dropBeforeRecordRate: 0.03, dropAfterRecordRate: 0.03, serverErrorRate: 0.03, malformedRate: 0.02, rateLimitedRate: 0.03, rateLimitedRetryAfterMs: [20, 200], latencyMs: [0, 3] },
+    ...more,
   });
 }
 
@@ -88,4 +91,23 @@ export function readResults(path: string): { id: string; run_id: string | null; 
 export function table(headers: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** A real PNG of random pixels, stored rather than compressed, so its size is about width * height * 3 bytes. */
+export function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const t = Buffer.from(type, 'latin1');
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(data, crc32(t)));
+    return Buffer.concat([len, t, data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) randomBytes(width * 3).copy(rows, y * (width * 3 + 1) + 1);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
 }

@@ -1,6 +1,7 @@
 /**
  * The README's Batches section, run as written: its shell blocks (the simulator, a 1,000-item batch with
- * `flora batch run --download`, `status` and `report`, then Redis, `enqueue`, a `worker`, `collect`) in one bash script, with
+ * `flora batch run --download`, `status` and `report`, a batch of items naming photos in shots/ with their
+ * outputs downloaded, then Redis, `enqueue`, a `worker`, `collect`) in one bash script, with
  * `flora` the bundled CLI, free ports for 4010 and 6379, and a wait for each background server's port; its
  * TypeScript block run against the same simulator. Only in `npm run test:batch` (BATCH_SCALE=full).
  */
@@ -10,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { freePort, hasRedis } from '../scripts/redis.js';
-import { bundleCli, readResults, workDir } from './harness.js';
+import { bundleCli, png, readResults, workDir } from './harness.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
@@ -23,10 +24,15 @@ const N = 1000;
 const noRedis = hasRedis() ? '' : ' (skipped: redis-server is not installed; .ci/run installs it)';
 it.skipIf(!hasRedis())(`the README's batch commands run a ${N}-item batch to completion, on one machine and through Redis${noRedis}`, async () => {
   const [sh, ts] = [blocks('sh'), blocks('ts')];
-  expect(sh).toHaveLength(2);
+  expect(sh).toHaveLength(3);
   expect(ts).toHaveLength(1);
   const [bundle, simPort, redisPort] = await Promise.all([bundleCli(), freePort(), freePort()]);
   const dir = workDir();
+  // The photos the files-in block names: three distinct ones, and one of them again under another name.
+  mkdirSync(join(dir, 'shots'));
+  const photos = [png(64, 48), png(80, 60), png(1200, 1200)];
+  photos.forEach((p, i) => writeFileSync(join(dir, 'shots', `photo ${i}.png`), p));
+  writeFileSync(join(dir, 'shots', 'copy.png'), photos[0]!);
   const bin = join(dir, 'bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'flora'), `#!/bin/sh\nexec "${process.execPath}" "${bundle}" "$@"\n`);
@@ -59,6 +65,12 @@ it.skipIf(!hasRedis())(`the README's batch commands run a ${N}-item batch to com
     // Files out: every item's outputs downloaded by the one-machine batch, and its report, a tile an item.
     expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.output_2.png'))).toHaveLength(N);
     expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8').match(/<article /g)).toHaveLength(N);
+    // Files in: every photo's item ran (the copy too), and its outputs are on disk.
+    const shots = readResults(join(dir, 'photo-results.jsonl'));
+    expect(shots.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(out).toMatch(/batch b\w+: 4 items, 4 completed, 0 failed/);
+    expect(readdirSync(join(dir, 'photos-out')).filter((f) => f.endsWith('.output_2.png'))).toHaveLength(4);
+    expect(readFileSync(join(dir, 'photos-out', 'report.html'), 'utf8').match(/<article /g)).toHaveLength(4);
 
     // The TypeScript block, with its imports pointed at this repository's sources, against the same simulator.
     const code2 = ts[0]!.replace("from 'flora-runs-client'", `from '${repo}/src/index.ts'`).replace("from 'flora-runs-client/batch'", `from '${repo}/src/batch/index.ts'`);

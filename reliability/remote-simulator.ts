@@ -1,7 +1,7 @@
 /** Starts the simulator in a child process and talks to it over IPC (see simulator-child.ts). */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SimulatorOptions, SimulatorStats } from '../src/testing/index.js';
+import type { AssetSnapshot, SimulatorOptions, SimulatorStats } from '../src/testing/index.js';
 
 /** The part of a `RunSnapshot` the child sends back. */
 export interface RemoteRun {
@@ -10,11 +10,15 @@ export interface RemoteRun {
   idempotencyKey: string | undefined;
   startedVia: 'create' | 'startTechnique';
   status: string;
+  /** When it was started: simulated unix seconds, not rounded. */
+  createdAt: number;
+  inputs: unknown;
 }
 
 export interface RemoteSimulator {
   url: string;
   listRuns(): Promise<RemoteRun[]>;
+  listAssets(): Promise<AssetSnapshot[]>;
   stats(): Promise<SimulatorStats>;
   close(): Promise<void>;
 }
@@ -48,6 +52,7 @@ export async function startRemoteSimulator(options: SimulatorOptions): Promise<R
   return {
     url,
     listRuns: () => ask<RemoteRun[]>('listRuns'),
+    listAssets: () => ask<AssetSnapshot[]>('listAssets'),
     stats: () => ask<SimulatorStats>('stats'),
     close() {
       closing ??= (async () => {

@@ -6,6 +6,10 @@
 import { Agent, ProxyAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startForwardProxy, type ForwardProxy } from '../scripts/forward-proxy.js';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { downloadRun } from './download/index.js';
 import { Flora, InputValidationError } from './index.js';
 import { DEFAULT_API_KEY, startSimulator, type Simulator } from './testing/index.js';
 import { json, RUN, scriptedFetch, testClient } from './test-utils.js';
@@ -41,6 +45,36 @@ describe('fetchOptions', () => {
     expect(again.run_id).toBe(run.run_id);
     expect(proxy.seen.length).toBe(proxied);
     await direct.close();
+  });
+
+  it("sends an upload's bytes to the storage host through the dispatcher, with the client's headers only", async () => {
+    const dispatcher = new ProxyAgent(proxy.url);
+    const flora = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off', fetchOptions: { dispatcher, headers: { authorization: 'Bearer stolen' } } as never });
+    const before = proxy.seen.length;
+    const sent = sim.storageRequests.length;
+    // Over 4 MB: a signed upload, its bytes to the storage host (another loopback origin).
+    const asset = await flora.assets.upload(Buffer.alloc(5 * 1024 * 1024, 1), { workspace_id: 'ws_abc123', file_name: 'big.png' });
+    expect(asset.status).toBe('ready');
+    expect(proxy.seen.slice(before)).toContain(`CONNECT ${new URL(sim.storageUrl).host}`);
+    expect(sim.storageRequests.slice(sent).map((r) => r.authorization)).toEqual([false]);
+    await dispatcher.close();
+  });
+
+  it('downloadRun takes fetchOptions too: outputs come from the media host through the dispatcher', async () => {
+    const dispatcher = new ProxyAgent(proxy.url);
+    const flora = new Flora({ apiKey: DEFAULT_API_KEY, baseUrl: sim.url, logLevel: 'off' });
+    const run = await flora.techniques.runs.createAndWait('art-directors-critique', BODY);
+    const dir = await mkdtemp(join(tmpdir(), 'flora-fo-'));
+    try {
+      const before = proxy.seen.length;
+      const files = await downloadRun(run, dir, { fetchOptions: { dispatcher } });
+      expect(files.length).toBeGreaterThan(0);
+      expect(await readdir(dir)).toHaveLength(files.length);
+      expect(proxy.seen.slice(before)).toContain(`CONNECT ${new URL(sim.mediaUrl).host}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await dispatcher.close();
+    }
   });
 
   it("reaches a custom fetch beside the Request, and never replaces the client's method, headers, body, signal or redirect", async () => {

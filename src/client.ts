@@ -150,6 +150,7 @@ export class Flora {
    * the same timeouts, retries and idempotency keys; it does not validate.
    */
   readonly raw: Client<paths>;
+  readonly #files: LocalInputs;
 
   constructor(options: ClientOptions = {}) {
     const apiKey = checkApiKey(options.apiKey ?? env('FLORA_API_KEY'));
@@ -190,8 +191,18 @@ export class Flora {
     this.workspaces = new Workspaces(requester);
     this.assets = new Assets(requester);
     const files = new LocalInputs(this.assets, this.workspaces, workspaceId);
+    this.#files = files;
     this.techniques = new Techniques(requester, inputs, files);
     this.runs = new Runs(requester, this.techniques.runs, inputs, files);
+  }
+
+  /**
+   * @internal Where local files go when a call names no workspace: the client's `workspaceId`
+   * (`FLORA_WORKSPACE_ID`), else the key's one workspace (`InputValidationError` when it has several).
+   * A batch on the nested route uploads its items' files there.
+   */
+  fileWorkspace(options: RequestOptions = {}): Promise<string> {
+    return this.#files.workspace(undefined, options);
   }
 
   /**

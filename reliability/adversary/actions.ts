@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { main } from '../../src/cli/program.js';
 import { downloadRun } from '../../src/download/index.js';
-import type { Flora } from '../../src/index.js';
+import type { FetchOptions, Flora } from '../../src/index.js';
 import { signWebhook, verifyWebhook } from '../../src/webhooks.js';
 import type { Case } from './plan.js';
 
@@ -51,7 +51,7 @@ async function every(walk: AsyncIterable<unknown>): Promise<unknown[]> {
 }
 
 /** The library call a case names, with its bound; what it resolved with is returned, what it threw thrown. */
-export async function library(c: Case & { action: { kind: 'library' } }, client: Flora, seen: string[], faults: string[]): Promise<unknown> {
+export async function library(c: Case & { action: { kind: 'library' } }, client: Flora, seen: string[], faults: string[], fetchOptions?: FetchOptions): Promise<unknown> {
   const a = c.action;
   const deadline = Date.now() + c.budgetMs;
   const signal = AbortSignal.timeout(c.budgetMs);
@@ -115,7 +115,7 @@ export async function library(c: Case & { action: { kind: 'library' } }, client:
       const run = { ...retrieved, status: 'completed' };
       const dir = await mkdtemp(join(tmpdir(), 'flora-adversary-'));
       try {
-        return await downloadRun(run, dir, { signal, timeout: c.timeoutMs, maxRetries: c.maxRetries, maxBytes: 16 * 1024 * 1024 });
+        return await downloadRun(run, dir, { signal, timeout: c.timeoutMs, maxRetries: c.maxRetries, maxBytes: 16 * 1024 * 1024, fetchOptions });
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -96,7 +96,7 @@ export async function drive(c: Case, base: string): Promise<Outcome> {
       // A caller's own dispatcher (`fetchOptions`), as behind a proxy: the same promises hold through it.
       dispatcher = a.dispatcher ? new Agent({ connections: 4 }) : undefined;
       const client = new Flora({ apiKey: c.key, baseUrl: base, fetchOptions: dispatcher ? { dispatcher } : undefined, timeout: c.timeoutMs, maxRetries: c.maxRetries, logLevel: 'debug', logger: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }, validate: a.validate === 'off' ? false : a.validate === 'strict' ? 'strict' : true });
-      value = await library(c as never, client, seen, faults);
+      value = await library(c as never, client, seen, faults, dispatcher ? { dispatcher } : undefined);
       outcome = { kind: 'data', what: 'data', message: '' };
     } else if (c.action.kind === 'cli') {
       const { code, error } = await cli(c as never, base, seen, faults);

@@ -6,6 +6,7 @@
 import type { FieldError } from '../../generated/openapi.js';
 import { describeFields, InputValidationError } from '../core/errors.js';
 import { bodyProblems } from '../core/validation.js';
+import { withFilePlaceholders } from './input-files.js';
 import { inputsDigest } from './keys.js';
 
 /** One item of a batch. */
@@ -69,8 +70,8 @@ export function checkItems(items: Iterable<BatchItem & { line?: number }>, route
     }
     const body =
       route === 'nested'
-        ? { schema: 'TechniqueRunCreateRequest' as const, value: { inputs: item.inputs, mode: 'async' } }
-        : { schema: 'StartTechniqueRunRequest' as const, value: { inputs: item.inputs, technique_id: context.techniqueId, workspace_id: context.workspaceId } };
+        ? { schema: 'TechniqueRunCreateRequest' as const, value: { inputs: withFilePlaceholders(item.inputs), mode: 'async' } }
+        : { schema: 'StartTechniqueRunRequest' as const, value: { inputs: withFilePlaceholders(item.inputs), technique_id: context.techniqueId, workspace_id: context.workspaceId } };
     if (item.inputs === undefined) problems.push({ field: `${where(line)}.inputs`, message: 'Required' });
     else for (const p of bodyProblems(body.schema, body.value)) if (p.field.startsWith('inputs')) problems.push({ field: `${where(line)}.${p.field}`, message: p.message });
     out.push({ id: item.id, inputs: item.inputs, line, digest: inputsDigest(item.inputs) });

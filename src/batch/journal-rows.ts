@@ -1,4 +1,5 @@
 /** The journal's table layout and how its rows read and write: one item a row, the batch in a meta table. */
+import type { FileRecord } from './file-policy.js';
 import type { PipelineItem } from './pipeline.js';
 import type { ItemState } from './policy.js';
 
@@ -39,6 +40,10 @@ export interface JournalStatus {
 }
 
 export const FORMAT = 'flora-batch-journal/1';
+/** The batch's local files, one row per distinct content (journals made before files were kept gain it when opened). */
+export const FILES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS files (sha256 TEXT PRIMARY KEY, key TEXT NOT NULL, key_at INTEGER NOT NULL, asset_id TEXT, url TEXT, updated_at INTEGER NOT NULL);
+`;
 export const COLUMNS = ['seq', 'id', 'line', 'inputs', 'digest', 'state', 'attempt', 'key', 'key_at', 'anchor_run_id', 'run_id', 'quote', 'status', 'outputs', 'charged_cost', 'error_code', 'error_message', 'found_by', 'past_runs', 'confirm_no', 'updated_at'];
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,7 +54,7 @@ CREATE TABLE IF NOT EXISTS items (
   past_runs TEXT NOT NULL DEFAULT '[]', confirm_no INTEGER, updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_state ON items (state);
-`;
+${FILES_SCHEMA}`;
 
 export type Row = Record<string, unknown>;
 
@@ -78,6 +83,14 @@ export function toItem(r: Row): ItemRow {
     pastRuns: JSON.parse((r.past_runs as string | null) ?? '[]') as string[],
   };
 }
+
+/** A file's record written whole (its row made, or changed). */
+export const FILE_UPSERT = `INSERT INTO files (sha256, key, key_at, asset_id, url, updated_at) VALUES (@sha256, @key, @key_at, @asset_id, @url, @updated_at)
+  ON CONFLICT (sha256) DO UPDATE SET key = excluded.key, key_at = excluded.key_at, asset_id = excluded.asset_id, url = excluded.url, updated_at = excluded.updated_at`;
+export const fileValues = (f: FileRecord) => ({ sha256: f.sha256, key: f.key, key_at: f.keyAt, asset_id: f.assetId ?? null, url: f.url ?? null, updated_at: Date.now() });
+
+/** A file row as the file step reads it. */
+export const toFile = (r: Row): FileRecord => ({ sha256: r.sha256 as string, key: r.key as string, keyAt: r.key_at as number, assetId: opt(r.asset_id), url: opt(r.url) });
 
 /** An item row as its columns, for writing a whole journal (`Journal.restore`). */
 export const toColumns = (r: ItemRow, confirmNo: number | null, now: number): unknown[] => [

@@ -6,6 +6,8 @@
  * runner reads them without a query, and a journal lost under the batch is written again from them.
  */
 import { FloraError } from '../core/errors.js';
+import type { FileRecord } from './file-policy.js';
+import type { FileStore } from './file-step.js';
 import type { ItemRow, Journal } from './journal.js';
 import type { ItemStore, PipelineItem } from './pipeline.js';
 import type { ItemEnd } from './result.js';
@@ -17,7 +19,7 @@ interface Change {
   reject: (err: unknown) => void;
 }
 
-export class JournalStore implements ItemStore {
+export class JournalStore implements ItemStore, FileStore {
   /** Every item, as committed, in the items' order. */
   readonly rows: ItemRow[];
   readonly #byId = new Map<string, ItemRow>();
@@ -25,6 +27,8 @@ export class JournalStore implements ItemStore {
   readonly claimed = new Set<string>();
   readonly #byRun = new Map<string, string>();
   readonly #confirmed: string[];
+  /** The batch's files' records, as committed. */
+  readonly #files = new Map<string, FileRecord>();
   #changes: Change[] = [];
 
   constructor(
@@ -41,6 +45,12 @@ export class JournalStore implements ItemStore {
       }
       for (const past of row.pastRuns) this.claimed.add(past);
     }
+    for (const file of journal.files()) this.#files.set(file.sha256, file);
+  }
+
+  /** Every file's record, as committed (a journal lost under the batch is written again with them). */
+  get files(): FileRecord[] {
+    return [...this.#files.values()];
   }
 
   /** The runs in the order their starts were confirmed (a restored journal keeps it). */
@@ -58,8 +68,12 @@ export class JournalStore implements ItemStore {
    */
   #change(item: PipelineItem, write: () => void, apply: (row: ItemRow) => void, now = false): Promise<void> {
     const row = this.#byId.get(item.id)!;
+    return this.#queue(write, () => apply(row), now);
+  }
+
+  #queue(write: () => void, apply: () => void, now: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const first = this.#changes.push({ write, apply: () => apply(row), resolve, reject }) === 1;
+      const first = this.#changes.push({ write, apply, resolve, reject }) === 1;
       if (now) this.#commit();
       else if (first) setImmediate(() => this.#commit());
     });
@@ -149,5 +163,35 @@ export class JournalStore implements ItemStore {
 
   lastConfirmed(): string | undefined {
     return this.#confirmed.at(-1);
+  }
+
+  fileRecord(sha256: string): FileRecord | undefined {
+    return this.#files.get(sha256);
+  }
+
+  fileKeyed(sha256: string, key: string, keyAt: number): Promise<void> {
+    return this.#putFile({ sha256, key, keyAt });
+  }
+
+  fileCreated(sha256: string, assetId: string): Promise<void> {
+    return this.#putFile({ ...this.#files.get(sha256)!, assetId });
+  }
+
+  fileReady(sha256: string, assetId: string, url: string): Promise<void> {
+    return this.#putFile({ ...this.#files.get(sha256)!, assetId, url });
+  }
+
+  /** A file's change, committed at once (as a start's is): the upload waits on it. */
+  #putFile(file: FileRecord): Promise<void> {
+    return this.#queue(
+      () => this.journal.putFile(file),
+      () => void this.#files.set(file.sha256, file),
+      true,
+    );
+  }
+
+  /** One process runs a journal: the step's own one-upload-per-file is all it takes. */
+  withFile<T>(_sha256: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
   }
 }

@@ -14,7 +14,8 @@ import { constants, copyFileSync, existsSync, linkSync, rmSync, statSync } from 
 import type BetterSqlite3 from 'better-sqlite3';
 import { InputValidationError } from '../core/errors.js';
 import { ITEM_STATES, type ItemState } from './policy.js';
-import { COLUMNS, FORMAT, SCHEMA, toColumns, toItem, type ItemRow, type JournalMeta, type JournalStatus, type Row } from './journal-rows.js';
+import type { FileRecord } from './file-policy.js';
+import { COLUMNS, FILE_UPSERT, FILES_SCHEMA, FORMAT, SCHEMA, fileValues, toColumns, toFile, toItem, type ItemRow, type JournalMeta, type JournalStatus, type Row } from './journal-rows.js';
 import type { ItemEnd } from './result.js';
 import { BatchStoreError, sqliteFault } from './store-error.js';
 
@@ -94,6 +95,8 @@ export class Journal {
       // Every item row readable, as many as it was made with: a truncated file fails here, not mid-batch.
       const n = (db.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
       if (n !== meta.itemCount) throw new Error(`it holds ${n} of its ${meta.itemCount} items`);
+      // A journal made before files were kept gains their table (before its files' sizes are taken).
+      db.exec(FILES_SCHEMA);
       return new Journal(path, db, meta);
     } catch (err) {
       db?.close();
@@ -113,14 +116,14 @@ export class Journal {
     return Journal.#make(path, meta, (add) => items.forEach((item, i) => add([i, item.id, item.line, JSON.stringify(item.inputs), item.digest, 'pending', 1, null, null, null, null, null, null, null, null, null, null, null, '[]', null, now])));
   }
 
-  /** Writes a whole journal from rows (the state a process knew when its journal was lost under it). */
-  static async restore(path: string, meta: JournalMeta, rows: readonly ItemRow[], confirmOrder: readonly string[]): Promise<Journal> {
+  /** Writes a whole journal from rows (the state a process knew when its journal was lost under it), its files' records too. */
+  static async restore(path: string, meta: JournalMeta, rows: readonly ItemRow[], confirmOrder: readonly string[], files: readonly FileRecord[] = []): Promise<Journal> {
     const now = Date.now();
     const order = new Map(confirmOrder.map((runId, i) => [runId, i + 1]));
-    return Journal.#make(path, meta, (add) => rows.forEach((r) => add(toColumns(r, r.runId !== undefined ? (order.get(r.runId) ?? null) : null, now))));
+    return Journal.#make(path, meta, (add) => rows.forEach((r) => add(toColumns(r, r.runId !== undefined ? (order.get(r.runId) ?? null) : null, now))), files);
   }
 
-  static async #make(path: string, meta: JournalMeta, fill: (add: (values: unknown[]) => void) => void): Promise<Journal> {
+  static async #make(path: string, meta: JournalMeta, fill: (add: (values: unknown[]) => void) => void, files: readonly FileRecord[] = []): Promise<Journal> {
     if (existsSync(path)) refuse('journal', `${path} already exists`);
     const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.new`;
     try {
@@ -133,6 +136,8 @@ export class Journal {
           setMeta.run('batch', JSON.stringify(meta));
           const add = db.prepare(`INSERT INTO items (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
           fill((values) => add.run(...values));
+          const file = db.prepare(FILE_UPSERT);
+          for (const f of files) file.run(fileValues(f));
         })();
       } finally {
         // Closing checkpoints the WAL into the file, so the link holds everything.
@@ -213,6 +218,16 @@ export class Journal {
   /** The run ended (or the start was refused for this item alone, or its run could not be found). */
   ended(id: string, end: ItemEnd): void {
     this.#update(id, { state: end.state, status: end.status, outputs: end.outputs === undefined ? undefined : JSON.stringify(end.outputs), charged_cost: end.chargedCost, error_code: end.errorCode, error_message: end.errorMessage });
+  }
+
+  /** Every file's record. */
+  files(): FileRecord[] {
+    return this.#read(() => (this.#db.prepare('SELECT * FROM files ORDER BY sha256').all() as Row[]).map(toFile));
+  }
+
+  /** A file's record as it now is (its key, then its asset, then its URL). */
+  putFile(file: FileRecord): void {
+    this.#write(() => void this.#db.prepare(FILE_UPSERT).run(fileValues(file)));
   }
 
   /** Back to pending: a start the API refused for the whole batch (no credits), or a failed run to retry with a new key. */

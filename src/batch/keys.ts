@@ -48,6 +48,15 @@ export function itemKey(batchId: string, itemId: string, attempt = 1): string {
   return `fb1-${h.slice(0, 40)}`;
 }
 
+/**
+ * The idempotency key of one file's upload in a batch: `fa1-<batch id>-<first 40 hex digits of the file's
+ * SHA-256>`. From the batch and the file's content alone, so every item naming the file, every worker and
+ * every later process (a lost journal or Redis included) sends the same key, and FLORA makes one asset.
+ */
+export function fileKey(batchId: string, sha256: string): string {
+  return `fa1-${batchId}-${sha256.slice(0, 40)}`;
+}
+
 /** A digest of an item's inputs, to notice an items file that is not the one the journal was made from. */
 export function inputsDigest(inputs: unknown): string {
   return createHash('sha256').update(canonicalJson(inputs)).digest('hex').slice(0, 32);

@@ -6,6 +6,8 @@
  */
 import { existsSync, renameSync } from 'node:fs';
 import { InputValidationError } from '../core/errors.js';
+import type { FileRecord } from './file-policy.js';
+import { hasFiles } from './input-files.js';
 import type { CheckedItem } from './items.js';
 import { Journal, journalFiles, type ItemRow, type JournalMeta } from './journal.js';
 import { batchIdOf } from './keys.js';
@@ -119,7 +121,7 @@ export async function openJournal(path: string, items: CheckedItem[], b: Journal
   for (const item of items) {
     const row = rows.get(item.id);
     if (!row) other(`line ${item.line}: item ${JSON.stringify(item.id)} is not one of its ${rows.size} items`);
-    else if (row.digest !== item.digest) other(`line ${item.line}: item ${JSON.stringify(item.id)} has other inputs than it recorded`);
+    else if (row.digest !== item.digest) other(`line ${item.line}: item ${JSON.stringify(item.id)} has other inputs than it recorded${hasFiles(item.inputs) ? ' (or a file it names holds other content than when the batch started)' : ''}`);
   }
   if (items.length !== rows.size) {
     const given = new Set(items.map((i) => i.id));
@@ -133,10 +135,10 @@ export async function openJournal(path: string, items: CheckedItem[], b: Journal
  * Writes the journal again from the rows a process still holds, after the one on disk was lost or damaged
  * under it (what is left of it kept aside). Resolves with what to tell the user.
  */
-export async function rescueJournal(path: string, meta: JournalMeta, rows: readonly ItemRow[], confirmOrder: readonly string[]): Promise<string> {
+export async function rescueJournal(path: string, meta: JournalMeta, rows: readonly ItemRow[], confirmOrder: readonly string[], files: readonly FileRecord[] = []): Promise<string> {
   try {
     const kept = keepAside(path, 'lost');
-    const j = await Journal.restore(path, meta, rows, confirmOrder);
+    const j = await Journal.restore(path, meta, rows, confirmOrder, files);
     j.close();
     return `This process still knew every item's key and run, and wrote them to a new journal at ${path}${kept.length ? ` (what was left of the old one is kept as ${kept.join(', ')})` : ''}: run the batch again to resume, and nothing is paid twice.`;
   } catch (err) {

@@ -5,6 +5,9 @@
  * (the SQLite journal) and the queue worker (a BullMQ job) supply the store and the hooks; neither repeats
  * these rules.
  */
+import { fileFailureFor, uploadFailedEnd } from './file-policy.js';
+import { FileUnavailableError, type FileStep } from './file-step.js';
+import { hasFiles, withFileUrls } from './input-files.js';
 import { itemKey } from './keys.js';
 import { classifyEnd, type ItemState, type RetryRule, type RunEnd } from './policy.js';
 import type { ItemEnd } from './result.js';
@@ -63,6 +66,8 @@ export interface PipelineDeps {
   startHooks: (item: PipelineItem) => StartHooks;
   /** Resolves with the run's final state. */
   waitFor: (item: PipelineItem) => Promise<RunEnd & { run_id: string }>;
+  /** The batch's file step: the local files an item names become ready assets before its start is sent. */
+  files?: FileStep | undefined;
   /** A run ended (before its end is recorded): the runner counts its charge. */
   runEnded?: ((item: PipelineItem, run: RunEnd & { run_id: string }) => Promise<void> | void) | undefined;
 }
@@ -74,7 +79,14 @@ export type PipelineOutcome = { kind: 'ended'; end: ItemEnd } | { kind: 'stopped
 export async function processItem(item: PipelineItem, deps: PipelineDeps): Promise<PipelineOutcome> {
   for (;;) {
     if (item.state === 'pending' || item.state === 'starting') {
-      const stopped = await deps.inLane(item, () => startPhase(item, deps));
+      // Outside the lane: an upload holds up no other item's start.
+      const inputs = await inputsOf(item, deps);
+      if (inputs.unavailable && fileFailureFor(item.state) === 'fail') {
+        const end = uploadFailedEnd(inputs.unavailable.code, inputs.unavailable.message);
+        await deps.store.ended(item, end);
+        return { kind: 'ended', end };
+      }
+      const stopped = await deps.inLane(item, () => startPhase(item, deps, inputs));
       if (stopped) return stopped;
     }
     const run = await deps.waitFor(item);
@@ -89,8 +101,25 @@ export async function processItem(item: PipelineItem, deps: PipelineDeps): Promi
   }
 }
 
+/** What a start sends: the item's inputs with its files' URLs, or the file it cannot have. */
+interface StartInputs {
+  inputs: unknown;
+  unavailable?: FileUnavailableError | undefined;
+}
+
+/** The item's inputs as its start sends them: every local file a ready asset's URL (the file step). */
+async function inputsOf(item: PipelineItem, deps: PipelineDeps): Promise<StartInputs> {
+  if (!deps.files || !hasFiles(item.inputs)) return { inputs: item.inputs };
+  try {
+    return { inputs: withFileUrls(item.inputs, await deps.files.urls(item.inputs)) };
+  } catch (err) {
+    if (err instanceof FileUnavailableError) return { inputs: item.inputs, unavailable: err };
+    throw err;
+  }
+}
+
 /** In the lane: the key recorded (a new start), the start sent, its outcome recorded. */
-async function startPhase(item: PipelineItem, deps: PipelineDeps): Promise<PipelineOutcome | undefined> {
+async function startPhase(item: PipelineItem, deps: PipelineDeps, given: StartInputs): Promise<PipelineOutcome | undefined> {
   let freshKey = false;
   if (item.state === 'pending') {
     const stop = await deps.admit?.(item);
@@ -98,8 +127,10 @@ async function startPhase(item: PipelineItem, deps: PipelineDeps): Promise<Pipel
     await deps.store.starting(item, itemKey(deps.batchId, item.id, item.attempt), deps.now(), await deps.store.lastConfirmed());
     freshKey = true;
   }
-  const request = { techniqueId: deps.techniqueId, workspaceId: deps.workspaceId, inputs: item.inputs, key: item.key! };
-  const out: StartOutcome = await startItem({ request, keyAt: item.keyAt!, freshKey }, deps.startHooks(item));
+  const request = { techniqueId: deps.techniqueId, workspaceId: deps.workspaceId, inputs: given.inputs, key: item.key! };
+  // A start sent before whose file cannot be had now is not sent again (not with other inputs): it is looked up.
+  const noResend = given.unavailable && `its start was sent before, and its file cannot be uploaded now (${given.unavailable.message}), so it is not sent again`;
+  const out: StartOutcome = await startItem({ request, keyAt: item.keyAt!, freshKey, noResend }, deps.startHooks(item));
   switch (out.kind) {
     case 'started':
       await deps.store.started(item, out.runId, out.quote, out.foundBy);

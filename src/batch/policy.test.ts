@@ -88,6 +88,7 @@ describe('the state machine', () => {
       ['started', 'end', 'completed'],
       ['started', 'end', 'failed'],
       ['started', 'retry', 'pending'],
+      ['pending', 'fail_upload', 'failed'],
     ];
     const key = (m: [ItemState, ItemEvent, ItemState]) => m.join(' ');
     for (const from of ITEM_STATES) {
@@ -142,7 +143,7 @@ class MemoryStore implements ItemStore {
     this.last = runId;
   }
   async ended(item: PipelineItem, end: ItemEnd) {
-    this.#move(item, item.state === 'started' ? 'end' : end.state === 'review' ? 'review' : 'refuse', end.state);
+    this.#move(item, item.state === 'started' ? 'end' : item.state === 'pending' ? 'fail_upload' : end.state === 'review' ? 'review' : 'refuse', end.state);
   }
   async retry(item: PipelineItem, attempt: number) {
     this.#move(item, 'retry', 'pending');

@@ -5,9 +5,11 @@
  * a run's end means. `start.ts` and `pipeline.ts` act on these verdicts; the stores record them.
  *
  *   pending ──send──▶ starting ──confirm──▶ started ──end──▶ completed | failed
- *      ▲                 │  │                  │
- *      └───put back──────┘  ├──refuse──▶ failed └──retry──▶ pending (the next attempt, a new key)
- *                           └──review──▶ review (sent, never confirmed, its run not found)
+ *    ▲  │                │  │                  │
+ *    │  │                │  ├──refuse──▶ failed └──retry──▶ pending (the next attempt, a new key)
+ *    │  │                │  └──review──▶ review (sent, never confirmed, its run not found)
+ *    └──┼──put back──────┘
+ *       └──fail_upload──▶ failed (a local file it names could not be uploaded: nothing was sent)
  */
 import {
   APIError,
@@ -42,7 +44,7 @@ export type ItemState =
 export const ITEM_STATES: readonly ItemState[] = ['pending', 'starting', 'started', 'completed', 'failed', 'review'];
 
 /** What moves an item: each store records one of these per state change. */
-export type ItemEvent = 'send' | 'confirm' | 'end' | 'retry' | 'put_back' | 'refuse' | 'review';
+export type ItemEvent = 'send' | 'confirm' | 'end' | 'retry' | 'put_back' | 'refuse' | 'review' | 'fail_upload';
 
 /** The state each event leads to, from the states it may happen in. */
 export const TRANSITIONS: Readonly<Record<ItemEvent, { from: readonly ItemState[]; to: readonly ItemState[] }>> = {
@@ -53,6 +55,7 @@ export const TRANSITIONS: Readonly<Record<ItemEvent, { from: readonly ItemState[
   put_back: { from: ['starting'], to: ['pending'] },
   refuse: { from: ['starting'], to: ['failed'] },
   review: { from: ['starting'], to: ['review'] },
+  fail_upload: { from: ['pending'], to: ['failed'] },
 };
 
 /** Whether `event` may move an item from `from` to `to`. */

@@ -17,6 +17,7 @@ import { resolve } from 'node:path';
 import type { Flora } from '../client.js';
 import { FloraError } from '../core/errors.js';
 import { msProblems, refuseOptions } from '../core/validation.js';
+import { prepareItemFiles } from './hash-files.js';
 import { checkItems, type BatchItem, type BatchRoute } from './items.js';
 import { JournalClaim, RUNNER_RENEW_MS, RUNNER_STALE_MS } from './journal-claim.js';
 import { JournalStore } from './journal-store.js';
@@ -42,6 +43,11 @@ const refuse = (field: string, message: string): never => refuseOptions([{ field
  * error when the batch cannot go on (a bad key, an unknown technique). Bad items are refused before
  * anything is sent: `InputValidationError` naming each bad line.
  *
+ * An item's input may be a local file, `flora.file('shots/hero.png')` (a path): each distinct file is read
+ * (SHA-256) before anything is sent, uploaded once per batch however many items name it, and journaled like
+ * a start; the item's run starts with its asset's URL once the asset is ready. An item whose file cannot
+ * become an asset ends `failed` (`input_upload_failed`) with no run.
+ *
  * ```ts
  * const { summary, results } = await runBatch(flora, items, { techniqueId: 'art-directors-critique', journal: 'shots.journal' });
  * ```
@@ -60,7 +66,8 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   if (!Number.isInteger(retryFailed) || retryFailed < 0) refuse('retryFailed', `must be a whole number >= 0; got ${retryFailed}`);
   if (options.maxCost !== undefined && !(options.maxCost >= 0)) refuse('maxCost', `must be a number of USD >= 0; got ${options.maxCost}`);
   const route: BatchRoute = options.workspaceId ? 'top' : 'nested';
-  const checked = checkItems(items, route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId });
+  // Local files hashed first: an item's identity (its digest) covers its files' content.
+  const checked = checkItems(await prepareItemFiles(items), route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId });
   const journal = await openJournal(options.journal, checked, {
     name: options.batch ?? resolve(options.journal),
     named: options.batch !== undefined,
@@ -132,7 +139,7 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   // Lost or damaged under the batch: written again from what this process knew (after the old connection
   // closed, so nothing of it touches the new files).
   if (failure instanceof BatchStoreError && (failure.fault === 'missing' || failure.fault === 'damaged') && store) {
-    const rescued = await rescueJournal(options.journal, journal.meta, store.rows, store.confirmOrder);
+    const rescued = await rescueJournal(options.journal, journal.meta, store.rows, store.confirmOrder, store.files);
     throw new BatchStoreError(failure.fault, failure.file, `${failure.message}. The batch stopped at once. ${rescued}`, { cause: failure.cause });
   }
   throw failure;

@@ -6,6 +6,7 @@
  */
 import type { Flora } from '../client.js';
 import { APIUserAbortError } from '../core/errors.js';
+import { FileStep } from './file-step.js';
 import { IDEMPOTENCY_WINDOW_MS } from './keys.js';
 import type { ItemRow } from './journal.js';
 import type { JournalStore } from './journal-store.js';
@@ -49,6 +50,7 @@ export class BatchRunner {
   readonly #slots: Lane;
   readonly #pause = new SharedPause();
   readonly #watcher: RunWatcher;
+  readonly #files: FileStep;
   readonly #inFlight = new Set<string>();
   #stopped: BatchStop | undefined;
   #fatal: unknown;
@@ -76,6 +78,16 @@ export class BatchRunner {
     this.#lane = new Lane(o.startConcurrency, this.#signal);
     this.#slots = new Lane(o.concurrency, this.#signal);
     this.#watcher = new RunWatcher(client, { pollInterval: o.pollInterval, workspaceId: this.#meta.workspaceId, signal: this.#signal });
+    const workspaceId = this.#meta.workspaceId;
+    this.#files = new FileStep({
+      client,
+      store,
+      batchId: this.#meta.batchId,
+      workspace: () => (workspaceId ? Promise.resolve(workspaceId) : client.fileWorkspace({ signal: this.#signal })),
+      now: o.now,
+      signal: this.#signal,
+      maxAttempts: o.maxStartAttempts,
+    });
   }
 
   get #signal(): AbortSignal {
@@ -179,6 +191,7 @@ export class BatchRunner {
         }),
       admit: (item) => this.#overBudget(item),
       startHooks: (item) => this.#startHooks(item),
+      files: this.#files,
       waitFor: (item) => this.#watcher.waitFor(item.runId!, meta.techniqueId),
       runEnded: (item, run) => this.#runEnded(item, run),
     };
@@ -269,6 +282,7 @@ export class BatchRunner {
         elapsedMs: Date.now() - this.o.started,
         startRequests: this.#startRequests,
         lookups: this.#lookups,
+        uploads: this.#files.uploads,
         resumed: this.#resumed,
       },
     };

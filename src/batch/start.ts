@@ -56,6 +56,8 @@ export interface StartPlan {
   keyAt: number;
   /** True when the key was recorded just now: a 409 on its first send means the key came from elsewhere. */
   freshKey: boolean;
+  /** Why a start sent before cannot be sent again (its inputs cannot be had): it is looked up instead. */
+  noResend?: string | undefined;
 }
 
 /** The route's start call, with the batch's key and no retries of the client's own. */
@@ -71,6 +73,7 @@ export async function startItem(plan: StartPlan, hooks: StartHooks): Promise<Sta
     const r = await hooks.lookup(why, foreign);
     return r.do === 'found' ? { kind: 'started', runId: r.runId, quote: undefined, foundBy: 'lookup' } : { kind: 'ended', end: reviewEnd(r.message) };
   };
+  if (plan.noResend !== undefined && !plan.freshKey) return found(plan.noResend, false);
   if (!plan.freshKey && !mayResend(plan.keyAt, hooks.now())) {
     const minutes = Math.round((hooks.now() - plan.keyAt) / 60_000);
     return found(`its start was sent ${minutes} minutes ago and never confirmed; FLORA forgets idempotency keys after two hours, so it is not sent again`, false);

@@ -93,6 +93,8 @@ export interface BatchSummary {
   /** Start requests this process sent, and run-list lookups it made for lost answers. */
   startRequests: number;
   lookups: number;
+  /** Uploads of the items' local files this process sent or resumed (each distinct file once per batch). */
+  uploads: number;
   /** Items this process resumed: starts it confirmed again, runs it waited for that an earlier process started. */
   resumed: number;
 }

@@ -31,7 +31,7 @@ export interface Io {
   stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
   /** Aborts when the user asks to stop (Ctrl-C). */
   interrupt: AbortSignal;
-  /** The client's `fetchOptions`: the proxy the environment names (`proxy.ts`), if any. */
+  /** The client's and the downloads' `fetchOptions`: the proxy the environment names (`proxy.ts`), if any. */
   fetchOptions?: FetchOptions | undefined;
 }
 
@@ -137,7 +137,7 @@ export class Cli {
   /** Writes a completed run's outputs into `dir`, a line each on stderr; on failure says how to finish. */
   private async download(g: Globals, run: TechniqueRun, dir: string, again: string): Promise<{ output_id: string; path: string; bytes: number }[]> {
     try {
-      const files = await downloadRun(run, dir, { signal: this.io.interrupt });
+      const files = await downloadRun(run, dir, { signal: this.io.interrupt, fetchOptions: this.io.fetchOptions });
       if (!g.quiet) for (const f of files) this.io.stderr.write(`${inline(`${f.source === 'existing' ? 'kept' : 'saved'} ${f.outputId} -> ${f.path} (${f.bytes} bytes)`)}\n`);
       return files.map((f) => ({ output_id: f.outputId, path: f.path, bytes: f.bytes }));
     } catch (err) {

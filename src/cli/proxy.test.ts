@@ -5,7 +5,8 @@
  * trust through NODE_EXTRA_CA_CERTS). Each case is the real CLI in a process of its own.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -36,13 +37,13 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([sim?.close(), proxy?.close(), new Promise((closed) => (tls ? tls.close(closed) : closed(undefined)))]));
 
-/** `flora workspaces list` against `baseUrl`, with only the given proxy variables set. */
-function flora(baseUrl: string, env: Record<string, string>) {
+/** `flora <args>` (default `workspaces list`) against `baseUrl`, with only the given proxy variables set. */
+function flora(baseUrl: string, env: Record<string, string>, args = ['workspaces', 'list']) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|no|all)_proxy$/i.test(k)));
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(repo, 'src', 'cli', 'index.ts'), '--max-retries', '0', 'workspaces', 'list'],
+      ['--import', 'tsx', join(repo, 'src', 'cli', 'index.ts'), '--max-retries', '0', ...args],
       { env: { ...clean, FLORA_API_KEY: DEFAULT_API_KEY, FLORA_BASE_URL: baseUrl, NODE_EXTRA_CA_CERTS: join(fixtures, 'loopback-tls.crt'), ...env } },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
@@ -77,4 +78,33 @@ it('goes through HTTPS_PROXY / HTTP_PROXY in either case, skips NO_PROXY hosts, 
   // Two cases each went through the proxy to each target; the NO_PROXY ones never reached it (its port is dead).
   expect(proxy.seen.filter((s) => s === target(httpsUrl))).toHaveLength(2);
   expect(proxy.seen.filter((s) => s === target(sim.url))).toHaveLength(2);
+});
+
+it("sends a file's bytes to the storage host and fetches outputs from the media host through the proxy too", async () => {
+  const work = mkdtempSync(join(tmpdir(), 'flora-proxy-'));
+  const fast = await startSimulator({ seed: 3, timeScale: 100, runDurationSeconds: 2, pendingSeconds: 0 });
+  try {
+    // Over 4 MB: a signed upload, whose bytes go to the simulator's storage host (another loopback origin).
+    const big = join(work, 'big.png');
+    writeFileSync(big, Buffer.alloc(5 * 1024 * 1024, 7));
+    const out = join(work, 'out');
+    const before = proxy.seen.length;
+    const env = { HTTP_PROXY: proxy.url };
+    const [upload, run] = await Promise.all([
+      flora(fast.url, env, ['assets', 'upload', big, '--workspace-id', 'ws_abc123']),
+      flora(fast.url, env, ['techniques:runs', 'create', '--technique-id', 'art-directors-critique', '--input', '{id: prompt, type: text, value: "a fox"}', '--mode', 'async', '--wait', '--download', out]),
+    ]);
+    expect({ code: upload.code, stderr: upload.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: run.code, error: /^error/m.test(run.stderr) }).toEqual({ code: 0, error: false });
+    expect(run.stderr).toMatch(/saved output_2 -> .*\.png/);
+    const seen = proxy.seen.slice(before);
+    expect(seen).toContain(`CONNECT ${new URL(fast.storageUrl).host}`);
+    expect(seen).toContain(`CONNECT ${new URL(fast.mediaUrl).host}`);
+    const files = readdirSync(out);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(statSync(join(out, f)).size, f).toBeGreaterThan(0);
+  } finally {
+    await fast.close();
+    rmSync(work, { recursive: true, force: true });
+  }
 });

@@ -2,11 +2,14 @@
  * One attempt of a streamed upload to a storage host (a presigned upload target, not the API): the body is
  * read from its source as the socket takes it, so memory stays bounded whatever the file's size. Node's
  * fetch (undici, Node 20) does not hold back a request body for a slow socket and buffers a fast file
- * whole, so in Node the attempt goes through `node:http(s)` with backpressure; a caller's own `fetch`, and
- * other runtimes, get a streamed `fetch`. The request carries no header the caller did not give: the API
- * key is never sent to a storage host.
+ * whole, so in Node the attempt goes through `node:http(s)` with backpressure, or, when `fetchOptions`
+ * name an undici dispatcher (a proxy's: a corporate proxy must see the upload too), through that
+ * dispatcher's own `request`, which holds back as `node:http` does. A caller's own `fetch` and other
+ * runtimes get a streamed `fetch` (with `fetchOptions`). The request carries no header the caller did not
+ * give: the API key is never sent to a storage host.
  */
 import type { MultipartBody } from './multipart.js';
+import type { FetchOptions } from './send.js';
 import { deadline } from './timers.js';
 import { failureOf, type Transport } from './transport.js';
 
@@ -81,8 +84,30 @@ async function nodeAttempt(url: URL, method: string, headers: Record<string, str
   });
 }
 
+/** What this module needs of an undici `Dispatcher` (any version's, or Node's own). */
+interface Dispatcher {
+  request(options: { origin: string; path: string; method: string; headers: Record<string, string>; body: AsyncIterable<Uint8Array>; signal?: AbortSignal | undefined }): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; body: AsyncIterable<Uint8Array> }>;
+}
+
+const dispatcherOf = (fetchOptions: FetchOptions | undefined): Dispatcher | undefined => {
+  const d = fetchOptions?.dispatcher as Partial<Dispatcher> | null | undefined;
+  return typeof d?.request === 'function' ? (d as Dispatcher) : undefined;
+};
+
+/** Through an undici dispatcher's `request`: it asks for the next chunk once the socket has taken this one. */
+async function dispatcherAttempt(dispatcher: Dispatcher, url: URL, method: string, headers: Record<string, string>, body: MultipartBody, signal: AbortSignal | undefined): Promise<StorageAnswer> {
+  const source = body.open();
+  // The socket may still hold a chunk when the next is asked for: copy what the source will overwrite.
+  const chunks = body.reusesBuffers ? (async function* () { for await (const chunk of source) yield chunk.slice(); })() : source;
+  const res = await dispatcher.request({ origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, body: chunks, signal });
+  const text = await readSome(res.body);
+  const h = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+  return { status: res.statusCode, headers: h, text };
+}
+
 /** Through `fetch`, the body as a stream pulled as the request goes. */
-async function fetchAttempt(t: Transport, url: URL, method: string, headers: Record<string, string>, body: MultipartBody, signal: AbortSignal | undefined): Promise<StorageAnswer> {
+async function fetchAttempt(t: Transport, url: URL, method: string, headers: Record<string, string>, body: MultipartBody, signal: AbortSignal | undefined, fetchOptions: FetchOptions | undefined): Promise<StorageAnswer> {
   const source = body.open()[Symbol.asyncIterator]();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -95,14 +120,16 @@ async function fetchAttempt(t: Transport, url: URL, method: string, headers: Rec
       await source.return?.();
     },
   });
-  const response = await t.fetch(url.href, { method, headers, body: stream, signal, duplex: 'half' } as RequestInit);
+  // The client's own method, headers, body and signal win over fetchOptions', as for every API call.
+  const response = await t.fetch(url.href, { ...fetchOptions, method, headers, body: stream, signal, duplex: 'half' } as RequestInit);
   const text = response.body ? await readSome(response.body as unknown as AsyncIterable<Uint8Array>) : '';
   return { status: response.status, headers: response.headers, text };
 }
 
 /**
- * One attempt of `method url` with `body`, within `timeoutMs` (`signal` stops it at once). A failure comes
- * back as a value, for the caller's retry policy.
+ * One attempt of `method url` with `body`, within `timeoutMs` (`signal` stops it at once), with the
+ * client's and the call's `fetchOptions` when there are any. A failure comes back as a value, for the
+ * caller's retry policy.
  */
 export async function streamAttempt(
   t: Transport,
@@ -111,13 +138,16 @@ export async function streamAttempt(
   body: MultipartBody,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  fetchOptions?: FetchOptions | undefined,
 ): Promise<StorageAnswer | StorageFailure> {
   const url = new URL(target);
   const headers: Record<string, string> = { 'content-type': body.contentType };
   if (body.length !== undefined) headers['content-length'] = String(body.length);
   const limit = deadline(timeoutMs, signal);
   try {
-    return t.custom || !isNode() ? await fetchAttempt(t, url, method, headers, body, limit.signal) : await nodeAttempt(url, method, headers, body, limit.signal);
+    if (t.custom || !isNode()) return await fetchAttempt(t, url, method, headers, body, limit.signal, fetchOptions);
+    const dispatcher = dispatcherOf(fetchOptions);
+    return dispatcher ? await dispatcherAttempt(dispatcher, url, method, headers, body, limit.signal) : await nodeAttempt(url, method, headers, body, limit.signal);
   } catch (err) {
     return failureOf(t, err, signal, limit, timeoutMs, 'Upload');
   } finally {

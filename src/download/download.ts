@@ -14,6 +14,7 @@ import type { FieldError } from '../../generated/openapi.js';
 import { EXTENSIONS, extensionFor } from './extensions.js';
 import { fetchFile } from './fetch-file.js';
 import { outputBases } from './names.js';
+import type { FetchOptions } from '../core/send.js';
 
 /** Options of `downloadRun` and `downloadOutput`; all optional. */
 export interface DownloadOptions {
@@ -39,6 +40,11 @@ export interface DownloadOptions {
    * It is given only `Range`/`If-Range` headers: never the API key. Default `globalThis.fetch`.
    */
   fetch?: ((request: Request) => Promise<Response>) | undefined;
+  /**
+   * Further options for the platform's fetch, as the client's `fetchOptions`: an undici `dispatcher` (a
+   * proxy's, say). Headers are this module's own (`Range`/`If-Range` only), never these.
+   */
+  fetchOptions?: FetchOptions | undefined;
   /** Fetch again even when the file is already in place. Default false. */
   overwrite?: boolean | undefined;
   /** Allow plain http to a host other than loopback. Default false. */
@@ -92,6 +98,7 @@ function shown(url: string): string {
 interface Resolved extends Required<Pick<DownloadOptions, 'maxBytes' | 'maxRetries' | 'timeout'>> {
   signal: AbortSignal | undefined;
   fetch: DownloadOptions['fetch'];
+  fetchOptions: FetchOptions | undefined;
   overwrite: boolean;
   allowInsecureHttp: boolean;
 }
@@ -104,9 +111,10 @@ function resolve(options: DownloadOptions): Resolved {
     ...msProblems('timeout', o.timeout),
     ...(options.name === undefined || (typeof options.name === 'string' && options.name !== '') ? [] : [{ field: 'name', message: 'must be a non-empty string' }]),
     ...(options.fetch === undefined || typeof options.fetch === 'function' ? [] : [{ field: 'fetch', message: 'must be a function' }]),
+    ...(options.fetchOptions === undefined || (typeof options.fetchOptions === 'object' && options.fetchOptions !== null && !Array.isArray(options.fetchOptions)) ? [] : [{ field: 'fetchOptions', message: 'must be an object of fetch init options' }]),
   ];
   refuseOptions(problems);
-  return { ...o, signal: options.signal, fetch: options.fetch, overwrite: options.overwrite === true, allowInsecureHttp: options.allowInsecureHttp === true };
+  return { ...o, signal: options.signal, fetch: options.fetch, fetchOptions: options.fetchOptions, overwrite: options.overwrite === true, allowInsecureHttp: options.allowInsecureHttp === true };
 }
 
 /** The file a call before this one left in place for `base`, if any (complete: only whole files get a final name). */
@@ -152,7 +160,7 @@ async function downloadOne(output: DownloadableOutput, dir: string, base: string
   }
   const got = await fetchFile(
     { url, dir, base, outputId, shownUrl: shown(url), nameFor: (contentType) => `${base}.${extensionFor(type, contentType, url)}` },
-    { fetch: o.fetch, maxBytes: o.maxBytes, maxRetries: o.maxRetries, timeout: o.timeout, signal: o.signal },
+    { fetch: o.fetch, fetchOptions: o.fetchOptions, maxBytes: o.maxBytes, maxRetries: o.maxRetries, timeout: o.timeout, signal: o.signal },
   );
   return { ...at, path: got.path, bytes: got.bytes, contentType: got.contentType, source: got.resumedBytes > 0 ? 'resumed' : 'fetched' };
 }

@@ -15,11 +15,14 @@ import { join } from 'node:path';
 import { DownloadError, type DownloadFailure } from '../core/errors.js';
 import { isRetryable, MAX_RETRY_AFTER_MS, retryAfterMs, retryDelayMs } from '../core/retry.js';
 import { sleep } from '../core/timers.js';
+import type { FetchOptions } from '../core/send.js';
 
 /** How one file is fetched. */
 export interface FetchFileOptions {
   /** The caller's fetch, given a `Request`; undefined: the platform's. */
   fetch: ((request: Request) => Promise<Response>) | undefined;
+  /** Further options for the platform's fetch (a proxy's dispatcher); this module's own init wins. */
+  fetchOptions: FetchOptions | undefined;
   maxBytes: number;
   maxRetries: number;
   /** Ms an attempt may go without a byte arriving (its answer's headers included). */
@@ -140,7 +143,7 @@ async function attempt(t: FileTarget, part: string, have: number, validator: str
       headers.range = `bytes=${have}-`;
       if (validator) headers['if-range'] = validator;
     }
-    const init: RequestInit = { headers, signal: controller.signal, redirect: 'follow' };
+    const init: RequestInit = { ...o.fetchOptions, headers, signal: controller.signal, redirect: 'follow' };
     const res = await (o.fetch ? o.fetch(new Request(t.url, init)) : fetch(t.url, init));
     timer.refresh();
     const status = res.status;

@@ -151,6 +151,9 @@ export const batchKeys = (batch: string) => {
     open: `${base}:open`,
     ended: `${base}:ended`,
     poll: `${base}:poll`,
+    // The batch's local files (hash -> record), and the lease of each file's one uploader.
+    files: `${base}:files`,
+    fileLock: `${base}:file-lock:`,
   };
 };
 export type BatchKeys = ReturnType<typeof batchKeys>;

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue as BullQueue } from 'bullmq';
 import { refuseOptions } from '../core/validation.js';
+import { prepareItemFiles } from '../batch/hash-files.js';
 import { checkItems, refuseItems, type BatchItem, type BatchRoute } from '../batch/items.js';
 import { batchIdOf, itemKey } from '../batch/keys.js';
 import type { ItemResult } from '../batch/result.js';
@@ -16,12 +17,15 @@ import type { ItemJobData } from './job-store.js';
 /**
  * Adds the items as jobs of the batch's queue. The first call records the batch (its technique, and so
  * the id every key derives from); a later one with the same name must name the same technique, and adds
- * only items not yet there (job id = item id). Resolves with how many jobs the queue now holds.
+ * only items not yet there (job id = item id). Resolves with how many jobs the queue now holds. Local
+ * files in the items (`flora.file(path)`) are hashed here, and each is uploaded once by the workers, which
+ * must see the same paths.
  */
 export async function enqueueItems(target: QueueTarget, items: Iterable<BatchItem & { line?: number }>, options: { techniqueId: string; workspaceId?: string | undefined }): Promise<{ batch: string; batch_id: string; items: number; jobs: number }> {
   checkTarget(target);
   const route: BatchRoute = options.workspaceId ? 'top' : 'nested';
-  const checked = checkItems(items, route, options);
+  // Local files hashed here: each job carries its files' hashes, and the workers upload each file once.
+  const checked = checkItems(await prepareItemFiles(items), route, options);
   // BullMQ refuses job ids that are whole numbers or hold a colon.
   refuseItems(
     checked.flatMap((i) => (/^\d+$/.test(i.id) || i.id.includes(':') ? [{ field: `line ${i.line}.id`, message: 'a queued item id must not be a whole number or hold ":" (BullMQ job ids)' }] : [])),

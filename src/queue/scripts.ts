@@ -56,3 +56,20 @@ for i = 1, #ARGV, 3 do
   redis.call('SADD', KEYS[2], ARGV[i + 1])
 end
 return 1`;
+
+/**
+ * A file's record (KEYS[1] the batch's files hash, ARGV[1] the file's hash) with the fields of ARGV[2]
+ * (JSON) written over it; a record with a URL is final and never changed again, whichever worker writes.
+ */
+export const PUT_FILE = `
+local rec = {}
+local had = redis.call('HGET', KEYS[1], ARGV[1])
+if had then
+  local ok, old = pcall(cjson.decode, had)
+  if ok and type(old) == 'table' then rec = old end
+end
+if rec.url then return had end
+for k, v in pairs(cjson.decode(ARGV[2])) do rec[k] = v end
+local text = cjson.encode(rec)
+redis.call('HSET', KEYS[1], ARGV[1], text)
+return text`;

@@ -17,8 +17,10 @@ import { findLostRun, LOOKUP_SLACK_MS } from '../batch/lookup.js';
 import { processItem, type PipelineDeps, type PipelineItem } from '../batch/pipeline.js';
 import { DEFAULT_RETRYABLE } from '../batch/policy.js';
 import { endedResult, type ItemResult } from '../batch/result.js';
+import { FileStep } from '../batch/file-step.js';
 import type { StartHooks } from '../batch/start.js';
 import { batchKeys, checkTarget, loadBullmq, queueName, readMeta, redisClient, redisOptions, type QueueTarget } from './connection.js';
+import { RedisFileStore } from './file-store.js';
 import { itemOfJob, JobStore, openEntry, type ItemJobData } from './job-store.js';
 import { RESERVE, SETTLE, TELL } from './scripts.js';
 import { startSharedWait } from './shared-wait.js';
@@ -108,6 +110,18 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
   watch.unref();
 
   const batchIdFor = (d: ItemJobData) => meta?.batchId ?? batchIdOf({ name: options.batch, techniqueId: d.techniqueId, workspaceId: d.workspaceId });
+  // The items' local files: one upload per file across the workers, its record and lease in Redis.
+  let files: FileStep | undefined;
+  const filesFor = (d: ItemJobData) =>
+    (files ??= new FileStep({
+      client,
+      store: new RedisFileStore(redis, k, abort.signal),
+      batchId: batchIdFor(d),
+      workspace: () => (d.workspaceId ? Promise.resolve(d.workspaceId) : client.fileWorkspace({ signal: abort.signal })),
+      now: Date.now,
+      signal: abort.signal,
+      maxAttempts: options.maxStartAttempts ?? 10,
+    }));
 
   const deps = (job: Job<ItemJobData, ItemResult>, store: JobStore, token: string | undefined): PipelineDeps => {
     const d = job.data;
@@ -142,6 +156,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         return ok === 1 ? undefined : { reason: 'max_cost', message: `stopped starting runs: spent plus in-flight cost would pass the batch's max cost of ${options.maxCost} USD` };
       },
       startHooks: (item) => startHooks(job, item, token),
+      files: filesFor(d),
       waitFor: (item) => shared.waitFor(item.runId!, openEntry(d.techniqueId, item.keyAt ?? Date.now() - IDEMPOTENCY_WINDOW_MS)),
       runEnded: async (item, run) => {
         const cost = typeof run.charged_cost === 'number' ? run.charged_cost : undefined;

@@ -159,12 +159,37 @@ describe('retries', () => {
       },
     });
     const seen: string[] = [];
-    const asset = await flora.assets.upload(write('lost.png', bytes(100_000, 13)), ws, { onCreated: (a) => seen.push(a.asset_id) });
+    const asset = await flora.assets.upload(write('lost.png', bytes(100_000, 13)), ws, { onCreated: (a) => void seen.push(a.asset_id) });
     expect(dropped).toBe(true);
     // The batch's journal hook hears of the asset once, the one found.
     expect(seen).toEqual([asset.asset_id]);
     expect(sim.listAssets().filter((a) => a.name === 'lost.png')).toHaveLength(1);
     expect(asset.asset_id).toBe(sim.listAssets().find((a) => a.name === 'lost.png')!.assetId);
+  });
+
+  it('resumes an asset by its id: a reservation whose bytes never came gets them, a direct one is only waited for', async () => {
+    // The first process journals the asset id, then dies before a byte reaches the storage host.
+    const file = write('resume.mp4', bytes(5 * MiB, 15));
+    const dying = new AbortController();
+    let journaled: string | undefined;
+    const first = await client()
+      .flora.assets.upload(file, ws, { signal: dying.signal, onCreated: async (a) => void ((journaled = a.asset_id), dying.abort()) })
+      .catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(Error);
+    expect(sim.getAsset(journaled!)).toMatchObject({ status: 'pending_upload', uploads: 0 });
+    // The next one, past the key's window (a new key here), resumes by id: no second asset.
+    const { flora, seen } = client();
+    const count = sim.listAssets().length;
+    const asset = await flora.assets.upload(file, ws, { assetId: journaled });
+    expect(asset.asset_id).toBe(journaled);
+    expect(sim.listAssets()).toHaveLength(count);
+    expect(sim.getAsset(journaled!)).toMatchObject({ status: 'ready', uploads: 1, renewals: 1, sha256: sha(bytes(5 * MiB, 15)) });
+    expect(seen.filter((r) => r.method === 'POST' && new URL(r.url).pathname.endsWith('/assets'))).toHaveLength(0);
+    // A direct asset's bytes came with its create: resuming it sends nothing.
+    const direct = await flora.assets.upload(write('resume.png', bytes(1000, 16)), ws);
+    const before = seen.length;
+    expect((await flora.assets.upload(write('resume.png', bytes(1000, 16)), ws, { assetId: direct.asset_id })).asset_id).toBe(direct.asset_id);
+    expect(seen.slice(before).every((r) => r.method === 'GET')).toBe(true);
   });
 
   it('a reservation that expired before the bytes came is renewed with retry, and the upload goes on', async () => {

@@ -71,9 +71,9 @@ export class Assets {
   }
 
   /** Waits until the asset is `ready` and returns it (`AssetFailedError` when it fails), polling adaptively. */
-  waitUntilReady(assetId: string, options: AssetWaitOptions & Pick<RequestOptions, 'timeout' | 'maxRetries'> = {}): Promise<Asset> {
-    const { timeout, maxRetries, ...wait } = options;
-    return waitForAsset(assetId, (signal) => this.retrieve(assetId, { signal, timeout, maxRetries }), wait);
+  waitUntilReady(assetId: string, options: AssetWaitOptions & Pick<RequestOptions, 'timeout' | 'maxRetries' | 'fetchOptions'> = {}): Promise<Asset> {
+    const { timeout, maxRetries, fetchOptions, ...wait } = options;
+    return waitForAsset(assetId, (signal) => this.retrieve(assetId, { signal, timeout, maxRetries, fetchOptions }), wait);
   }
 
   /**

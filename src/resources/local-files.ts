@@ -65,12 +65,19 @@ export function withPlaceholders<T>(inputs: T, url = 'https://upload.invalid/loc
   return mapFiles(inputs, () => url) as T;
 }
 
-function mapFiles(inputs: unknown, to: (file: LocalFile, field: string) => unknown): unknown {
-  const one = (v: unknown, field: string) => (v instanceof LocalFile ? to(v, field) : Array.isArray(v) ? v.map((x, i) => (x instanceof LocalFile ? to(x, `${field}[${i}]`) : x)) : v);
+/**
+ * `inputs` (either route's form) with every value `match` picks replaced by `to(value, field)`: the array
+ * form's `value`s and the map form's values, and their arrays' elements. Anything else is kept as it is.
+ */
+export function mapInputValues<T>(inputs: unknown, match: (v: unknown) => v is T, to: (v: T, field: string) => unknown): unknown {
+  const one = (v: unknown, field: string) => (match(v) ? to(v, field) : Array.isArray(v) ? v.map((x, i) => (match(x) ? to(x, `${field}[${i}]`) : x)) : v);
   if (Array.isArray(inputs)) return inputs.map((i, n) => (i && typeof i === 'object' && 'value' in i ? { ...i, value: one(i.value, `inputs[${n}].value`) } : i));
   if (inputs && typeof inputs === 'object') return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, one(v, `inputs.${k}`)]));
   return inputs;
 }
+
+const isLocalFile = (v: unknown): v is LocalFile => v instanceof LocalFile;
+const mapFiles = (inputs: unknown, to: (file: LocalFile, field: string) => unknown): unknown => mapInputValues(inputs, isLocalFile, to);
 
 /** At most this many files upload at once for one run. */
 const PARALLEL = 4;

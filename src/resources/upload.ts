@@ -15,7 +15,7 @@
 import type { Asset, AssetCreated } from '../../generated/answers.js';
 import type { AssetUploadForm } from '../../generated/openapi.js';
 import { excerpt } from '../core/answer.js';
-import { APIUserAbortError, FloraError, IdempotencyDuplicateError, InputValidationError, UploadError } from '../core/errors.js';
+import { APIUserAbortError, AssetFailedError, FloraError, IdempotencyDuplicateError, InputValidationError, UploadError } from '../core/errors.js';
 import { multipart, type MultipartBody } from '../core/multipart.js';
 import type { CallInput, Requester, RequesterConfig } from '../core/requester.js';
 import { isRetryable, retryAfterMs, retryDelayMs } from '../core/retry.js';
@@ -50,9 +50,16 @@ export interface AssetUploadOptions extends RequestOptions, AssetWaitOptions {
   uploadTimeout?: number | undefined;
   /**
    * Called once the asset exists (its create answered, or was found after a lost answer), before any byte
-   * goes to the storage host: where a batch journals the asset id, as it journals a run id.
+   * goes to the storage host: where a batch journals the asset id, as it journals a run id. A promise it
+   * returns is awaited first (the id is durable before the bytes go).
    */
-  onCreated?: ((asset: AssetCreated) => void) | undefined;
+  onCreated?: ((asset: AssetCreated) => void | Promise<void>) | undefined;
+  /**
+   * An asset an earlier upload of this file created (its id, as `onCreated` gave it): it is resumed (its
+   * bytes sent if they never arrived, completed, waited for) instead of a new one created. For a caller
+   * that journaled the id and whose process died: past the key's two hours the key alone finds nothing.
+   */
+  assetId?: string | undefined;
 }
 
 const DIRECT_MAX = 4 * 1024 * 1024;
@@ -78,8 +85,8 @@ export async function uploadAsset(assets: Assets, requester: Requester, file: As
   const { config } = requester;
   const key = options.idempotencyKey ?? crypto.randomUUID();
   refuseOptions(typeof key === 'string' && key.length <= 200 ? [] : [{ field: 'idempotencyKey', message: 'must be a string of at most 200 characters (each step of the upload adds a suffix)' }]);
-  const { signal, timeout, maxRetries, deadline, headers } = options;
-  const call = (idempotencyKey?: string): RequestOptions => ({ signal, timeout, maxRetries, deadline, headers, idempotencyKey });
+  const { signal, timeout, maxRetries, deadline, headers, fetchOptions } = options;
+  const call = (idempotencyKey?: string): RequestOptions => ({ signal, timeout, maxRetries, deadline, headers, fetchOptions, idempotencyKey });
   const wait: AssetWaitOptions = { signal, waitTimeout: options.waitTimeout ?? params.pollTimeoutMs, minInterval: options.minInterval ?? params.pollIntervalMs, maxInterval: options.maxInterval };
   const common = {
     workspace_id: params.workspace_id,
@@ -88,22 +95,29 @@ export async function uploadAsset(assets: Assets, requester: Requester, file: As
   };
   const found = await sourceOf(file, params.file_name, params.content_type);
   const named = (name: string | undefined, type: string | undefined) => ({ ...(type ? { content_type: type } : {}), ...(name ? { file_name: name } : {}) });
-  const done = (assetId: string) => assets.waitUntilReady(assetId, { ...wait, timeout, maxRetries });
-  const created = (asset: AssetCreated) => (options.onCreated?.(asset), asset);
+  const done = (assetId: string) => assets.waitUntilReady(assetId, { ...wait, timeout, maxRetries, fetchOptions });
+  const created = async (asset: AssetCreated) => (await options.onCreated?.(asset), asset);
+  // Resuming a known asset: its bytes came with its create (direct), FLORA fetches them (url), or they
+  // arrived already; only a signed upload still waiting for them goes on below.
+  const resumed = options.assetId !== undefined ? await assets.retrieve(options.assetId, call()) : undefined;
+  if (resumed?.status === 'failed') throw new AssetFailedError(resumed);
+  if (resumed && (resumed.status !== 'pending_upload' || resumed.uploaded_via !== 'signed_url')) return done(resumed.asset_id);
 
   if ('url' in found) {
     const name = params.file_name ?? (new URL(found.url).pathname.split('/').pop() || undefined);
-    const asset = created(await createOrFind(assets, () => assets.create({ source: found.url, ...common, ...named(name, params.content_type) }, call(key)), name, undefined));
+    const asset = await created(await createOrFind(assets, call(), () => assets.create({ source: found.url, ...common, ...named(name, params.content_type) }, call(key)), name, undefined));
     return done(asset.asset_id);
   }
   const source = await settleLength(found, DIRECT_MAX);
   const name = source.name ?? 'upload';
-  if (source.size !== undefined && source.size <= DIRECT_MAX) {
+  if (!resumed && source.size !== undefined && source.size <= DIRECT_MAX) {
     const input = directInput(source, { ...common, ...named(name, source.type) });
-    const asset = created(await createOrFind(assets, () => requester.callWith(Promise.resolve(input), 'createAsset', call(key)), name, source.size));
+    const asset = await created(await createOrFind(assets, call(), () => requester.callWith(Promise.resolve(input), 'createAsset', call(key)), name, source.size));
     return done(asset.asset_id);
   }
-  let target: Target = created(await createOrFind(assets, () => assets.create({ source: 'signed-url', ...common, ...named(name, source.type) }, call(key)), name, source.size));
+  let target: Target = resumed
+    ? ({ asset_id: resumed.asset_id, received: resumed.size_bytes != null } as Target)
+    : await created(await createOrFind(assets, call(), () => assets.create({ source: 'signed-url', ...common, ...named(name, source.type) }, call(key)), name, source.size));
   let renewals = 0;
   const renew = async (): Promise<Target> => {
     // A renewal whose key an earlier process already used answers 409 without the target: the next key.
@@ -133,13 +147,13 @@ export async function uploadAsset(assets: Assets, requester: Requester, file: As
  * within the key's two hours, from the asset list (newest first). Only when there is none is the error
  * thrown: nothing is created twice.
  */
-async function createOrFind(assets: Assets, create: () => Promise<AssetCreated>, name: string | undefined, size: number | undefined): Promise<AssetCreated> {
+async function createOrFind(assets: Assets, options: RequestOptions, create: () => Promise<AssetCreated>, name: string | undefined, size: number | undefined): Promise<AssetCreated> {
   try {
     return await create();
   } catch (err) {
     if (!(err instanceof IdempotencyDuplicateError)) throw err;
     const since = (err.callStartedAt ?? Date.now()) / 1000 - (err.acceptedEarlier ? 60 : 2 * 60 * 60 + 60);
-    const page = await assets.list({ ...(name ? { query: name } : {}), limit: 100 });
+    const page = await assets.list({ ...(name ? { query: name } : {}), limit: 100 }, options);
     const found = page.assets.find((a) => a.asset_id && a.name === name && (a.created_at ?? Infinity) >= since && (size === undefined || a.size_bytes == null || a.size_bytes === size));
     if (!found) throw err;
     // `received`: its bytes already arrived (a size is known, or it is past pending): nothing to send again.
@@ -166,12 +180,13 @@ async function sendBytes(config: RequesterConfig, first: Target, source: UploadS
   const maxRetries = options.maxRetries ?? config.maxRetries;
   const base = options.timeout ?? config.timeout;
   const attemptMs = options.uploadTimeout ?? base * Math.max(1, Math.ceil((source.size ?? PER_TIMEOUT) / PER_TIMEOUT));
+  const fetchOptions = (options.fetchOptions ?? config.fetchOptions) === undefined ? undefined : { ...config.fetchOptions, ...options.fetchOptions };
   let target = first;
   let renewed = 0;
   for (let retry = 0; ; ) {
     if (expired(target) && renewed < MAX_RENEWALS) (renewed++, (target = await renew()));
     const { url, method, body } = bodyFor(target, source);
-    const outcome = await streamAttempt(config, url, method, body, attemptMs, options.signal);
+    const outcome = await streamAttempt(config, url, method, body, attemptMs, options.signal, fetchOptions);
     if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) return;
     if ('failure' in outcome && outcome.failure === 'aborted') throw new APIUserAbortError({ message: 'Upload was aborted.' });
     const what = 'failure' in outcome ? outcome.message : `the storage host answered ${outcome.status}: ${excerpt(outcome.text)}`;

@@ -187,6 +187,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     inputs: run.inputs,
     callbackUrl: run.callbackUrl,
     idempotencyKey: run.idempotencyKey,
+    createdAt: run.createdAt,
     state: runView(run, clock.now()),
   });
   let closing: Promise<void> | undefined;
@@ -202,6 +203,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sha256: a.sha256,
     uploads: a.uploads,
     renewals: a.renewals,
+    createdAt: a.createdAt,
+    readyAt: a.readyAt,
   });
   return {
     url,

@@ -124,6 +124,9 @@ export interface AssetSnapshot {
   uploads: number;
   /** Reservations renewed with `retry`. */
   renewals: number;
+  /** When it was created, and when its processing ends (or ended): simulated unix seconds. */
+  createdAt: number;
+  readyAt: number | undefined;
 }
 
 /** One callback delivery attempt. */
@@ -167,6 +170,8 @@ export interface RunSnapshot {
   inputs: unknown;
   callbackUrl: string | undefined;
   idempotencyKey: string | undefined;
+  /** When it was started, in simulated unix seconds (not rounded down, as `state.created_at` is). */
+  createdAt: number;
   /** What GET would answer now. */
   state: TechniqueRun;
 }

@@ -1,6 +1,6 @@
 /** `flora assets upload | list | retrieve`: files in a workspace, whose URLs technique inputs take. */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Flora } from '../../client.js';
+import { LocalFile } from '../../index.js';
 import { CommandExit, type Cli } from '../context.js';
 import { UsageError } from '../input.js';
 import { count, required } from '../options.js';
@@ -16,11 +16,11 @@ export function workspaceOf(given: string | undefined, what: string): string {
  * An input value `@path` as a local file, uploaded before the run starts (`@@...` for a value that really
  * starts with `@`); any other value as it is.
  */
-export function fileValue(flora: Flora, value: unknown): unknown {
+export function fileValue(value: unknown): unknown {
   if (typeof value !== 'string' || !value.startsWith('@')) return value;
   if (value.startsWith('@@')) return value.slice(1);
   if (value.length === 1) throw new UsageError('"@" must be followed by a file path, as in "@./hero.png" (write "@@" for a value that starts with @).');
-  return flora.file(value.slice(1));
+  return new LocalFile(value.slice(1));
 }
 
 export function assetsCommands(program: Command, cli: Cli): Command {

@@ -31,7 +31,7 @@ export class BatchFiles {
     const interrupt = cli.io.interrupt;
     if (interrupt.aborted) this.#stop.abort(interrupt.reason);
     else interrupt.addEventListener('abort', () => this.#stop.abort(interrupt.reason), { once: true });
-    this.#downloads = opts.download === undefined ? undefined : new ResultDownloads(opts.download, { signal: this.#stop.signal });
+    this.#downloads = opts.download === undefined ? undefined : new ResultDownloads(opts.download, { signal: this.#stop.signal, fetchOptions: cli.io.fetchOptions });
   }
 
   /** For `onResult`: starts an item's download as it ends (its failure is reported at the end, with the rest). */

@@ -12,6 +12,7 @@ import { UsageError } from '../input.js';
 import { count, positiveNumber, required } from '../options.js';
 import { batchProgressView, formatUsd } from '../progress.js';
 import { shellQuote, visible } from '../safe.js';
+import { fileValue } from './assets.js';
 import { BatchFiles, fileOptions, reportCommand } from './batch-files.js';
 
 const EXAMPLE_RUN = 'flora batch run --technique-id art-directors-critique --items items.jsonl --journal shots.journal --out results.jsonl';
@@ -37,12 +38,37 @@ function readItems(path: string): Uint8Array {
 }
 
 /**
- * The items of ITEMS.jsonl, read and checked for the route here, so that every problem names the file and
- * its line, whether the line is not JSON or its inputs do not fit (`Invalid items in items.jsonl: line 3...`).
+ * The items with their local files named as single runs name them: `"@./a.png"` as the value of an
+ * `imageUrl` or `videoUrl` input (the array form), or as any value of the map form; `"@@..."` for a value
+ * that starts with @. Each such file is hashed, and uploaded once per batch however many items name it.
+ */
+function withLocalFiles<T extends { line: number; inputs: unknown }>(items: T[], source: string): T[] {
+  const one = (item: T): T => {
+    const inputs = item.inputs;
+    if (Array.isArray(inputs)) {
+      const media = (i: unknown): i is { type: string; value: unknown } => !!i && typeof i === 'object' && ['imageUrl', 'videoUrl'].includes((i as { type?: string }).type ?? '');
+      return { ...item, inputs: inputs.map((i: unknown) => (media(i) ? { ...i, value: fileValue(i.value) } : i)) };
+    }
+    if (inputs && typeof inputs === 'object') return { ...item, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, fileValue(v)])) };
+    return item;
+  };
+  return items.map((item) => {
+    try {
+      return one(item);
+    } catch (err) {
+      throw new UsageError(`--items ${source} line ${item.line}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+}
+
+/**
+ * The items of ITEMS.jsonl, read, their local files marked, and checked for the route here, so that every
+ * problem names the file and its line, whether the line is not JSON or its inputs do not fit
+ * (`Invalid items in items.jsonl: line 3...`).
  */
 async function loadItems(path: string, techniqueId: string, workspaceId: string | undefined) {
   const { checkItems, parseItemsJsonl } = await import('../../batch/index.js');
-  const items = parseItemsJsonl(readItems(path), path);
+  const items = withLocalFiles(parseItemsJsonl(readItems(path), path), path);
   checkItems(items, workspaceId ? 'top' : 'nested', { techniqueId, workspaceId }, path);
   return items;
 }
@@ -60,7 +86,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
 
   const run = batch.command('run').description('Run a batch with a journal file; the same command again resumes it.');
   required(run, '--technique-id <id>', 'technique slug (nested route, array inputs) or tech_ id with --workspace-id (top-level route, map inputs)');
-  required(run, '--items <file>', 'ITEMS.jsonl: one {"id": ..., "inputs": ...} a line');
+  required(run, '--items <file>', 'ITEMS.jsonl: one {"id": ..., "inputs": ...} a line; a value "@path" is a local file, uploaded once per batch');
   required(run, '--journal <file>', 'the journal (created on the first run, resumed after)');
   required(run, '--out <file>', 'RESULTS.jsonl: a line appended as each item ends, then one line an item in the items\' order');
   fileOptions(run)
@@ -153,7 +179,7 @@ function queueCommands(batch: Command, cli: Cli): void {
   redisOption(enqueue);
   nameOption(enqueue);
   required(enqueue, '--technique-id <id>', 'technique slug, or tech_ id with --workspace-id');
-  required(enqueue, '--items <file>', 'ITEMS.jsonl');
+  required(enqueue, '--items <file>', 'ITEMS.jsonl; a value "@path" is a local file, uploaded once per batch by the workers (which must see the same path)');
   enqueue
     .option('--workspace-id <id>', 'workspace id (ws_...): start through the top-level route')
     .addHelpText('after', '\nExample:\n  $ flora batch enqueue --redis redis://127.0.0.1:6379 --batch shots --technique-id art-directors-critique --items items.jsonl')

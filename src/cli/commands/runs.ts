@@ -27,7 +27,7 @@ export function runsCommands(program: Command, cli: Cli): Command {
       const flora = cli.client(g);
       const given = { ...(opts.inputs !== undefined ? parseMapping(opts.inputs, '--inputs') : {}), ...pairs };
       // A value "@path" is a local file, uploaded to the run's workspace before it starts.
-      const inputs = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, fileValue(flora, v)]));
+      const inputs = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, fileValue(v)]));
       const body = { inputs, technique_id: opts.techniqueId, workspace_id: opts.workspaceId };
       const started = await flora.runs.startTechnique(body, { signal: cli.io.interrupt, idempotencyKey: opts.idempotencyKey });
       if (!opts.wait) return cli.print(g, started);

@@ -30,7 +30,7 @@ export function techniqueRunsCommands(program: Command, cli: Cli): Command {
       const flora = cli.client(g);
       const parsed = opts.input === false ? [] : (opts.input as string[]).map((text, i) => parseMapping(text, `--input #${i + 1}`));
       // An imageUrl or videoUrl value "@path" is a local file: uploaded first, the run gets its URL.
-      const inputs = parsed.map((input) => (input.type === 'imageUrl' || input.type === 'videoUrl' ? { ...input, value: fileValue(flora, input.value) } : input));
+      const inputs = parsed.map((input) => (input.type === 'imageUrl' || input.type === 'videoUrl' ? { ...input, value: fileValue(input.value) } : input));
       const files = inputs.some((input) => typeof input.value === 'object' && input.value !== null);
       const body = {
         inputs: inputs as never,
