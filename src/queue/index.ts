@@ -12,8 +12,9 @@
  * Shared through Redis: the rate limit (BullMQ's limiter, and `worker.rateLimit()` on a long 429 so every
  * worker pauses for its Retry-After), the cost budget, polling (`shared-wait.ts`: one worker a round reads
  * the runs every worker is waiting for), and one lane for start requests across the batch
- * (`start-lane.ts`), so that a start whose answer was lost is the only one that can have made an unknown
- * run, and the run list (which carries no idempotency key) finds it without guessing.
+ * (`start-lane.ts`, fenced: a holder whose lock ran out sends nothing), so that a start whose answer was
+ * lost is the only one that can have made an unknown run, and the run list (which carries no idempotency
+ * key) finds it without guessing; a start a dead holder left pending is sent again with its own key.
  */
 export { redisOptions, redactUrl, type QueueTarget } from './connection.js';
 export { enqueueItems } from './producer.js';

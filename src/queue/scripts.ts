@@ -3,6 +3,15 @@
 /** Extends the lease (KEYS[1]) to ARGV[2] ms if ARGV[1] still holds it; 0 when another holds it now. */
 export const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
+/**
+ * Before a start is sent: if ARGV[1] still holds the lane (KEYS[1]), renews it to ARGV[2] ms and marks the
+ * start (ARGV[3]) pending (KEYS[2]): 1. 0 when the lane is another's (or no one's): nothing may be sent.
+ */
+export const MARK_SENDING = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3])
+return 1`;
+
 /** Gives the lease (KEYS[1]) up if ARGV[1] still holds it. */
 export const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 

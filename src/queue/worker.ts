@@ -18,13 +18,14 @@ import { processItem, type PipelineDeps, type PipelineItem } from '../batch/pipe
 import { DEFAULT_RETRYABLE } from '../batch/policy.js';
 import { endedResult, type ItemResult } from '../batch/result.js';
 import { FileStep } from '../batch/file-step.js';
-import type { StartHooks } from '../batch/start.js';
+import { hasFiles } from '../batch/input-files.js';
+import { startItem, type StartHooks } from '../batch/start.js';
 import { batchKeys, checkTarget, loadBullmq, queueName, readMeta, redisClient, redisOptions, type QueueTarget } from './connection.js';
 import { RedisFileStore } from './file-store.js';
 import { itemOfJob, JobStore, openEntry, type ItemJobData } from './job-store.js';
 import { RESERVE, SETTLE, TELL } from './scripts.js';
 import { startSharedWait } from './shared-wait.js';
-import { StartLane } from './start-lane.js';
+import { StartLane, type LaneHold } from './start-lane.js';
 
 export interface BatchWorkerOptions extends QueueTarget {
   /** Jobs (runs) this worker has in flight at most. Default 16. */
@@ -125,6 +126,8 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
 
   const deps = (job: Job<ItemJobData, ItemResult>, store: JobStore, token: string | undefined): PipelineDeps => {
     const d = job.data;
+    // The lane as this job holds it now (each turn in the lane is a new hold).
+    let hold: LaneHold | undefined;
     return {
       store,
       batchId: batchIdFor(d),
@@ -133,16 +136,17 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       rule,
       now: Date.now,
       inLane: (item, fn) =>
-        lane.with(async () => {
+        lane.with(async (turn) => {
+          hold = turn;
           // What the lane's state says, in one round trip: every start of the batch waits on this lane.
           const [pendingText, resolved, lastRun] = ((await redis.multi().get(k.pending).hget(k.resolved, job.id!).get(k.last).exec()) ?? []).map(([, v]) => v as string | null);
           store.lastRun = lastRun ?? undefined;
-          // A holder that died between sending its start and confirming it left its job's start pending: with one
-          // lane, the one unclaimed run since that start's anchor is its run. Claim it for that job now, before
-          // this start makes a second unclaimed run and the two could no longer be told apart.
-          if (pendingText) await settleDeadHolder(JSON.parse(pendingText) as ItemJobData & { jobId: string }, job.id!);
+          // A holder that died between sending its start and confirming it left its job's start pending: settle
+          // it for that job now (`settleDeadHolder`), before this start makes a second unclaimed run.
+          if (pendingText) await settleDeadHolder(JSON.parse(pendingText) as ItemJobData & { jobId: string }, job.id!, turn);
           const r = readResolved(resolved ?? null);
-          if (r) {
+          // (A run found for an earlier attempt of this job is no answer for this one.)
+          if (r && (r.attempt === undefined || r.attempt >= item.attempt)) {
             if (r.attempt !== undefined && r.attempt > item.attempt) item.attempt = r.attempt;
             await store.started(item, r.runId, undefined, 'lookup');
             return undefined;
@@ -155,7 +159,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         const ok = await redis.eval(RESERVE, 2, k.charged, k.reserved, String(micro(options.maxCost)), String(micro(estimate)), job.id!);
         return ok === 1 ? undefined : { reason: 'max_cost', message: `stopped starting runs: spent plus in-flight cost would pass the batch's max cost of ${options.maxCost} USD` };
       },
-      startHooks: (item) => startHooks(job, item, token),
+      startHooks: (item) => startHooks(job, item, token, () => hold!),
       files: filesFor(d),
       waitFor: (item) => shared.waitFor(item.runId!, openEntry(d.techniqueId, item.keyAt ?? Date.now() - IDEMPOTENCY_WINDOW_MS)),
       runEnded: async (item, run) => {
@@ -174,15 +178,38 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
     return typeof v.run === 'string' ? { runId: v.run, ...(typeof v.attempt === 'number' ? { attempt: v.attempt } : {}) } : undefined;
   };
 
-  const settleDeadHolder = async (p: ItemJobData & { jobId: string }, mine: string) => {
+  const claimedOf = (ids: string[]) => (ids.length ? redis.smismember(k.claimed, ...ids).then((f) => f.map(Boolean)) : []);
+
+  /**
+   * Another job's start was pending when this one took the lane: its holder died (or lost the lane) between
+   * sending it and recording the answer. Its request may still reach FLORA at any moment, so telling its run
+   * apart by elimination can fail either way (not there yet; there after the next start). Instead the start
+   * is sent again with its own key: FLORA makes the run now, or answers that it has it (then it is the one
+   * unclaimed run since the start's anchor), and the run is recorded for its job before any other start.
+   */
+  const settleDeadHolder = async (p: ItemJobData & { jobId: string }, mine: string, hold: LaneHold) => {
     if (p.jobId === mine) return;
-    const r = await findLostRun(client, { techniqueId: p.techniqueId, workspaceId: p.workspaceId, key: p.key, why: 'its worker died while starting it', bound: { anchorRunId: p.anchorRunId ?? undefined, sinceMs: (p.keyAt ?? Date.now()) - LOOKUP_SLACK_MS } }, (ids) => (ids.length ? redis.smismember(k.claimed, ...ids).then((f) => f.map(Boolean)) : []), abort.signal);
+    const bound = { anchorRunId: p.anchorRunId ?? undefined, sinceMs: (p.keyAt ?? Date.now()) - LOOKUP_SLACK_MS };
+    const why = 'its worker died while starting it';
+    const lookup = async () => {
+      const r = await findLostRun(client, { techniqueId: p.techniqueId, workspaceId: p.workspaceId, key: p.key, why, bound }, claimedOf, abort.signal);
+      await hold.check();
+      return r;
+    };
+    // (A start with local files sent their assets' URLs, which its job's data does not hold: found as before.)
+    const out =
+      p.keyAt === undefined || hasFiles(p.inputs)
+        ? await lookup().then((r) => (r.do === 'found' ? { kind: 'started' as const, runId: r.runId } : { kind: 'ended' as const }))
+        : await startItem(
+            { request: { techniqueId: p.techniqueId, workspaceId: p.workspaceId, inputs: p.inputs, key: p.key }, keyAt: p.keyAt, freshKey: false },
+            { client, signal: abort.signal, now: Date.now, maxStartAttempts: options.maxStartAttempts ?? 10, timeout: 20_000, rateLimited: (ms) => sleep(ms, abort.signal), lookup, onSend: () => hold.sending(JSON.stringify(p)) },
+          );
     const tx = redis.multi().del(k.pending);
-    if (r.do === 'found') tx.hset(k.resolved, p.jobId, r.runId).sadd(k.claimed, r.runId).set(k.last, r.runId);
+    if (out.kind === 'started') tx.hset(k.resolved, p.jobId, JSON.stringify({ run: out.runId, attempt: p.attempt ?? 1 })).sadd(k.claimed, out.runId).set(k.last, out.runId);
     await tx.exec();
   };
 
-  const startHooks = (job: Job<ItemJobData, ItemResult>, item: PipelineItem, token: string | undefined): StartHooks => ({
+  const startHooks = (job: Job<ItemJobData, ItemResult>, item: PipelineItem, token: string | undefined, hold: () => LaneHold): StartHooks => ({
     client,
     signal: abort.signal,
     now: Date.now,
@@ -197,7 +224,8 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
       await worker.rateLimit(ms);
       throw Worker.RateLimitError();
     },
-    onSend: async () => void (await redis.set(k.pending, JSON.stringify({ ...job.data, jobId: job.id }))),
+    // Sent only while the lane is still this worker's (else `LaneLostError`: the lane is taken again, then the start resumes).
+    onSend: () => hold().sending(JSON.stringify({ ...job.data, jobId: job.id })),
     onResend: async () => {
       if (token !== undefined) await job.extendLock(token, stalledInterval).catch(() => undefined);
     },
@@ -213,7 +241,10 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         }
       }
       const bound = foreign ? { sinceMs: Date.now() - IDEMPOTENCY_WINDOW_MS - LOOKUP_SLACK_MS } : { anchorRunId: item.anchorRunId, sinceMs: (item.keyAt ?? Date.now()) - LOOKUP_SLACK_MS };
-      return findLostRun(client, { techniqueId: job.data.techniqueId, workspaceId: job.data.workspaceId, key: item.key!, why, bound }, (ids) => (ids.length ? redis.smismember(k.claimed, ...ids).then((f) => f.map(Boolean)) : []), abort.signal);
+      const r = await findLostRun(client, { techniqueId: job.data.techniqueId, workspaceId: job.data.workspaceId, key: item.key!, why, bound }, claimedOf, abort.signal);
+      // A verdict reached while another worker could start runs beside it is no verdict: look again holding the lane.
+      await hold().check();
+      return r;
     },
   });
 
