@@ -137,7 +137,7 @@ export class Cli {
   /** Writes a completed run's outputs into `dir`, a line each on stderr; on failure says how to finish. */
   private async download(g: Globals, run: TechniqueRun, dir: string, again: string): Promise<{ output_id: string; path: string; bytes: number }[]> {
     try {
-      const files = await downloadRun(run, dir, { signal: this.io.interrupt, fetchOptions: this.io.fetchOptions });
+      const files = await downloadRun(run, dir, { signal: this.io.interrupt, fetchOptions: this.io.fetchOptions, ...downloadLimits(g) });
       if (!g.quiet) for (const f of files) this.io.stderr.write(`${inline(`${f.source === 'existing' ? 'kept' : 'saved'} ${f.outputId} -> ${f.path} (${f.bytes} bytes)`)}\n`);
       return files.map((f) => ({ output_id: f.outputId, path: f.path, bytes: f.bytes }));
     } catch (err) {
@@ -146,4 +146,9 @@ export class Cli {
       throw err;
     }
   }
+}
+
+/** `--timeout` (seconds a download may go without a byte) and `--max-retries` for the downloads, as for the API. */
+export function downloadLimits(g: Pick<Globals, 'timeout' | 'maxRetries'>): { timeout?: number; maxRetries?: number } {
+  return { ...(g.timeout !== undefined ? { timeout: g.timeout * 1000 } : {}), ...(g.maxRetries !== undefined ? { maxRetries: g.maxRetries } : {}) };
 }
