@@ -22,10 +22,10 @@ import { pick, SCALE_NAME } from './scale.js';
 
 /** Calls per channel and profile: the default (both channels, the reference pages' answers) gets the most at the small scale. */
 const CHANNELS: [IdempotencyChannel, SimulatorProfile, number][] = [
-  ['both', 'seeds', pick(1_000, 10_000)],
-  ['header', 'seeds', pick(400, 10_000)],
-  ['body', 'seeds', pick(400, 10_000)],
-  ['both', 'live', pick(400, 10_000)],
+  ['both', 'seeds', pick(500, 10_000)],
+  ['header', 'seeds', pick(200, 10_000)],
+  ['body', 'seeds', pick(200, 10_000)],
+  ['both', 'live', pick(200, 10_000)],
 ];
 const CONCURRENCY = pick(100, 200);
 /** Of those, the calls on the rate-limited key. */

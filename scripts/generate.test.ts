@@ -3,7 +3,7 @@
  * naming the files; an operation added to the spec appears in the operation table; the validators refuse
  * what they cannot check and handle what they can, recursion included.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,10 +39,7 @@ function generateWith(edit: (text: string) => string, mode: 'check' | 'out' = 'c
 }
 
 describe('check:generated', () => {
-  it('passes on the committed spec', () => {
-    const out = execFileSync(tsx, ['scripts/generate.ts', '--check'], { encoding: 'utf8' });
-    expect(out).toContain('generated/ matches spec/openapi.yaml');
-  });
+  // That it passes on the committed spec is `npm run check:generated`, which `npm test` runs before vitest.
 
   it('fails, naming the stale files, when one enum value changes without regenerating', () => {
     const { run } = generateWith((t) => t.replace('- merge-audio-into-video', '- merge-audio-into-clip'));
