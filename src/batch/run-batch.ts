@@ -109,7 +109,11 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
     renew.unref();
     let runner: BatchRunner | undefined;
     store = new JournalStore(journal, (row) => runner?.changed(row));
-    if (options.results) results = ResultsFile.open(options.results, store.rows.filter((r) => isEnded(r.state)).map((r) => resultOf(r)));
+    if (options.results) {
+      const ended = [];
+      for (const r of store.rows()) if (isEnded(r.state)) ended.push(resultOf(r));
+      results = ResultsFile.open(options.results, ended);
+    }
     runner = new BatchRunner(client, store, {
       now: options.now ?? Date.now,
       concurrency,
@@ -140,7 +144,7 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   // Lost or damaged under the batch: written again from what this process knew (after the old connection
   // closed, so nothing of it touches the new files).
   if (failure instanceof BatchStoreError && (failure.fault === 'missing' || failure.fault === 'damaged') && store) {
-    const rescued = await rescueJournal(options.journal, journal.meta, store.rows, store.confirmOrder, store.files);
+    const rescued = await rescueJournal(options.journal, journal.meta, store.rows(), store.confirmOrder, store.files);
     throw new BatchStoreError(failure.fault, failure.file, `${failure.message}. The batch stopped at once. ${rescued}`, { cause: failure.cause });
   }
   throw failure;
