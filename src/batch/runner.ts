@@ -115,15 +115,12 @@ export class BatchRunner {
   async run(): Promise<BatchOutcome> {
     // Starts sent but not confirmed first (their lookups search back to the runs confirmed before them), then
     // the runs already started, then the rest in the items' order: kept as the items' places, not their rows.
-    const byState = { starting: [] as number[], started: [] as number[], pending: [] as number[] };
-    let i = 0;
-    for (const row of this.store.rows()) {
-      if (isEnded(row.state)) this.#ended[row.state]++;
-      else byState[row.state].push(i);
-      if (row.chargedCost !== undefined && (row.state === 'completed' || row.state === 'failed')) this.#spent += row.chargedCost;
-      if (row.quote !== undefined) this.#baseQuote ??= row.quote;
-      i++;
-    }
+    const byState = this.store.opened;
+    this.#ended.completed += byState.completed;
+    this.#ended.failed += byState.failed;
+    this.#ended.review += byState.review;
+    this.#spent += byState.spent;
+    this.#baseQuote ??= byState.quote;
     if (this.o.maxCost !== undefined && this.#baseQuote === undefined) {
       // A first estimate of what a run costs, before any start has quoted one.
       const technique = await this.client.techniques.retrieve(this.#meta.techniqueId, { signal: this.#signal }).catch(() => undefined);
