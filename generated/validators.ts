@@ -10,6 +10,11 @@ export type LiveSchemaName = "TechniqueRun" | "ErrorEnvelope" | "RunStartedRespo
 /** One problem found: field path, message, and whether a tolerant reader may accept it. */
 type Found = [field: string, message: string, tolerable: boolean];
 
+/** Where problems go: an array, or a collector that keeps fewer of them. */
+interface Sink {
+  push(found: Found): unknown;
+}
+
 /** A problem of a value against a schema. `tolerable`: an unknown enum value, a format, bound or unknown field, or `null` where the property is optional; not a missing required field or a wrong JSON type. */
 export interface SchemaProblem extends FieldError {
   tolerable: boolean;
@@ -18,13 +23,13 @@ export interface SchemaProblem extends FieldError {
 /** RFC 3986 URI: ajv-formats' full-mode `uri` (MIT). Its other test, for a `/` or `:`, always holds when this matches. */
 const URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 
-function P(o: Found[] | undefined, a: string, m: string, t: boolean): false {
+function P(o: Sink | undefined, a: string, m: string, t: boolean): false {
   o?.push([a, m, t]);
   return false;
 }
 
 /** `inputs` + `0` -> `inputs[0]`, `inputs[0]` + `type` -> `inputs[0].type`. */
-const C = (a: string, k: string | number): string => (/^\d+$/.test(String(k)) ? `${a}[${k}]` : a ? `${a}.${k}` : String(k));
+const C = (a: string, k: string | number): string => (typeof k === "number" || /^\d+$/.test(k) ? `${a}[${k}]` : a ? `${a}.${k}` : k);
 
 const K0 = new Set<string>(["inputs","mode","callback_url","idempotency_key"]);
 const K1 = new Set<string>(["id","type","value"]);
@@ -65,18 +70,18 @@ const K35 = new Set(["generation","technique"]);
 const K36 = new Set(["completed","failed"]);
 const K37 = new Set(["split-text","find-and-replace-text","concat-text","ken-burns-video","color-grade-image","change-image-ar","rotate-image","flip-image","color-filter-image","color-tint-image","filter-color-image","blur-image","duplicate-image","side-by-side-composite","add-shape-to-image","generate-shape-image","add-text-to-image","generate-text-image","qr-code-generator","stitch-videos","split-video","extract-video-frames","color-grade-video","video-to-frame-grid","boomerang-video","reverse-video","video-to-long-exposure","video-effect","color-filter-video","speed-up-video","slow-down-video","duplicate-video","greenscreen-video","resize-video","change-video-ar","split-audio-from-video","merge-audio-into-video","color-grade-image-browser","overlay-image-browser","draw-image-browser","crop-image-browser","scene-3d-image-browser","blur-image-browser","change-image-ar-browser","rotate-image-browser","color-filter-image-browser","color-tint-image-browser","filter-color-image-browser","duplicate-image-browser","side-by-side-composite-browser","add-shape-to-image-browser","add-text-to-image-browser","qr-code-generator-browser","resize-image-browser","shader-effect-browser","split-text-browser","find-and-replace-text-browser","concat-text-browser"]);
 
-function f0(v: any, o?: Found[], a = ""): boolean {
+function f0(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   return ok;
 }
-function c_InputType(v: any, o?: Found[], a = ""): boolean {
+function c_InputType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K2.has(v)) { ok = P(o, a, "must be one of: text, imageUrl, videoUrl", true); if (!o) return false; }
   return ok;
 }
-function c_TechniqueInput(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueInput(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["id"] === undefined) ok = P(o, C(a, "id"), "Required", false);
@@ -88,26 +93,26 @@ function c_TechniqueInput(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["value"] !== undefined && !(f0(v["value"], o, o && C(a, "value")))) ok = false;
   return ok;
 }
-function f1(v: any, o?: Found[], a = ""): boolean {
+function f1(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_TechniqueInput(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_RunMode(v: any, o?: Found[], a = ""): boolean {
+function c_RunMode(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K3.has(v)) { ok = P(o, a, "must be one of: async, stream", true); if (!o) return false; }
   return ok;
 }
-function f2(v: any, o?: Found[], a = ""): boolean {
+function f2(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K4.test(v)) ok = P(o, a, "must start with https://", true);
   if (!URI.test(v)) ok = P(o, a, 'must match format "uri"', true);
   return ok;
 }
-function f3(v: any, o?: Found[], a = ""): boolean {
+function f3(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   const n = [...v].length;
@@ -115,7 +120,7 @@ function f3(v: any, o?: Found[], a = ""): boolean {
   if (n < 1) ok = P(o, a, "must NOT have fewer than 1 characters", true);
   return ok;
 }
-function c_TechniqueRunCreateRequest(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueRunCreateRequest(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["inputs"] === undefined) ok = P(o, C(a, "inputs"), "Required", false);
@@ -127,24 +132,24 @@ function c_TechniqueRunCreateRequest(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["idempotency_key"] !== undefined && !(v["idempotency_key"] === null ? P(o, C(a, "idempotency_key"), "must be string", true) : f3(v["idempotency_key"], o, o && C(a, "idempotency_key")))) ok = false;
   return ok;
 }
-function f4(v: any, o?: Found[], a = ""): boolean {
+function f4(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "number" && isFinite(v))) return P(o, a, "must be number", false);
   let ok = true;
   return ok;
 }
-function c_RunStatus(v: any, o?: Found[], a = ""): boolean {
+function c_RunStatus(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K5.has(v)) { ok = P(o, a, "must be one of: pending, running, completed, failed", true); if (!o) return false; }
   return ok;
 }
-function c_OutputType(v: any, o?: Found[], a = ""): boolean {
+function c_OutputType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K6.has(v)) { ok = P(o, a, "must be one of: imageUrl, videoUrl, audioUrl, text, documentUrl", true); if (!o) return false; }
   return ok;
 }
-function c_RunOutput(v: any, o?: Found[], a = ""): boolean {
+function c_RunOutput(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["output_id"] === undefined) ok = P(o, C(a, "output_id"), "Required", false);
@@ -155,13 +160,13 @@ function c_RunOutput(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["url"] !== undefined && !(f0(v["url"], o, o && C(a, "url")))) ok = false;
   return ok;
 }
-function f5(v: any, o?: Found[], a = ""): boolean {
+function f5(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_RunOutput(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_TechniqueRun(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueRun(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
@@ -181,13 +186,13 @@ function c_TechniqueRun(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["started_at"] !== undefined && !(v["started_at"] === null ? P(o, C(a, "started_at"), "must be number", true) : f4(v["started_at"], o, o && C(a, "started_at")))) ok = false;
   return ok;
 }
-function c_ErrorCode(v: any, o?: Found[], a = ""): boolean {
+function c_ErrorCode(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K7.has(v)) { ok = P(o, a, "must be one of: input_validation_error, unauthorized, insufficient_credits, forbidden, not_found, idempotency_duplicate, rate_limited, unknown_error", true); if (!o) return false; }
   return ok;
 }
-function c_FieldError(v: any, o?: Found[], a = ""): boolean {
+function c_FieldError(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["field"] === undefined) ok = P(o, C(a, "field"), "Required", false);
@@ -196,13 +201,13 @@ function c_FieldError(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["message"] !== undefined && !(f0(v["message"], o, o && C(a, "message")))) ok = false;
   return ok;
 }
-function f6(v: any, o?: Found[], a = ""): boolean {
+function f6(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_FieldError(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function f7(v: any, o?: Found[], a = ""): boolean {
+function f7(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["code"] === undefined) ok = P(o, C(a, "code"), "Required", false);
@@ -212,31 +217,31 @@ function f7(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["fields"] !== undefined && !(v["fields"] === null ? P(o, C(a, "fields"), "must be array", true) : f6(v["fields"], o, o && C(a, "fields")))) ok = false;
   return ok;
 }
-function c_ErrorEnvelope(v: any, o?: Found[], a = ""): boolean {
+function c_ErrorEnvelope(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["error"] === undefined) ok = P(o, C(a, "error"), "Required", false);
   if ((ok || o) && v["error"] !== undefined && !(f7(v["error"], o, o && C(a, "error")))) ok = false;
   return ok;
 }
-function f8(v: any, o?: Found[], a = ""): boolean {
+function f8(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   return ok;
 }
-function f9(v: any, o?: Found[], a = ""): boolean {
+function f9(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K9.test(v)) ok = P(o, a, "must start with tech_", true);
   return ok;
 }
-function f10(v: any, o?: Found[], a = ""): boolean {
+function f10(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K10.test(v)) ok = P(o, a, "must start with ws_", true);
   return ok;
 }
-function c_StartTechniqueRunRequest(v: any, o?: Found[], a = ""): boolean {
+function c_StartTechniqueRunRequest(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["inputs"] === undefined) ok = P(o, C(a, "inputs"), "Required", false);
@@ -248,52 +253,52 @@ function c_StartTechniqueRunRequest(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["workspace_id"] !== undefined && !(f10(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
   return ok;
 }
-function f11(v: any, o?: Found[], a = ""): boolean {
+function f11(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "number" && isFinite(v))) return P(o, a, "must be number", false);
   let ok = true;
   if (!(v >= 0)) ok = P(o, a, "must be >= 0", true);
   return ok;
 }
-function c_RunType(v: any, o?: Found[], a = ""): boolean {
+function c_RunType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K11.has(v)) { ok = P(o, a, "must be one of: generation, technique, action", true); if (!o) return false; }
   return ok;
 }
-function c_ActionId(v: any, o?: Found[], a = ""): boolean {
+function c_ActionId(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K12.has(v)) { ok = P(o, a, "must be one of: split-text, find-and-replace-text, concat-text, ken-burns-video, color-grade-image, change-image-ar, rotate-image, flip-image, color-filter-image, color-tint-image, filter-color-image, blur-image, duplicate-image, side-by-side-composite, add-shape-to-image, generate-shape-image, add-text-to-image, generate-text-image, qr-code-generator, stitch-videos, split-video, extract-video-frames, color-grade-video, video-to-frame-grid, boomerang-video, reverse-video, video-to-long-exposure, video-effect, color-filter-video, speed-up-video, slow-down-video, duplicate-video, greenscreen-video, resize-video, change-video-ar, split-audio-from-video, merge-audio-into-video", true); if (!o) return false; }
   return ok;
 }
-function f12(v: any, o?: Found[], a = ""): boolean {
+function f12(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["action_id"] === undefined) ok = P(o, C(a, "action_id"), "Required", false);
   if ((ok || o) && v["action_id"] !== undefined && !(c_ActionId(v["action_id"], o, o && C(a, "action_id")))) ok = false;
   return ok;
 }
-function f13(v: any, o?: Found[], a = ""): boolean {
+function f13(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   const n = [...v].length;
   if (n < 1) ok = P(o, a, "must NOT have fewer than 1 characters", true);
   return ok;
 }
-function f14(v: any, o?: Found[], a = ""): boolean {
+function f14(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["model_id"] === undefined) ok = P(o, C(a, "model_id"), "Required", false);
   if ((ok || o) && v["model_id"] !== undefined && !(f13(v["model_id"], o, o && C(a, "model_id")))) ok = false;
   return ok;
 }
-function f15(v: any, o?: Found[], a = ""): boolean {
+function f15(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!URI.test(v)) ok = P(o, a, 'must match format "uri"', true);
   return ok;
 }
-function f16(v: any, o?: Found[], a = ""): boolean {
+function f16(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
@@ -302,7 +307,7 @@ function f16(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["technique_id"] !== undefined && !(f0(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
   return ok;
 }
-function c_RunStartedResponse(v: any, o?: Found[], a = ""): boolean {
+function c_RunStartedResponse(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["charged_cost"] === undefined) ok = P(o, C(a, "charged_cost"), "Required", false);
@@ -320,20 +325,20 @@ function c_RunStartedResponse(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["technique"] !== undefined && !(v["technique"] === null ? P(o, C(a, "technique"), "must be object", true) : f16(v["technique"], o, o && C(a, "technique")))) ok = false;
   return ok;
 }
-function f17(v: any, o?: Found[], a = ""): boolean {
+function f17(v: any, o?: Sink, a = ""): boolean {
   if (!(Number.isInteger(v))) return P(o, a, "must be integer", false);
   let ok = true;
   if (!(v <= 100)) ok = P(o, a, "must be <= 100", true);
   if (!(v >= 1)) ok = P(o, a, "must be >= 1", true);
   return ok;
 }
-function f18(v: any, o?: Found[], a = ""): boolean {
+function f18(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K14.test(v)) ok = P(o, a, "must start with ws_", true);
   return ok;
 }
-function c_ListTechniquesQuery(v: any, o?: Found[], a = ""): boolean {
+function c_ListTechniquesQuery(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   for (const k in v) { if (!ok && !o) return false; if (K13.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
@@ -343,18 +348,18 @@ function c_ListTechniquesQuery(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["query"] !== undefined && !(v["query"] === null ? P(o, C(a, "query"), "must be string", true) : f13(v["query"], o, o && C(a, "query")))) ok = false;
   return ok;
 }
-function c_TechniqueMediaType(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueMediaType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K15.has(v)) { ok = P(o, a, "must be one of: imageUrl, videoUrl, audioUrl, text, documentUrl", true); if (!o) return false; }
   return ok;
 }
-function f19(v: any, o?: Found[], a = ""): boolean {
+function f19(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "boolean")) return P(o, a, "must be boolean", false);
   let ok = true;
   return ok;
 }
-function c_TechniqueInputOutput(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueInputOutput(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["id"] === undefined) ok = P(o, C(a, "id"), "Required", false);
@@ -371,13 +376,13 @@ function c_TechniqueInputOutput(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["specified_duration"] !== undefined && !(v["specified_duration"] === null ? P(o, C(a, "specified_duration"), "must be number", true) : f4(v["specified_duration"], o, o && C(a, "specified_duration")))) ok = false;
   return ok;
 }
-function f20(v: any, o?: Found[], a = ""): boolean {
+function f20(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_TechniqueInputOutput(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_Technique(v: any, o?: Found[], a = ""): boolean {
+function c_Technique(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["inputs"] === undefined) ok = P(o, C(a, "inputs"), "Required", false);
@@ -393,19 +398,19 @@ function c_Technique(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["outputs"] !== undefined && !(f20(v["outputs"], o, o && C(a, "outputs")))) ok = false;
   return ok;
 }
-function f21(v: any, o?: Found[], a = ""): boolean {
+function f21(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_Technique(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_PageMeta(v: any, o?: Found[], a = ""): boolean {
+function c_PageMeta(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if ((ok || o) && v["next_cursor"] !== undefined && !(v["next_cursor"] === null ? P(o, C(a, "next_cursor"), "must be string", true) : f0(v["next_cursor"], o, o && C(a, "next_cursor")))) ok = false;
   return ok;
 }
-function c_TechniqueList(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["techniques"] === undefined) ok = P(o, C(a, "techniques"), "Required", false);
@@ -414,13 +419,13 @@ function c_TechniqueList(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["meta"] !== undefined && !(c_PageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
   return ok;
 }
-function f22(v: any, o?: Found[], a = ""): boolean {
+function f22(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K17.test(v)) ok = P(o, a, "must start with ws_", true);
   return ok;
 }
-function c_ListTechniqueRunsQuery(v: any, o?: Found[], a = ""): boolean {
+function c_ListTechniqueRunsQuery(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   for (const k in v) { if (!ok && !o) return false; if (K16.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
@@ -432,7 +437,7 @@ function c_ListTechniqueRunsQuery(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["status"] !== undefined && !(v["status"] === null ? P(o, C(a, "status"), "must be string", true) : c_RunStatus(v["status"], o, o && C(a, "status")))) ok = false;
   return ok;
 }
-function c_RunTechnique(v: any, o?: Found[], a = ""): boolean {
+function c_RunTechnique(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["name"] === undefined) ok = P(o, C(a, "name"), "Required", false);
@@ -441,7 +446,7 @@ function c_RunTechnique(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["technique_id"] !== undefined && !(f0(v["technique_id"], o, o && C(a, "technique_id")))) ok = false;
   return ok;
 }
-function c_TechniqueRunListItem(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueRunListItem(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
@@ -469,13 +474,13 @@ function c_TechniqueRunListItem(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["started_at"] !== undefined && !(v["started_at"] === null ? P(o, C(a, "started_at"), "must be number", true) : f4(v["started_at"], o, o && C(a, "started_at")))) ok = false;
   return ok;
 }
-function f23(v: any, o?: Found[], a = ""): boolean {
+function f23(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_TechniqueRunListItem(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_TechniqueRunList(v: any, o?: Found[], a = ""): boolean {
+function c_TechniqueRunList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["technique_runs"] === undefined) ok = P(o, C(a, "technique_runs"), "Required", false);
@@ -484,7 +489,7 @@ function c_TechniqueRunList(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["meta"] !== undefined && !(c_PageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
   return ok;
 }
-function c_Workspace(v: any, o?: Found[], a = ""): boolean {
+function c_Workspace(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
@@ -497,26 +502,26 @@ function c_Workspace(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["created_at"] !== undefined && !(f4(v["created_at"], o, o && C(a, "created_at")))) ok = false;
   return ok;
 }
-function f24(v: any, o?: Found[], a = ""): boolean {
+function f24(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_Workspace(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_WorkspaceList(v: any, o?: Found[], a = ""): boolean {
+function c_WorkspaceList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["workspaces"] === undefined) ok = P(o, C(a, "workspaces"), "Required", false);
   if ((ok || o) && v["workspaces"] !== undefined && !(f24(v["workspaces"], o, o && C(a, "workspaces")))) ok = false;
   return ok;
 }
-function f25(v: any, o?: Found[], a = ""): boolean {
+function f25(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K19.test(v)) ok = P(o, a, "must start with ws_", true);
   return ok;
 }
-function c_ListAssetsQuery(v: any, o?: Found[], a = ""): boolean {
+function c_ListAssetsQuery(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   for (const k in v) { if (!ok && !o) return false; if (K18.has(k)) continue; ok = P(o, C(a, k), "Unknown field", true); }
@@ -527,13 +532,13 @@ function c_ListAssetsQuery(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["query"] !== undefined && !(v["query"] === null ? P(o, C(a, "query"), "must be string", true) : f13(v["query"], o, o && C(a, "query")))) ok = false;
   return ok;
 }
-function c_AssetStatus(v: any, o?: Found[], a = ""): boolean {
+function c_AssetStatus(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K20.has(v)) { ok = P(o, a, "must be one of: pending_upload, ready, failed", true); if (!o) return false; }
   return ok;
 }
-function c_AssetListItem(v: any, o?: Found[], a = ""): boolean {
+function c_AssetListItem(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
@@ -557,13 +562,13 @@ function c_AssetListItem(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["node_id"] !== undefined && !(v["node_id"] === null ? P(o, C(a, "node_id"), "must be string", true) : f0(v["node_id"], o, o && C(a, "node_id")))) ok = false;
   return ok;
 }
-function f26(v: any, o?: Found[], a = ""): boolean {
+function f26(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_AssetListItem(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_AssetList(v: any, o?: Found[], a = ""): boolean {
+function c_AssetList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["assets"] === undefined) ok = P(o, C(a, "assets"), "Required", false);
@@ -572,25 +577,25 @@ function c_AssetList(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["meta"] !== undefined && !(c_PageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
   return ok;
 }
-function f27(v: any, o?: Found[], a = ""): boolean {
+function f27(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K22.test(v)) ok = P(o, a, "must match ^(signed-url$|https://)", true);
   return ok;
 }
-function f28(v: any, o?: Found[], a = ""): boolean {
+function f28(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K23.test(v)) ok = P(o, a, "must start with ws_", true);
   return ok;
 }
-function f29(v: any, o?: Found[], a = ""): boolean {
+function f29(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K24.test(v)) ok = P(o, a, "must start with prj_", true);
   return ok;
 }
-function c_AssetCreateRequest(v: any, o?: Found[], a = ""): boolean {
+function c_AssetCreateRequest(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["source"] === undefined) ok = P(o, C(a, "source"), "Required", false);
@@ -604,19 +609,19 @@ function c_AssetCreateRequest(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["folder"] !== undefined && !(v["folder"] === null ? P(o, C(a, "folder"), "must be string", true) : f13(v["folder"], o, o && C(a, "folder")))) ok = false;
   return ok;
 }
-function f30(v: any, o?: Found[], a = ""): boolean {
+function f30(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K26.test(v)) ok = P(o, a, "must start with ws_", true);
   return ok;
 }
-function f31(v: any, o?: Found[], a = ""): boolean {
+function f31(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K27.test(v)) ok = P(o, a, "must start with prj_", true);
   return ok;
 }
-function c_AssetUploadForm(v: any, o?: Found[], a = ""): boolean {
+function c_AssetUploadForm(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["file"] === undefined) ok = P(o, C(a, "file"), "Required", false);
@@ -630,43 +635,43 @@ function c_AssetUploadForm(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["folder"] !== undefined && !(v["folder"] === null ? P(o, C(a, "folder"), "must be string", true) : f13(v["folder"], o, o && C(a, "folder")))) ok = false;
   return ok;
 }
-function c_AssetUploadedVia(v: any, o?: Found[], a = ""): boolean {
+function c_AssetUploadedVia(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K28.has(v)) { ok = P(o, a, "must be one of: url, signed_url, direct", true); if (!o) return false; }
   return ok;
 }
-function c_AssetVisibility(v: any, o?: Found[], a = ""): boolean {
+function c_AssetVisibility(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K29.has(v)) { ok = P(o, a, "must be one of: workspace", true); if (!o) return false; }
   return ok;
 }
-function f32(v: any, o?: Found[], a = ""): boolean {
+function f32(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K30.has(v)) { ok = P(o, a, "must be one of: POST", true); if (!o) return false; }
   return ok;
 }
-function f33(v: any, o?: Found[], a = ""): boolean {
+function f33(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K31.has(v)) { ok = P(o, a, "must be one of: multipart/form-data", true); if (!o) return false; }
   return ok;
 }
-function f34(v: any, o?: Found[], a = ""): boolean {
+function f34(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K32.has(v)) { ok = P(o, a, "must be one of: file", true); if (!o) return false; }
   return ok;
 }
-function f35(v: any, o?: Found[], a = ""): boolean {
+function f35(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   for (const k in v) { if (!ok && !o) return false; if (K33.has(k)) continue; if (!f0(v[k], o, o && C(a, k))) ok = false; }
   return ok;
 }
-function c_AssetUpload(v: any, o?: Found[], a = ""): boolean {
+function c_AssetUpload(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["content_type"] === undefined) ok = P(o, C(a, "content_type"), "Required", false);
@@ -681,7 +686,7 @@ function c_AssetUpload(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["form_fields"] !== undefined && !(f35(v["form_fields"], o, o && C(a, "form_fields")))) ok = false;
   return ok;
 }
-function c_AssetCreated(v: any, o?: Found[], a = ""): boolean {
+function c_AssetCreated(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
@@ -701,7 +706,7 @@ function c_AssetCreated(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["upload_url"] !== undefined && !(v["upload_url"] === null ? P(o, C(a, "upload_url"), "must be string", true) : f0(v["upload_url"], o, o && C(a, "upload_url")))) ok = false;
   return ok;
 }
-function c_Asset(v: any, o?: Found[], a = ""): boolean {
+function c_Asset(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
@@ -724,7 +729,7 @@ function c_Asset(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["workspace_id"] !== undefined && !(v["workspace_id"] === null ? P(o, C(a, "workspace_id"), "must be string", true) : f0(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
   return ok;
 }
-function c_AssetUploadState(v: any, o?: Found[], a = ""): boolean {
+function c_AssetUploadState(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
@@ -743,25 +748,25 @@ function c_AssetUploadState(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["upload_url"] !== undefined && !(v["upload_url"] === null ? P(o, C(a, "upload_url"), "must be string", true) : f0(v["upload_url"], o, o && C(a, "upload_url")))) ok = false;
   return ok;
 }
-function c_WebhookEventType(v: any, o?: Found[], a = ""): boolean {
+function c_WebhookEventType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K34.has(v)) { ok = P(o, a, "must be one of: run.completed, run.failed", true); if (!o) return false; }
   return ok;
 }
-function c_WebhookRunType(v: any, o?: Found[], a = ""): boolean {
+function c_WebhookRunType(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K35.has(v)) { ok = P(o, a, "must be one of: generation, technique", true); if (!o) return false; }
   return ok;
 }
-function f36(v: any, o?: Found[], a = ""): boolean {
+function f36(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K36.has(v)) { ok = P(o, a, "must be one of: completed, failed", true); if (!o) return false; }
   return ok;
 }
-function f37(v: any, o?: Found[], a = ""): boolean {
+function f37(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["run_id"] === undefined) ok = P(o, C(a, "run_id"), "Required", false);
@@ -776,7 +781,7 @@ function f37(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["error_message"] !== undefined && !(v["error_message"] === null ? P(o, C(a, "error_message"), "must be string", true) : f0(v["error_message"], o, o && C(a, "error_message")))) ok = false;
   return ok;
 }
-function c_RunWebhookEvent(v: any, o?: Found[], a = ""): boolean {
+function c_RunWebhookEvent(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["id"] === undefined) ok = P(o, C(a, "id"), "Required", false);
@@ -791,7 +796,7 @@ function c_RunWebhookEvent(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["data"] !== undefined && !(f37(v["data"], o, o && C(a, "data")))) ok = false;
   return ok;
 }
-function f38(v: any, o?: Found[], a = ""): boolean {
+function f38(v: any, o?: Sink, a = ""): boolean {
   if (!((typeof v === "number" && isFinite(v)) || (v === null))) return P(o, a, "must be number,null", false);
   let ok = true;
   if (typeof v === "number" && isFinite(v)) {
@@ -799,13 +804,13 @@ function f38(v: any, o?: Found[], a = ""): boolean {
   }
   return ok;
 }
-function c_LiveActionId(v: any, o?: Found[], a = ""): boolean {
+function c_LiveActionId(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "string")) return P(o, a, "must be string", false);
   let ok = true;
   if (!K37.has(v)) { ok = P(o, a, "must be one of: split-text, find-and-replace-text, concat-text, ken-burns-video, color-grade-image, change-image-ar, rotate-image, flip-image, color-filter-image, color-tint-image, filter-color-image, blur-image, duplicate-image, side-by-side-composite, add-shape-to-image, generate-shape-image, add-text-to-image, generate-text-image, qr-code-generator, stitch-videos, split-video, extract-video-frames, color-grade-video, video-to-frame-grid, boomerang-video, reverse-video, video-to-long-exposure, video-effect, color-filter-video, speed-up-video, slow-down-video, duplicate-video, greenscreen-video, resize-video, change-video-ar, split-audio-from-video, merge-audio-into-video, color-grade-image-browser, overlay-image-browser, draw-image-browser, crop-image-browser, scene-3d-image-browser, blur-image-browser, change-image-ar-browser, rotate-image-browser, color-filter-image-browser, color-tint-image-browser, filter-color-image-browser, duplicate-image-browser, side-by-side-composite-browser, add-shape-to-image-browser, add-text-to-image-browser, qr-code-generator-browser, resize-image-browser, shader-effect-browser, split-text-browser, find-and-replace-text-browser, concat-text-browser", true); if (!o) return false; }
   return ok;
 }
-function f39(v: any, o?: Found[], a = ""): boolean {
+function f39(v: any, o?: Sink, a = ""): boolean {
   if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
   let ok = true;
   if (typeof v === "object" && v !== null && !Array.isArray(v)) {
@@ -814,7 +819,7 @@ function f39(v: any, o?: Found[], a = ""): boolean {
   }
   return ok;
 }
-function f40(v: any, o?: Found[], a = ""): boolean {
+function f40(v: any, o?: Sink, a = ""): boolean {
   if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
   let ok = true;
   if (typeof v === "object" && v !== null && !Array.isArray(v)) {
@@ -823,7 +828,7 @@ function f40(v: any, o?: Found[], a = ""): boolean {
   }
   return ok;
 }
-function f41(v: any, o?: Found[], a = ""): boolean {
+function f41(v: any, o?: Sink, a = ""): boolean {
   if (!((typeof v === "string") || (v === null))) return P(o, a, "must be string,null", false);
   let ok = true;
   if (typeof v === "string") {
@@ -831,12 +836,12 @@ function f41(v: any, o?: Found[], a = ""): boolean {
   }
   return ok;
 }
-function f42(v: any, o?: Found[], a = ""): boolean {
+function f42(v: any, o?: Sink, a = ""): boolean {
   if (!((typeof v === "string") || (v === null))) return P(o, a, "must be string,null", false);
   let ok = true;
   return ok;
 }
-function f43(v: any, o?: Found[], a = ""): boolean {
+function f43(v: any, o?: Sink, a = ""): boolean {
   if (!((typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null))) return P(o, a, "must be object,null", false);
   let ok = true;
   if (typeof v === "object" && v !== null && !Array.isArray(v)) {
@@ -847,7 +852,7 @@ function f43(v: any, o?: Found[], a = ""): boolean {
   }
   return ok;
 }
-function c_LiveRunStartedResponse(v: any, o?: Found[], a = ""): boolean {
+function c_LiveRunStartedResponse(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["charged_cost"] === undefined) ok = P(o, C(a, "charged_cost"), "Required", false);
@@ -865,13 +870,13 @@ function c_LiveRunStartedResponse(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["technique"] !== undefined && !(f43(v["technique"], o, o && C(a, "technique")))) ok = false;
   return ok;
 }
-function c_LivePageMeta(v: any, o?: Found[], a = ""): boolean {
+function c_LivePageMeta(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if ((ok || o) && v["next_cursor"] !== undefined && !(f42(v["next_cursor"], o, o && C(a, "next_cursor")))) ok = false;
   return ok;
 }
-function c_LiveTechniqueList(v: any, o?: Found[], a = ""): boolean {
+function c_LiveTechniqueList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["techniques"] === undefined) ok = P(o, C(a, "techniques"), "Required", false);
@@ -880,7 +885,7 @@ function c_LiveTechniqueList(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
   return ok;
 }
-function c_LiveTechniqueRunList(v: any, o?: Found[], a = ""): boolean {
+function c_LiveTechniqueRunList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["technique_runs"] === undefined) ok = P(o, C(a, "technique_runs"), "Required", false);
@@ -889,12 +894,12 @@ function c_LiveTechniqueRunList(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
   return ok;
 }
-function f44(v: any, o?: Found[], a = ""): boolean {
+function f44(v: any, o?: Sink, a = ""): boolean {
   if (!((typeof v === "number" && isFinite(v)) || (v === null))) return P(o, a, "must be number,null", false);
   let ok = true;
   return ok;
 }
-function c_LiveWorkspace(v: any, o?: Found[], a = ""): boolean {
+function c_LiveWorkspace(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["created_at"] === undefined) ok = P(o, C(a, "created_at"), "Required", false);
@@ -907,20 +912,20 @@ function c_LiveWorkspace(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["created_at"] !== undefined && !(f44(v["created_at"], o, o && C(a, "created_at")))) ok = false;
   return ok;
 }
-function f45(v: any, o?: Found[], a = ""): boolean {
+function f45(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_LiveWorkspace(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_LiveWorkspaceList(v: any, o?: Found[], a = ""): boolean {
+function c_LiveWorkspaceList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["workspaces"] === undefined) ok = P(o, C(a, "workspaces"), "Required", false);
   if ((ok || o) && v["workspaces"] !== undefined && !(f45(v["workspaces"], o, o && C(a, "workspaces")))) ok = false;
   return ok;
 }
-function c_LiveAssetListItem(v: any, o?: Found[], a = ""): boolean {
+function c_LiveAssetListItem(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
@@ -944,13 +949,13 @@ function c_LiveAssetListItem(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["node_id"] !== undefined && !(f42(v["node_id"], o, o && C(a, "node_id")))) ok = false;
   return ok;
 }
-function f46(v: any, o?: Found[], a = ""): boolean {
+function f46(v: any, o?: Sink, a = ""): boolean {
   if (!(Array.isArray(v))) return P(o, a, "must be array", false);
   let ok = true;
   for (let i = 0; i < v.length && (ok || o); i++) if (!c_LiveAssetListItem(v[i], o, o && C(a, i))) ok = false;
   return ok;
 }
-function c_LiveAssetList(v: any, o?: Found[], a = ""): boolean {
+function c_LiveAssetList(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["assets"] === undefined) ok = P(o, C(a, "assets"), "Required", false);
@@ -959,7 +964,7 @@ function c_LiveAssetList(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["meta"] !== undefined && !(c_LivePageMeta(v["meta"], o, o && C(a, "meta")))) ok = false;
   return ok;
 }
-function c_LiveAsset(v: any, o?: Found[], a = ""): boolean {
+function c_LiveAsset(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
@@ -982,7 +987,7 @@ function c_LiveAsset(v: any, o?: Found[], a = ""): boolean {
   if ((ok || o) && v["workspace_id"] !== undefined && !(f42(v["workspace_id"], o, o && C(a, "workspace_id")))) ok = false;
   return ok;
 }
-function c_LiveAssetUploadState(v: any, o?: Found[], a = ""): boolean {
+function c_LiveAssetUploadState(v: any, o?: Sink, a = ""): boolean {
   if (!(typeof v === "object" && v !== null && !Array.isArray(v))) return P(o, a, "must be object", false);
   let ok = true;
   if (v["asset_id"] === undefined) ok = P(o, C(a, "asset_id"), "Required", false);
@@ -1002,7 +1007,7 @@ function c_LiveAssetUploadState(v: any, o?: Found[], a = ""): boolean {
   return ok;
 }
 
-type Check = (v: unknown, o?: Found[], a?: string) => boolean;
+type Check = (v: unknown, o?: Sink, a?: string) => boolean;
 const CHECKS: Record<SchemaName, Check> = {
   TechniqueRunCreateRequest: c_TechniqueRunCreateRequest,
   TechniqueRun: c_TechniqueRun,
@@ -1057,6 +1062,47 @@ function problemsOf(check: Check, data: unknown): SchemaProblem[] {
   const out = new Map<string, SchemaProblem>();
   for (const [f, message, tolerable] of found) if (!out.has(f || '(body)')) out.set(f || '(body)', { field: f || '(body)', message, tolerable });
   return [...out.values()];
+}
+
+/** A problem shared by every field of one path pattern: `field` is the first of them, `count` how many there are. */
+export interface ProblemPattern extends SchemaProblem {
+  /** The path with its array indexes left out: `outputs[].type`. */
+  pattern: string;
+  count: number;
+}
+
+/**
+ * The problems of `data` against `name` by field path pattern (`outputs[3].type` and `outputs[7].type` are
+ * one, `outputs[].type`) and kind (a tolerable and a fatal problem of one pattern are two), in the order
+ * first found; at most `max` patterns, and when more are found, one more saying whether any of them is
+ * fatal. Memory stays bounded however large `data` is: what a reader of a large answer needs.
+ */
+export function problemPatterns(name: SchemaName, data: unknown, max = 50): ProblemPattern[] {
+  return patternsOf(CHECKS[name], data, max);
+}
+
+/** `problemPatterns` as the live layer has them (`liveSchemaProblems`). */
+export function liveProblemPatterns(name: LiveSchemaName, data: unknown, max = 50): ProblemPattern[] {
+  return patternsOf(LIVE_CHECKS[name], data, max);
+}
+
+function patternsOf(check: Check, data: unknown, max: number): ProblemPattern[] {
+  if (check(data)) return [];
+  const out = new Map<string, ProblemPattern>();
+  let more: ProblemPattern | undefined;
+  check(data, {
+    push([f, message, tolerable]) {
+      const field = f || '(body)';
+      const pattern = field.replace(/\[\d+\]/g, '[]');
+      const key = `${tolerable ? 't' : 'f'}${pattern}`;
+      const seen = out.get(key);
+      if (seen) seen.count++;
+      else if (out.size < max) out.set(key, { field, message, tolerable, pattern, count: 1 });
+      else if (!more || (more.tolerable && !tolerable)) more = { field, message, tolerable, pattern: '(more)', count: (more?.count ?? 0) + 1 };
+      else more.count++;
+    },
+  });
+  return more ? [...out.values(), more] : [...out.values()];
 }
 
 /** The problems of `data` against `name` as the API reports them: `{ field, message }`, one per field. */

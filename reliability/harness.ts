@@ -129,3 +129,38 @@ export function percentile(values: number[], p: number): number {
 
 /** The class name of what a call threw (`non-Error` for anything else). */
 export const className = (e: unknown): string => (e instanceof Error ? e.constructor.name : `non-Error ${typeof e}`);
+
+/** `text` with JSON string escapes undone. */
+const jsonUnescape = (text: string) =>
+  text.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\([\\/"bfnrt])/g, (_, c: string) => ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' })[c] ?? c);
+/** `text` with percent-encoding undone, byte by byte. */
+const percentDecode = (text: string) => text.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+/**
+ * Whether `text` shows `secret` to someone who reads it with care: as it is in any letter case, behind
+ * JSON escapes or percent-encoding (a few layers deep), or inside base64 (standard or URL-safe, at any
+ * offset). Written apart from the client's redaction, so it does not share its blind spots.
+ */
+export function exposes(text: string, secret: string): boolean {
+  const wanted = secret.toLowerCase();
+  const views: string[] = [text];
+  let v = text;
+  for (let i = 0; i < 4 && /[\\%]/.test(v); i++) {
+    const next = percentDecode(jsonUnescape(v));
+    if (next === v) break;
+    views.push((v = next));
+  }
+  for (const view of views) if (view.toLowerCase().includes(wanted)) return true;
+  for (const view of views) {
+    for (const run of view.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []) {
+      const std = run.replace(/-/g, '+').replace(/_/g, '/');
+      for (let offset = 0; offset < 4; offset++) {
+        const bytes = Buffer.from(std.slice(offset), 'base64').toString('latin1');
+        if (bytes.toLowerCase().includes(wanted)) return true;
+        const plain = percentDecode(jsonUnescape(bytes));
+        if (plain !== bytes && plain.toLowerCase().includes(wanted)) return true;
+      }
+    }
+  }
+  return false;
+}

@@ -34,7 +34,7 @@ export function answer(socket: Socket, status: number, body: string, headers: Re
  * Writes `chunk` into `into` (the socket, or a gzip stream in front of it) until the peer goes away or
  * `bytes` have gone (Infinity: forever), respecting backpressure; then ends `into`.
  */
-function pour(socket: Socket, chunk: Buffer, bytes: number, into: Writable = socket): void {
+export function pour(socket: Socket, chunk: Buffer, bytes: number, into: Writable = socket): void {
   let sent = 0;
   const more = () => {
     while (sent < bytes && !socket.destroyed) {

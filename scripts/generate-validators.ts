@@ -15,6 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { patternLines } from './validator-patterns.js';
 
 type Schema = Record<string, unknown>;
 
@@ -184,7 +185,7 @@ class Compiler {
     if (fn && !name) return fn;
     fn ??= `f${this.count++}`;
     if (!name) this.byBody.set(code, fn);
-    this.functions.push(`function ${fn}(v: any, o?: Found[], a = ""): boolean {\n  ${code}\n}`);
+    this.functions.push(`function ${fn}(v: any, o?: Sink, a = ""): boolean {\n  ${code}\n}`);
     return fn;
   }
 }
@@ -220,6 +221,11 @@ export function validatorsFile(header: string, all: Record<string, Schema>, name
     '/** One problem found: field path, message, and whether a tolerant reader may accept it. */',
     'type Found = [field: string, message: string, tolerable: boolean];',
     '',
+    '/** Where problems go: an array, or a collector that keeps fewer of them. */',
+    'interface Sink {',
+    '  push(found: Found): unknown;',
+    '}',
+    '',
     '/** A problem of a value against a schema. `tolerable`: an unknown enum value, a format, bound or unknown field, or `null` where the property is optional; not a missing required field or a wrong JSON type. */',
     'export interface SchemaProblem extends FieldError {',
     '  tolerable: boolean;',
@@ -228,19 +234,19 @@ export function validatorsFile(header: string, all: Record<string, Schema>, name
     "/** RFC 3986 URI: ajv-formats' full-mode `uri` (MIT). Its other test, for a `/` or `:`, always holds when this matches. */",
     `const URI = ${uriFormat()};`,
     '',
-    'function P(o: Found[] | undefined, a: string, m: string, t: boolean): false {',
+    'function P(o: Sink | undefined, a: string, m: string, t: boolean): false {',
     '  o?.push([a, m, t]);',
     '  return false;',
     '}',
     '',
     '/** `inputs` + `0` -> `inputs[0]`, `inputs[0]` + `type` -> `inputs[0].type`. */',
-    'const C = (a: string, k: string | number): string => (/^\\d+$/.test(String(k)) ? `${a}[${k}]` : a ? `${a}.${k}` : String(k));',
+    'const C = (a: string, k: string | number): string => (typeof k === "number" || /^\\d+$/.test(k) ? `${a}[${k}]` : a ? `${a}.${k}` : k);',
     '',
     ...compiler.constants,
     '',
     ...compiler.functions,
     '',
-    'type Check = (v: unknown, o?: Found[], a?: string) => boolean;',
+    'type Check = (v: unknown, o?: Sink, a?: string) => boolean;',
     'const CHECKS: Record<SchemaName, Check> = {',
     ...entries,
     '};',
@@ -269,6 +275,7 @@ export function validatorsFile(header: string, all: Record<string, Schema>, name
     '  return [...out.values()];',
     '}',
     '',
+    ...patternLines(live !== undefined),
     '/** The problems of `data` against `name` as the API reports them: `{ field, message }`, one per field. */',
     'export function validate(name: SchemaName, data: unknown): FieldError[] {',
     '  return CHECKS[name](data) ? [] : schemaProblems(name, data).map(({ field, message }) => ({ field, message }));',

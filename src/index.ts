@@ -11,7 +11,7 @@ export * from './core/errors.js';
 export type { Logger, LogLevel } from './core/log.js';
 export type { RunCreateParams, RunListParams, RunRetrieveParams, RunWaitOptions, TechniqueListParams, TechniqueRuns, Techniques } from './resources/techniques.js';
 export type { Workspaces } from './resources/workspaces.js';
-export { PagePromise, type Page } from './core/pagination.js';
+export { PagePromise, type ListOptions, type Page } from './core/pagination.js';
 export { nextPollDelay } from './core/poll-delay.js';
 export type { WaitOptions } from './core/wait.js';
 export type { FindAcceptedParams, RunStartTechniqueParams, Runs } from './resources/runs.js';

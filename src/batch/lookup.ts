@@ -28,6 +28,21 @@ export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal,
   }
 }
 
+/**
+ * The newest run of the technique now (one read of the run list), or undefined when there is none or it
+ * cannot be read: the anchor of a start made before any run of the batch was confirmed, so that a lost
+ * answer's lookup stops there and the account's other recent runs are not taken for candidates.
+ */
+export async function newestRun(client: Flora, techniqueId: string, workspaceId: string | undefined, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const query = { technique_id: techniqueId, ...(workspaceId ? { workspace_id: workspaceId } : {}), limit: 1 };
+    return (await withRetries(() => client.techniques.runs.list(query, { signal }), signal, 3)).technique_runs[0]?.run_id;
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return undefined; // The lookup then searches back from the start's time, as without an anchor.
+  }
+}
+
 /** What a lookup looks for. */
 export interface LostStart {
   techniqueId: string;

@@ -62,6 +62,8 @@ export interface PipelineDeps {
   inLane: (item: PipelineItem, fn: () => Promise<PipelineOutcome | undefined>) => Promise<PipelineOutcome | undefined>;
   /** Before a new start, in the lane: a reason the batch may not spend on it (its budget). */
   admit?: ((item: PipelineItem) => Promise<BatchStop | undefined> | BatchStop | undefined) | undefined;
+  /** The newest run of the technique now: the anchor of a start made before the batch had a confirmed run. */
+  horizon?: (() => Promise<string | undefined>) | undefined;
   /** The hooks of this item's start. */
   startHooks: (item: PipelineItem) => StartHooks;
   /** Resolves with the run's final state. */
@@ -124,13 +126,22 @@ async function startPhase(item: PipelineItem, deps: PipelineDeps, given: StartIn
   if (item.state === 'pending') {
     const stop = await deps.admit?.(item);
     if (stop) return { kind: 'stopped', stop };
-    await deps.store.starting(item, itemKey(deps.batchId, item.id, item.attempt), deps.now(), await deps.store.lastConfirmed());
+    const anchor = (await deps.store.lastConfirmed()) ?? (await deps.horizon?.());
+    await deps.store.starting(item, itemKey(deps.batchId, item.id, item.attempt), deps.now(), anchor);
     freshKey = true;
   }
   const request = { techniqueId: deps.techniqueId, workspaceId: deps.workspaceId, inputs: given.inputs, key: item.key! };
   // A start sent before whose file cannot be had now is not sent again (not with other inputs): it is looked up.
   const noResend = given.unavailable && `its start was sent before, and its file cannot be uploaded now (${given.unavailable.message}), so it is not sent again`;
-  const out: StartOutcome = await startItem({ request, keyAt: item.keyAt!, freshKey, noResend }, deps.startHooks(item));
+  const hooks = deps.startHooks(item);
+  const lookup = hooks.lookup;
+  // A key FLORA had before this store sent it: its run is older than the start's anchor, which then no longer
+  // bounds a lookup (now, or after a resume); the key is kept, the anchor dropped.
+  hooks.lookup = async (why, foreign) => {
+    if (foreign && item.anchorRunId !== undefined) await deps.store.starting(item, item.key!, item.keyAt!, undefined);
+    return lookup(why, foreign);
+  };
+  const out: StartOutcome = await startItem({ request, keyAt: item.keyAt!, freshKey, noResend }, hooks);
   switch (out.kind) {
     case 'started':
       await deps.store.started(item, out.runId, out.quote, out.foundBy);

@@ -182,6 +182,30 @@ describe('runBatch', () => {
     expect(results[0]!.run_id).toBe(sim.listRuns().find((r) => r.idempotencyKey === itemKey('btest', 'sent'))!.runId);
   });
 
+  it("the first start's lost answer is found though the account ran the technique just before: the lookup stops at the newest run there was", async () => {
+    const { sim, flora } = await setup();
+    // Other runs of the technique by the same key, minutes (here: moments) before the batch.
+    for (let i = 0; i < 3; i++) await flora.techniques.runs.create(TECH, { inputs: [{ id: 'prompt', type: 'text', value: `other ${i}` }], mode: 'async' });
+    // The batch's first start reaches FLORA, and its answer is lost on the way back; the retry is answered 409.
+    let lost = 0;
+    const losing = new Flora({
+      apiKey: DEFAULT_API_KEY,
+      baseUrl: sim.url,
+      logLevel: 'off',
+      fetch: async (request) => {
+        const answer = await fetch(request);
+        if (request.method === 'POST' && lost++ === 0) throw new TypeError('fetch failed: the answer was lost');
+        return answer;
+      },
+    });
+    const journal = join(mkdtempSync(join(tmpdir(), 'flora-batch-unit-')), 'batch.journal');
+    const { summary, results } = await runBatch(losing, items(2), fast(journal));
+    expect(lost).toBeGreaterThan(1);
+    expect(results.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(summary.lookups).toBe(1);
+    expect(sim.runCount()).toBe(5);
+  });
+
   it('a start older than the two-hour window is never sent again: found in the run list, else marked for review', async () => {
     const { sim, flora, journal } = await setup();
     await interrupted(journal, IDEMPOTENCY_WINDOW_MS + 60_000, ['sent', 'lost']);

@@ -11,7 +11,7 @@ import { IDEMPOTENCY_WINDOW_MS } from './keys.js';
 import type { ItemRow } from './journal.js';
 import type { JournalStore } from './journal-store.js';
 import { Lane, SharedPause } from './lane.js';
-import { findLostRun, LOOKUP_SLACK_MS } from './lookup.js';
+import { findLostRun, LOOKUP_SLACK_MS, newestRun } from './lookup.js';
 import { processItem, type BatchStop, type PipelineDeps, type PipelineItem } from './pipeline.js';
 import { isEnded, type RetryRule, type RunEnd } from './policy.js';
 import { endedResult, openResult, type ItemResult } from './result.js';
@@ -195,6 +195,7 @@ export class BatchRunner {
           return out;
         }),
       admit: (item) => this.#overBudget(item),
+      horizon: () => newestRun(this.client, meta.techniqueId, meta.workspaceId, this.#signal),
       startHooks: (item) => this.#startHooks(item),
       files: this.#files,
       waitFor: (item) => this.#watcher.waitFor(item.runId!, meta.techniqueId),

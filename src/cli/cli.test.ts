@@ -211,6 +211,12 @@ describe.concurrent('errors and exit codes', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a bad --input shows the caret under the problem on a line of its own (errors from a server stay one line: hostile.test.ts)', async () => {
+    const r = await flora(['techniques:runs', 'create', '--technique-id', 'x', '--input', '{id: prompt, type: text', '--mode', 'async'], fastEnv());
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^ +\^$/);
+  });
+
   it('an items file that cannot be used is named, whatever is wrong in it: a line that is not JSON, or inputs that do not fit', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

@@ -13,7 +13,7 @@ import type { RunWaitOptions } from '../resources/techniques.js';
 import { UsageError } from './input.js';
 import { format, table, type OutputFormat } from './output.js';
 import { progressView } from './progress.js';
-import { shellQuote, visible } from './safe.js';
+import { inline, safeJson, shellQuote, visible } from './safe.js';
 
 /** A command that ran but ends with a non-zero exit code: main prints `error: <message>` and exits with `exitCode`. */
 export class CommandExit extends Error {
@@ -66,7 +66,7 @@ export class Cli {
   /** The client the flags and environment describe; a bad key or base URL is a usage error (exit 2). */
   client(g: Globals): Flora {
     if (!g.apiKey && !process.env.FLORA_API_KEY) throw new UsageError('no API key: pass --api-key or set FLORA_API_KEY.');
-    const line = (message: string, ...rest: unknown[]) => void this.io.stderr.write(`${visible([message, ...rest].join(' '))}\n`);
+    const line = (message: string, ...rest: unknown[]) => void this.io.stderr.write(`${inline([message, ...rest].join(' '))}\n`);
     // FLORA_LOG wins; else --verbose shows every request, --quiet only errors, and the default warnings.
     const level: LogLevel | undefined = process.env.FLORA_LOG ? undefined : g.verbose ? 'debug' : g.quiet ? 'error' : 'warn';
     try {
@@ -103,7 +103,7 @@ export class Cli {
    */
   printList(g: Globals, items: readonly object[], columns: readonly string[]): void {
     const as = this.outputFormat(g);
-    if (as === 'json') return void this.io.stdout.write(items.map((i) => `${JSON.stringify(i)}\n`).join(''));
+    if (as === 'json') return void this.io.stdout.write(items.map((i) => `${safeJson(i)}\n`).join(''));
     if (as === 'yaml') return void this.io.stdout.write(`${format({ items } as Record<string, unknown>, 'yaml')}\n`);
     this.io.stdout.write(`${table(items as Record<string, unknown>[], columns)}\n`);
   }
@@ -117,7 +117,7 @@ export class Cli {
   async waitFor(g: Globals, what: string, wait: (options: RunWaitOptions) => Promise<TechniqueRun>, resume: string, download?: string): Promise<void> {
     const mode = g.quiet ? 'quiet' : this.io.stderr.isTTY ? 'tty' : 'plain';
     // One line saying what is waited for, where a bar does not show it.
-    if (mode === 'plain') this.io.stderr.write(`${visible(what)}\n`);
+    if (mode === 'plain') this.io.stderr.write(`${inline(what)}\n`);
     const view = progressView(this.io.stderr, mode);
     try {
       const run = await wait({ signal: this.io.interrupt, onProgress: (r) => view.update(r), maxInterval: mode === 'tty' ? 1_000 : undefined, waitTimeout: toMs(g.waitTimeout) });
@@ -137,8 +137,8 @@ export class Cli {
   /** Writes a completed run's outputs into `dir`, a line each on stderr; on failure says how to finish. */
   private async download(g: Globals, run: TechniqueRun, dir: string, again: string): Promise<{ output_id: string; path: string; bytes: number }[]> {
     try {
-      const files = await downloadRun(run, dir, { signal: this.io.interrupt, fetchOptions: this.io.fetchOptions });
-      if (!g.quiet) for (const f of files) this.io.stderr.write(`${visible(`${f.source === 'existing' ? 'kept' : 'saved'} ${f.outputId} -> ${f.path} (${f.bytes} bytes)`)}\n`);
+      const files = await downloadRun(run, dir, { signal: this.io.interrupt, fetchOptions: this.io.fetchOptions, ...downloadLimits(g) });
+      if (!g.quiet) for (const f of files) this.io.stderr.write(`${inline(`${f.source === 'existing' ? 'kept' : 'saved'} ${f.outputId} -> ${f.path} (${f.bytes} bytes)`)}\n`);
       return files.map((f) => ({ output_id: f.outputId, path: f.path, bytes: f.bytes }));
     } catch (err) {
       // The run completed and is paid for: what is on disk is kept, and the same wait finishes it.
@@ -146,4 +146,9 @@ export class Cli {
       throw err;
     }
   }
+}
+
+/** `--timeout` (seconds a download may go without a byte) and `--max-retries` for the downloads, as for the API. */
+export function downloadLimits(g: Pick<Globals, 'timeout' | 'maxRetries'>): { timeout?: number; maxRetries?: number } {
+  return { ...(g.timeout !== undefined ? { timeout: g.timeout * 1000 } : {}), ...(g.maxRetries !== undefined ? { maxRetries: g.maxRetries } : {}) };
 }

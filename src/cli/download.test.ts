@@ -91,6 +91,19 @@ describe('flora --download', () => {
     expect(r.stderr).toMatch(/the run completed but its outputs are not all on disk; fetch the rest with:\n {2}flora techniques:runs wait --technique-id product-shot --run-id run_\w+ --download /);
   });
 
+  it('--max-retries applies to the downloads too: a media host that always answers 503 is asked once for the output with --max-retries 0', async () => {
+    const failing = await startSimulator({ timeScale: 100, runDurationSeconds: 1, pendingSeconds: 0, seed: 12, media: { faults: { serverErrorRate: 1 } } });
+    try {
+      const r = await flora(['--max-retries', '0', 'techniques:runs', 'create', '--technique-id', 'product-shot', '--input', INPUT, '--mode', 'async', '--wait', '--download', join(work, 'never')], failing);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/the media host answered 503/);
+      // product-shot has one output, an image: one request for it, no retry (the default would make 6).
+      expect(failing.stats().media.requests['503']).toBe(1);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('killed mid-download, the same command again resumes the partial file with a Range request and ends with the whole file', async () => {
     // A slow media link (512 KiB/s for a 2 MiB image), so the first process is surely stopped half way.
     const slow = await startSimulator({ seed: 12, media: { bytes: { imageUrl: 2 * 1024 * 1024 }, bytesPerSecond: 512 * 1024 } });

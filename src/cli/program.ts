@@ -17,7 +17,7 @@ import { Cli, CommandExit, type Globals, type Io } from './context.js';
 import { UsageError } from './input.js';
 import { count, positiveNumber } from './options.js';
 import { proxyFetchOptions } from './proxy.js';
-import { shellQuote, visible } from './safe.js';
+import { inline, shellQuote, visible } from './safe.js';
 
 export type { Io };
 
@@ -98,7 +98,10 @@ export async function main(argv: string[], io: Io, version: string): Promise<num
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     // A command that said everything already (Ctrl-C's resume hint) exits with its code and no error line.
-    if (!(err instanceof CommandExit && err.message === '')) io.stderr.write(`${visible(describeError(err, program.opts().verbose === true))}\n`);
+    // One line, so server text cannot forge another; the CLI's own messages (a usage error's caret under
+    // the bad input, a command's hint lines) keep their lines.
+    const shown = err instanceof CommandExit || err instanceof UsageError ? visible : inline;
+    if (!(err instanceof CommandExit && err.message === '')) io.stderr.write(`${shown(describeError(err, program.opts().verbose === true))}\n`);
     const key = err instanceof APIError ? err.idempotencyKey : undefined;
     if (key && (err as APIError).mayHaveBeenProcessed && !(err instanceof IdempotencyDuplicateError)) {
       io.stderr.write(`hint: the run may have started; to retry without starting a second one, run the same command with --idempotency-key ${shellQuote(key)}\n`);

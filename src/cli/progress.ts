@@ -5,7 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import type { TechniqueRun } from '../../generated/answers.js';
 import type { BatchProgress } from '../batch/index.js';
-import { visible } from './safe.js';
+import { inline } from './safe.js';
 
 export interface ProgressView {
   update(run: TechniqueRun): void;
@@ -21,7 +21,7 @@ export function progressView(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>
     let last = '';
     return {
       update(run) {
-        const line = visible(`${run.run_id} ${run.status} ${Math.round(run.progress)}%`);
+        const line = inline(`${run.run_id} ${run.status} ${Math.round(run.progress)}%`);
         if (line !== last) stream.write(`${line} (${seconds(Date.now() - started)})\n`);
         last = line;
       },
@@ -33,7 +33,7 @@ export function progressView(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>
   timer.unref();
   return {
     update(run) {
-      bar.update(100, Math.round(run.progress), { run: visible(run.run_id), status: visible(run.status), elapsed: seconds(Date.now() - started) });
+      bar.update(100, Math.round(run.progress), { run: inline(run.run_id), status: inline(run.status), elapsed: seconds(Date.now() - started) });
     },
     stop() {
       clearInterval(timer);

@@ -3,9 +3,10 @@
  * caller as received, with a one-time warning per field; only what cannot be used throws, and after a
  * POST the error still says which run the body named.
  */
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from './log.js';
-import { ResponseValidationError } from './errors.js';
+import { APIError, ResponseValidationError } from './errors.js';
 import { json, NESTED_BODY, RUN, scriptedFetch, STARTED, testClient, TOP_BODY } from '../test-utils.js';
 
 function capture(): { logger: Logger; warnings: string[] } {
@@ -88,6 +89,55 @@ describe('answers that cannot be used throw ResponseValidationError', () => {
     await expect(strict.runs.startTechnique(TOP_BODY)).rejects.toBeInstanceOf(ResponseValidationError);
     const nested = testClient(scriptedFetch(json({ ...RUN, status: 'cancelled' })).fetch, { maxRetries: 0, validate: { responses: 'strict' } });
     await expect(nested.techniques.runs.create('t', NESTED_BODY)).rejects.toBeInstanceOf(ResponseValidationError);
+  });
+});
+
+describe('a large or deep answer costs bounded work and memory, and errors keep bounded excerpts', () => {
+  const outputs = (n: number, type: unknown) => Array.from({ length: n }, (_, i) => ({ output_id: `o${i}`, type, url: `https://cdn.test/${i}` }));
+
+  it('30,000 outputs of an unknown type: data, and one warning for the field path pattern, not one per index', async () => {
+    const { logger, warnings } = capture();
+    const body = { ...RUN, status: 'completed', outputs: outputs(30_000, 'hologram') };
+    const run = await retrieve(body, logger);
+    expect(run.outputs).toHaveLength(30_000);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('outputs[0].type = "hologram" (and 29999 more fields like it)');
+  });
+
+  it('a fatal problem among tolerable ones of the same pattern is still found (a tolerable first one does not hide it)', async () => {
+    const body = { ...RUN, status: 'completed', outputs: [...outputs(1000, 'hologram'), { output_id: 'x', type: 7, url: 'u' }] };
+    const e = (await retrieve(body).catch((err: unknown) => err)) as ResponseValidationError;
+    expect(e).toBeInstanceOf(ResponseValidationError);
+    expect(e.fields).toEqual([{ field: 'outputs[1000].type', message: 'must be string' }]);
+  });
+
+  it("strictly read, 30,000 bad outputs are one field of the error, which counts the rest; its body is an excerpt", async () => {
+    const strict = testClient(scriptedFetch(json({ ...RUN, status: 'completed', outputs: outputs(30_000, 'hologram') })).fetch, { maxRetries: 0, validate: 'strict' });
+    const e = (await strict.techniques.runs.retrieve('run_abc123', { techniqueId: 't' }).catch((err: unknown) => err)) as ResponseValidationError;
+    expect(e).toBeInstanceOf(ResponseValidationError);
+    expect(e.fields).toHaveLength(1);
+    expect(e.fields[0]!.message).toContain('(and 29999 more like it)');
+    expect(typeof e.body).toBe('string');
+    expect(JSON.stringify(e).length).toBeLessThan(10_000);
+  });
+
+  it('an error body nested 100,000 deep: the error keeps an excerpt, and JSON.stringify and inspect of it work', async () => {
+    const deep = `{"error":{"code":"unknown_error","message":"boom","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const client = testClient(scriptedFetch(new Response(deep, { status: 400 })).fetch, { maxRetries: 0 });
+    const e = (await client.techniques.runs.retrieve('run_abc123', { techniqueId: 't' }).catch((err: unknown) => err)) as APIError;
+    expect(e).toBeInstanceOf(APIError);
+    expect(e.message).toContain('unknown_error: boom');
+    expect(JSON.stringify(e).length).toBeLessThan(10_000);
+    expect(inspect(e, { depth: 20 }).length).toBeLessThan(20_000);
+  });
+
+  it('an error body of 1 MiB with a 1 MiB message: the error keeps bounded excerpts of both', async () => {
+    const big = JSON.stringify({ error: { code: 'unknown_error', message: 'm'.repeat(1 << 20), fields: Array.from({ length: 5000 }, () => ({ field: 'f', message: 'x' })) } });
+    const client = testClient(scriptedFetch(new Response(big, { status: 400 })).fetch, { maxRetries: 0, maxResponseBytes: 4 << 20 });
+    const e = (await client.techniques.runs.retrieve('run_abc123', { techniqueId: 't' }).catch((err: unknown) => err)) as APIError;
+    expect(e).toBeInstanceOf(APIError);
+    expect(e.message.length).toBeLessThan(5_000);
+    expect(JSON.stringify(e).length).toBeLessThan(10_000);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../../generated/openapi.js';
 import type { OperationSpec } from '../../generated/operations.js';
-import { liveSchemaProblems, schemaProblems, type SchemaProblem } from '../../generated/validators.js';
+import { liveProblemPatterns, problemPatterns, type ProblemPattern } from '../../generated/validators.js';
 import { APIError, describeFields, ResponseValidationError } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { Sent } from './send.js';
@@ -15,30 +15,58 @@ export function requestIdOf(headers: Headers): string | undefined {
   return headers.get('x-request-id') ?? headers.get('request-id') ?? undefined;
 }
 
-/** A short, tag-free excerpt of a body for a message. */
-export function excerpt(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return plain ? (plain.length > 200 ? `${plain.slice(0, 200)}…` : plain) : '(empty body)';
+/** `text` cut to `max` characters (never inside a surrogate pair), marked when cut. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text[max - 1]!) ? max - 1 : max;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+/** A short, tag-free excerpt of a body for a message. Linear, and only the start of a long body is looked at. */
+export function excerpt(text: string, max = 200): string {
+  const plain = text.slice(0, max * 4).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain ? (plain.length > max || text.length > max * 4 ? `${plain.slice(0, max)}…` : plain) : '(empty body)';
+}
+
+/** The longest body an error keeps whole (parsed); a longer or deeper one is kept as an excerpt. */
+const KEPT_BODY_CHARS = 64 * 1024;
+/** How much of an error body's text an error keeps when it does not keep the body whole. */
+const EXCERPT_CHARS = 2048;
+/** How many of an envelope's `fields` an error keeps, and how long each part and the message may be. */
+const MAX_FIELDS = 50;
+const MAX_PART_CHARS = 1000;
+
+/** What an error keeps of a body: the parsed value when small and shallow, else an excerpt of its text. */
+function kept(text: string, parsed: unknown): unknown {
+  if (text.length <= KEPT_BODY_CHARS && !nestedDeeperThan(parsed, MAX_DEPTH)) return parsed;
+  return `${clip(text, EXCERPT_CHARS)}${text.length > KEPT_BODY_CHARS ? '' : ' (nested too deep to keep parsed)'}`;
 }
 
 /**
  * What an error body says: the envelope's `code`, `message` and `fields`, each used only when it has the
- * spec's shape (a malformed part is left out, and the message then quotes the body); the text otherwise.
+ * spec's shape (a malformed part is left out, and the message then quotes the body), each bounded in
+ * length and number; the text otherwise. The body is kept parsed only when small and shallow.
  */
 function readErrorBody(text: string): { body: unknown; code?: string; message?: string; fields?: FieldError[] } {
-  let body: unknown = text;
+  let parsed: unknown = text;
   try {
-    body = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     // A proxy's HTML page or a truncated body: keep the text.
   }
-  const error = (body as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
+  const body = typeof parsed === 'string' ? clip(parsed, EXCERPT_CHARS) : kept(text, parsed);
+  const error = (parsed as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
   if (!error || typeof error !== 'object') return { body };
-  const fields = Array.isArray(error.fields) && error.fields.every(isFieldError) ? (error.fields as FieldError[]) : undefined;
+  // A field keeps what else it says (as FLORA sends it) when the body is kept whole, small and shallow.
+  const whole = body === parsed;
+  const fields =
+    Array.isArray(error.fields) && error.fields.every(isFieldError)
+      ? (error.fields as FieldError[]).slice(0, MAX_FIELDS).map((f) => ({ ...(whole ? f : {}), field: clip(f.field, MAX_PART_CHARS), message: clip(f.message, MAX_PART_CHARS) }))
+      : undefined;
   return {
     body,
-    ...(typeof error.code === 'string' ? { code: error.code } : {}),
-    ...(typeof error.message === 'string' ? { message: error.message } : {}),
+    ...(typeof error.code === 'string' ? { code: clip(error.code, 100) } : {}),
+    ...(typeof error.message === 'string' ? { message: clip(error.message, MAX_PART_CHARS) } : {}),
     ...(fields ? { fields } : {}),
   };
 }
@@ -108,19 +136,22 @@ export type AnswerCheck = 'tolerant' | 'strict' | 'object';
 /** Far deeper than any FLORA answer; a deeper one would overflow the stack of whatever walks it (JSON.stringify, say). */
 const MAX_DEPTH = 64;
 
-/** Whether `value` nests objects or arrays more than `max` levels deep (without recursing itself). */
+/** Whether `value` nests objects or arrays more than `max` levels deep (the recursion stops there, so it is bounded too). */
 function nestedDeeperThan(value: unknown, max: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v as object)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  if (max === 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (nestedDeeperThan(child, max - 1)) return true;
+    return false;
   }
+  for (const key in value) if (nestedDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
   return false;
 }
 
-/** A 2xx answer of `op` the client cannot use; it carries the body's `run_id`, if it had one, and the call's key. */
+/**
+ * A 2xx answer of `op` the client cannot use; it carries the body's `run_id`, if it had one, the call's
+ * key, and of the body what `kept` keeps.
+ */
 function invalid(op: OperationSpec, sent: Sent, fields: FieldError[], body: unknown): ResponseValidationError {
   const runId = (body as { run_id?: unknown } | null)?.run_id;
   return new ResponseValidationError({
@@ -128,19 +159,20 @@ function invalid(op: OperationSpec, sent: Sent, fields: FieldError[], body: unkn
     status: sent.response.status,
     fields,
     requestId: requestIdOf(sent.response.headers),
-    body,
-    runId: typeof runId === 'string' ? runId : undefined,
+    body: typeof body === 'string' ? clip(body, EXCERPT_CHARS) : kept(sent.text, body),
+    runId: typeof runId === 'string' ? clip(runId, MAX_PART_CHARS) : undefined,
     idempotencyKey: sent.idempotencyKey,
   });
 }
 
-const plain = ({ field, message }: FieldError): FieldError => ({ field, message });
+/** A problem as an error names it: its first field, and how many more share its path pattern. */
+const named = ({ field, message, count }: ProblemPattern): FieldError => ({ field, message: count > 1 ? `${message} (and ${count - 1} more like it)` : message });
 
 /**
  * The data of a 2xx answer of `op`; `ResponseValidationError` when it is not JSON or not what `check`
  * demands. `tolerated` hears of every difference a tolerant read let through.
  */
-export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tolerated?: (problems: SchemaProblem[], data: unknown) => void): T {
+export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tolerated?: (problems: ProblemPattern[], data: unknown) => void): T {
   let data: unknown;
   try {
     data = JSON.parse(sent.text);
@@ -149,10 +181,11 @@ export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tol
   }
   if (nestedDeeperThan(data, MAX_DEPTH)) throw invalid(op, sent, [{ field: '(body)', message: `is nested deeper than ${MAX_DEPTH} levels` }], '(not kept)');
   if (check !== 'object') {
-    const problems = check === 'strict' ? schemaProblems(op.success.schema, data) : liveSchemaProblems(op.success.schema, data);
+    // By path pattern: a problem repeated in every item of a long array is one problem, found in linear time and bounded memory.
+    const problems = check === 'strict' ? problemPatterns(op.success.schema, data) : liveProblemPatterns(op.success.schema, data);
     if (problems.length > 0) {
       const fatal = check === 'strict' ? problems : problems.filter((p) => !p.tolerable);
-      if (fatal.length > 0) throw invalid(op, sent, fatal.map(plain), data);
+      if (fatal.length > 0) throw invalid(op, sent, fatal.map(named), data);
       tolerated?.(problems, data);
     }
   } else if (data === null || typeof data !== 'object') {
@@ -160,4 +193,37 @@ export function dataOf<T>(op: OperationSpec, sent: Sent, check: AnswerCheck, tol
     throw invalid(op, sent, [{ field: '(body)', message: 'must be object' }], data);
   }
   return data as T;
+}
+
+/**
+ * For the raw client, which parses a 2xx body itself: `ResponseValidationError` when the body is empty,
+ * not JSON (a parse error would reach its caller as an untyped SyntaxError) or nested deeper than any
+ * answer (JSON.stringify could not write what it handed back), else undefined.
+ */
+export function unparseable(operation: string, sent: Sent): ResponseValidationError | undefined {
+  let message: string;
+  try {
+    if (!nestedDeeperThan(JSON.parse(sent.text), MAX_DEPTH)) return undefined;
+    message = `is nested deeper than ${MAX_DEPTH} levels`;
+  } catch {
+    message = sent.text ? `is not JSON: ${excerpt(sent.text)}` : 'is empty';
+  }
+  const fields = [{ field: '(body)', message }];
+  return new ResponseValidationError({ operation, status: sent.response.status, fields, requestId: requestIdOf(sent.response.headers), body: clip(sent.text, EXCERPT_CHARS), idempotencyKey: sent.idempotencyKey });
+}
+
+/**
+ * An error body as the raw client may hand it on (openapi-fetch parses it itself): as it is when small
+ * and shallow; else, as JSON, the excerpt an error keeps (a body nested 100,000 deep would make its
+ * `error` something JSON.stringify cannot write).
+ */
+export function errorText(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return clip(text, KEPT_BODY_CHARS);
+  }
+  const body = kept(text, parsed);
+  return body === parsed ? text : JSON.stringify(body);
 }

@@ -15,8 +15,9 @@ export class TooLarge {
 /**
  * The body as text (UTF-8, invalid bytes replaced), or `TooLarge`. `trustLength`: the response comes from
  * the platform's fetch, which never delivers more than its content-length (a caller's fetch might).
+ * `signal`: the attempt's, whose abort cancels the body.
  */
-export async function readText(response: Response, limit: number, trustLength: boolean): Promise<string | TooLarge> {
+export async function readText(response: Response, limit: number, trustLength: boolean, signal?: AbortSignal): Promise<string | TooLarge> {
   const length = response.headers.get('content-length');
   const declared = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
   if (declared !== undefined && declared > limit) {
@@ -28,17 +29,25 @@ export async function readText(response: Response, limit: number, trustLength: b
   const body = response.body;
   if (!body) return '';
   const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return new TooLarge(limit);
+  // On abort the body is cancelled here too: a pending read of a body fetch is still decompressing can
+  // outlive the fetch's own abort, holding the stream (and its socket) open.
+  const stop = () => void reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const decoder = new TextDecoder();
+    let size = 0;
+    let text = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return new TooLarge(limit);
+      }
+      text += decoder.decode(value, { stream: true });
     }
-    text += decoder.decode(value, { stream: true });
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }

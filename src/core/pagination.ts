@@ -2,13 +2,33 @@
  * Cursor-paginated lists, as FLORA's SDK pages them: a page is the answer's body (`techniques` or
  * `technique_runs`, and `meta.next_cursor`) with methods to go on; there is a next page while a page has
  * items and a cursor. Awaiting a list call gives its first page; `for await` over it gives every item of
- * every page.
+ * every page. A walk never runs away: a cursor that comes back is a `PaginationError`, and so is a page
+ * past `maxPages` (default 1,000).
  */
 import type { AnswerBody, OperationId } from '../../generated/operations.js';
 import { APIPromise } from './api-promise.js';
-import { FloraError } from './errors.js';
+import { FloraError, PaginationError } from './errors.js';
 import type { CallInput, Requester } from './requester.js';
 import type { RequestOptions } from './send.js';
+import { refuseOptions } from './validation.js';
+
+/** Options of a list call: every call's, and how many pages a walk may read. */
+export interface ListOptions extends RequestOptions {
+  /**
+   * The most pages one walk reads (`for await`, `iterPages()`, `getNextPage()` from page to page), the
+   * first included; the next page past it is a `PaginationError`. Default 1,000; `Infinity` for none.
+   */
+  maxPages?: number | undefined;
+}
+
+/** The default `maxPages`: 100,000 items at the largest page size. */
+export const DEFAULT_MAX_PAGES = 1000;
+
+/** What one walk has seen: each cursor it followed, with the page (1 the first) whose answer gave it. */
+interface Walk {
+  readonly followed: Map<string, number>;
+  readonly maxPages: number;
+}
 
 /** One page: the body as answered, and how to get the next. */
 export type Page<Body, Item> = Body & {
@@ -39,12 +59,25 @@ export function listPage<K extends OperationId, Item>(
   id: K,
   key: string,
   query: Record<string, unknown> | undefined,
-  options: RequestOptions,
+  options: ListOptions,
+  walk?: { state: Walk; page: number },
 ): PagePromise<AnswerBody<K>, Item> {
   type P = Page<AnswerBody<K>, Item>;
-  const { result, present } = requester.answer(id, { query } satisfies CallInput, options);
+  const { maxPages = DEFAULT_MAX_PAGES, ...request } = options;
+  if (!walk) {
+    try {
+      refuseOptions(maxPages === Infinity || (Number.isInteger(maxPages) && maxPages >= 1) ? [] : [{ field: 'maxPages', message: 'must be a whole number, 1 or more (or Infinity)' }]);
+    } catch (err) {
+      return new PagePromise<AnswerBody<K>, Item>(Promise.reject(err));
+    }
+    walk = { state: { followed: new Map(typeof query?.cursor === 'string' ? [[query.cursor, 0]] : []), maxPages }, page: 1 };
+  }
+  const { state, page: number } = walk;
+  const { result, present } = requester.answer(id, { query } satisfies CallInput, request);
   const page = (body: AnswerBody<K>): P => {
-    const items = ((body as Record<string, unknown>)[key] ?? []) as Item[];
+    // An answer read without checks (validate: false) may hold anything there: no items, then.
+    const listed = (body as Record<string, unknown>)[key];
+    const items = (Array.isArray(listed) ? listed : []) as Item[];
     const cursor = (body as Meta).meta?.next_cursor;
     const self = { ...body } as P;
     // Not enumerable: a page prints, spreads and serializes as the body it is.
@@ -54,7 +87,18 @@ export function listPage<K extends OperationId, Item>(
       getNextPage: {
         value: async (): Promise<P> => {
           if (!self.hasNextPage()) throw new FloraError('No next page: check hasNextPage() before getNextPage().');
-          return listPage<K, Item>(requester, id, key, { ...query, cursor }, options);
+          const next = cursor as string;
+          // The same page asked twice is a re-read; another page giving its cursor again is a loop.
+          const givenBy = state.followed.get(next);
+          if (givenBy !== undefined && givenBy !== number) {
+            const before = givenBy === 0 ? 'the walk started at' : `page ${givenBy} gave`;
+            throw new PaginationError('repeated_cursor', `Page ${number} of the list gave the cursor ${before}: following it would repeat pages forever, so the walk stops here.`, number);
+          }
+          if (number >= state.maxPages) {
+            throw new PaginationError('max_pages', `The list has more than ${state.maxPages} pages (maxPages); the walk stops here. Pass a larger maxPages, or narrow the list.`, number);
+          }
+          state.followed.set(next, number);
+          return listPage<K, Item>(requester, id, key, { ...query, cursor: next }, options, { state, page: number + 1 });
         },
       },
       iterPages: {

@@ -7,12 +7,12 @@
  */
 import type { FieldError } from '../../generated/openapi.js';
 import { OPERATIONS, type AnswerBody, type OperationId, type OperationSpec } from '../../generated/operations.js';
-import type { SchemaProblem } from '../../generated/validators.js';
-import { dataOf, errorFor, type AnswerCheck } from './answer.js';
+import type { ProblemPattern } from '../../generated/validators.js';
+import { dataOf, errorFor, errorText, unparseable, type AnswerCheck } from './answer.js';
 import { APIPromise } from './api-promise.js';
 import { describeFields, InputValidationError } from './errors.js';
 import { bodyBytes, type MultipartBody } from './multipart.js';
-import { requestHeaders, send, type RequestOptions, type SendConfig } from './send.js';
+import { requestHeaders, send, type RequestOptions, type SendConfig, type Sent } from './send.js';
 import { isLoopback, operationUrl, pathProblems } from './url.js';
 import { bodyProblems, headerProblems, idempotencyKeyProblems } from './validation.js';
 
@@ -131,18 +131,31 @@ export class Requester {
     return { result: this.#call<AnswerBody<K>>(id, input, options), present: this.#present };
   }
 
-  /** Warns, once per operation and field, of what a tolerant read let through. */
-  #report(op: OperationSpec, problems: SchemaProblem[], data: unknown): void {
-    for (const { field, message } of problems) {
-      const key = `${op.method} ${op.path} ${field}`;
-      if (this.#reported.has(key)) continue;
+  /**
+   * Warns, once per operation and field path pattern (`outputs[].type`, whatever the index), of what a
+   * tolerant read let through, quoting the first such field.
+   */
+  #report(op: OperationSpec, problems: ProblemPattern[], data: unknown): void {
+    for (const { field, pattern, message, count } of problems) {
+      const key = `${op.method} ${op.path} ${pattern}`;
+      if (this.#reported.has(key) || this.#reported.size >= MAX_REPORTED) continue;
       this.#reported.add(key);
-      const got = JSON.stringify(valueAt(data, field))?.slice(0, 80);
-      this.config.logger.warn(`${op.method} ${op.path} answered ${field} = ${got}, which the spec does not allow (${message}); passed on as received.`);
+      const got = clipped(valueAt(data, field));
+      const more = count > 1 ? ` (and ${count - 1} more fields like it)` : '';
+      this.config.logger.warn(`${op.method} ${op.path} answered ${field} = ${got}${more}, which the spec does not allow (${message}); passed on as received.`);
     }
   }
 
+  /** One call; whatever it throws has the secrets removed, wherever a server may have put them. */
   async #call<T>(id: OperationId, input: CallInput, options: RequestOptions): Promise<{ data: T; response: Response }> {
+    try {
+      return await this.#make<T>(id, input, options);
+    } catch (err) {
+      throw this.config.redactor.thrown(err);
+    }
+  }
+
+  async #make<T>(id: OperationId, input: CallInput, options: RequestOptions): Promise<{ data: T; response: Response }> {
     const op = OPERATIONS[id];
     const { config } = this;
     const keyField: string | undefined = op.idempotencyKey && 'body' in op.idempotencyKey ? op.idempotencyKey.body : undefined;
@@ -201,6 +214,16 @@ export class Requester {
   }
 }
 
+/** How many differences one client warns of in all: the spec's fields are far fewer. */
+const MAX_REPORTED = 200;
+
+/** A value for a log line: at most 80 characters of its JSON, never the whole of a large value. */
+function clipped(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 80));
+  if (value !== null && typeof value === 'object') return Array.isArray(value) ? `(an array of ${value.length})` : '(an object)';
+  return String(JSON.stringify(value)).slice(0, 80);
+}
+
 /**
  * What a 404 of `op` says is missing, from its path parameters, the last one the thing asked for and the
  * others what it belongs to: `no run "run_1" of technique "t"`, `no technique "t"`. (`techniqueId` names a
@@ -233,8 +256,23 @@ export function rawFetch(config: SendConfig): (request: Request) => Promise<Resp
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
     const headers = requestHeaders(config, given, {}, body !== undefined);
     // openapi-fetch puts the caller's per-request `signal` on the Request: honour it like ours.
-    const sent = await send(config, { method: request.method, url: request.url, headers, body }, { signal: request.signal });
+    let sent: Sent;
+    try {
+      sent = await send(config, { method: request.method, url: request.url, headers, body }, { signal: request.signal });
+    } catch (err) {
+      throw config.redactor.thrown(err);
+    }
     const response = config.redactor.response(sent.response);
-    return new Response(NULL_BODY_STATUS.has(response.status) ? null : sent.text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const { status } = response;
+    if (response.ok && !NULL_BODY_STATUS.has(status)) {
+      const unusable = unparseable(`${request.method} ${new URL(request.url).pathname}`, sent);
+      if (unusable) throw config.redactor.thrown(unusable);
+    }
+    // A Response cannot be built with a status past 599, which a server may still send: kept as a property.
+    const legal = status >= 200 && status <= 599;
+    const text = response.ok ? sent.text : errorText(sent.text);
+    const out = new Response(NULL_BODY_STATUS.has(status) ? null : text, { status: legal ? status : 599, statusText: response.statusText, headers: response.headers });
+    if (!legal) Object.defineProperty(out, 'status', { value: status });
+    return out;
   };
 }

@@ -1,10 +1,13 @@
 /** The retry policy: which answers are worth another attempt, and how long to wait before it. */
 
 /**
- * Whether an answer is worth another attempt: the server's `x-should-retry: true|false` when it says (as
- * Stainless SDKs honour it), else whether the request timed out, was rate limited, or the server failed.
+ * Whether an answer is worth another attempt: never a 2xx; else the server's `x-should-retry: true|false`
+ * when it says (as Stainless SDKs honour it), else whether the request timed out, was rate limited, or the server failed.
  */
 export function isRetryable(status: number, headers: Headers): boolean {
+  // A success is never retried, whatever a header says: after a POST it started a run, and a retry
+  // could only turn that run into an idempotency_duplicate error.
+  if (status >= 200 && status < 300) return false;
   const said = headers.get('x-should-retry');
   if (said === 'true') return true;
   if (said === 'false') return false;

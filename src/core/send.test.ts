@@ -176,6 +176,16 @@ describe('retries', () => {
     }
   });
 
+  it.each([200, 201, 202])('never retries a %i, whatever x-should-retry says: the run it started is the answer, not an idempotency_duplicate', async (status) => {
+    const dup = envelope('idempotency_duplicate', 'Duplicate.', 409);
+    const post = scriptedFetch(json(STARTED, status, { 'x-should-retry': 'true' }), dup);
+    expect((await settle(testClient(post.fetch).runs.startTechnique(TOP_BODY))).result).toEqual(STARTED);
+    expect(post.requests).toHaveLength(1);
+    const get = scriptedFetch(json(RUN, status, { 'x-should-retry': 'true', 'retry-after-ms': '1' }), envelope('unknown_error', 'x', 500));
+    expect((await settle(testClient(get.fetch).techniques.runs.retrieve('r', { techniqueId: 't' }))).result).toEqual(RUN);
+    expect(get.requests).toHaveLength(1);
+  });
+
   it('gives RateLimitError the Retry-After it received when retries run out', async () => {
     const { fetch } = scriptedFetch(envelope('rate_limited', 'Rate limit exceeded.', 429, { 'Retry-After': '7' }));
     const { error } = await settle(testClient(fetch, { maxRetries: 1 }).techniques.runs.retrieve('r', { techniqueId: 't' }));

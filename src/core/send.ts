@@ -120,7 +120,7 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
   let redirects = 0;
   // Log lines are built only when someone reads them: this loop is the per-call hot path.
   const debug = log.enabled('debug');
-  const label = debug || log.enabled('info') ? `${request.method} ${request.url}` : '';
+  const label = debug || log.enabled('info') ? `${request.method} ${config.redactor.url(request.url)}` : '';
   let mayHaveBeenProcessed = false;
   const startedAt = Date.now();
   const aborted = () => APIError.generate({ status: undefined, failure: 'aborted', message: 'Request was aborted.', cause: options.signal?.reason, idempotencyKey, mayHaveBeenProcessed });
@@ -139,24 +139,29 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
     if (failed && outcome.failure === 'aborted') throw aborted();
     if (failed && outcome.failure === 'too_large') {
       const { status: answered, headers } = outcome.response;
-      throw APIError.generate({ status: answered, failure: 'too_large', message: `${request.method} ${url} answered ${answered}, but ${outcome.message}.`, headers: config.redactor.headers(headers), idempotencyKey, mayHaveBeenProcessed: true });
+      throw APIError.generate({ status: answered, failure: 'too_large', message: `${request.method} ${config.redactor.url(url)} answered ${answered}, but ${outcome.message}.`, headers: config.redactor.headers(headers), idempotencyKey, mayHaveBeenProcessed: true });
     }
     if (!failed && isRedirect(outcome.response.status)) {
       const to = redirectTarget(outcome.response.headers.get('location'), url);
+      // Credentials in a Location are never followed (fetch would refuse them, and they are no place for a secret).
+      const credentials = to !== undefined && (to.username !== '' || to.password !== '');
       // Followed only for a GET, within the same origin (so the key goes nowhere else), a few times.
-      if (request.method === 'GET' && to && to.origin === new URL(url).origin && redirects < MAX_REDIRECTS) {
+      if (request.method === 'GET' && to && !credentials && to.origin === new URL(url).origin && redirects < MAX_REDIRECTS) {
         redirects++;
         url = to.href;
         retry--;
         continue;
       }
-      const where = to ? ` to ${to.origin}` : '';
+      const origin = to ? config.redactor.text(to.origin) : undefined;
+      const why = credentials
+        ? 'its Location carries credentials (user:password@), which the client never follows'
+        : `the client follows only GETs, within the API's origin${redirects >= MAX_REDIRECTS ? `, at most ${MAX_REDIRECTS} times` : ''}`;
       throw APIError.generate({
         status: outcome.response.status,
         failure: 'redirect',
-        message: `${request.method} ${request.url} answered ${outcome.response.status}, redirecting${where}: not followed (the client follows only GETs, within the API's origin${redirects >= MAX_REDIRECTS ? `, at most ${MAX_REDIRECTS} times` : ''}).`,
+        message: `${request.method} ${config.redactor.url(request.url)} answered ${outcome.response.status}, redirecting${origin ? ` to ${origin}` : ''}: not followed (${why}).`,
         headers: config.redactor.headers(outcome.response.headers),
-        locationOrigin: to?.origin,
+        locationOrigin: origin,
         idempotencyKey,
         mayHaveBeenProcessed,
       });

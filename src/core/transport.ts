@@ -52,7 +52,7 @@ function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 async function fetchAndRead(t: Transport, url: string, init: RequestInit): Promise<Answer | Failure> {
   const response = await t.fetch(url, init);
-  const text = await readText(response, t.maxResponseBytes, !t.custom);
+  const text = await readText(response, t.maxResponseBytes, !t.custom, init.signal ?? undefined);
   if (text instanceof TooLarge) {
     return { failure: 'too_large', message: `the body is over the ${text.limit}-byte limit (maxResponseBytes); it was not read`, response };
   }
@@ -72,8 +72,10 @@ export async function attempt(t: Transport, url: string, init: RequestInit, time
   try {
     init.signal = limit.signal;
     const work = fetchAndRead(t, url, init);
-    // The platform fetch stops (body reading included) when the signal aborts; a caller's may not.
-    return await (t.custom && limit.signal ? race(work, limit.signal) : work);
+    // A caller's fetch may ignore the signal; and even the platform's can leave a read of a body it is
+    // still decompressing pending after an abort (Node 20's undici, found by the generated adversary):
+    // every attempt races its signal.
+    return await (limit.signal ? race(work, limit.signal) : work);
   } catch (err) {
     return failureOf(t, err, signal, limit, timeoutMs);
   } finally {

@@ -13,7 +13,7 @@ import { APIError, AuthenticationError, NotFoundError, PermissionDeniedError } f
 import { sleep } from '../core/timers.js';
 import { msProblems, refuseOptions } from '../core/validation.js';
 import { batchIdOf, IDEMPOTENCY_WINDOW_MS } from '../batch/keys.js';
-import { findLostRun, LOOKUP_SLACK_MS } from '../batch/lookup.js';
+import { findLostRun, LOOKUP_SLACK_MS, newestRun } from '../batch/lookup.js';
 import { processItem, type PipelineDeps, type PipelineItem } from '../batch/pipeline.js';
 import { DEFAULT_RETRYABLE } from '../batch/policy.js';
 import { endedResult, type ItemResult } from '../batch/result.js';
@@ -159,6 +159,7 @@ export async function startBatchWorker(client: Flora, options: BatchWorkerOption
         const ok = await redis.eval(RESERVE, 3, k.charged, k.reserved, k.spent, String(micro(options.maxCost)), String(micro(estimate)), job.id!);
         return ok === 1 ? undefined : { reason: 'max_cost', message: `stopped starting runs: spent plus in-flight cost would pass the batch's max cost of ${options.maxCost} USD` };
       },
+      horizon: () => newestRun(client, d.techniqueId, d.workspaceId, abort.signal),
       startHooks: (item) => startHooks(job, item, token, () => hold!),
       files: filesFor(d),
       waitFor: (item) => shared.waitFor(item.runId!, openEntry(d.techniqueId, item.keyAt ?? Date.now() - IDEMPOTENCY_WINDOW_MS)),

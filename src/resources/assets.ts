@@ -7,7 +7,7 @@ import type { AssetCreateRequest, AssetUploadForm } from '../../generated/openap
 import type { QueryParams } from '../../generated/operations.js';
 import type { APIPromise } from '../core/api-promise.js';
 import { InputValidationError } from '../core/errors.js';
-import { listPage, type PagePromise } from '../core/pagination.js';
+import { listPage, type ListOptions, type PagePromise } from '../core/pagination.js';
 import type { CallInput, Requester } from '../core/requester.js';
 import type { RequestOptions } from '../core/send.js';
 import { waitForAsset, type AssetWaitOptions } from './asset-wait.js';
@@ -56,7 +56,7 @@ export class Assets {
    * 100) a page. Await it for the first page (`assets`, `meta.next_cursor`, `hasNextPage()`,
    * `getNextPage()`), or `for await` every asset across pages.
    */
-  list(params: AssetListParams = {}, options: RequestOptions = {}): PagePromise<AssetList, AssetListItem> {
+  list(params: AssetListParams = {}, options: ListOptions = {}): PagePromise<AssetList, AssetListItem> {
     return listPage<'listAssets', AssetListItem>(this.#requester, 'listAssets', 'assets', params, options);
   }
 

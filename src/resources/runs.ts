@@ -115,7 +115,7 @@ export class Runs {
     let page = await this.#techniqueRuns.list({ technique_id: params.techniqueId, workspace_id: params.workspaceId, limit: 100 }, options);
     for (let read = 1; ; read++) {
       let older = false;
-      for (const run of page.technique_runs) {
+      for (const run of page.getPaginatedItems()) {
         if (typeof run.created_at === 'number' && run.created_at >= from) found.push(run);
         else older = true;
       }

@@ -3,7 +3,7 @@ import type { Technique, TechniqueList, TechniqueRun, TechniqueRunList, Techniqu
 import type { TechniqueInput, TechniqueRunCreateRequest } from '../../generated/openapi.js';
 import type { QueryParams } from '../../generated/operations.js';
 import type { APIPromise } from '../core/api-promise.js';
-import { listPage, type PagePromise } from '../core/pagination.js';
+import { listPage, type ListOptions, type PagePromise } from '../core/pagination.js';
 import type { Requester } from '../core/requester.js';
 import type { FetchOptions, RequestOptions } from '../core/send.js';
 import { pathProblems } from '../core/url.js';
@@ -87,7 +87,7 @@ export class TechniqueRuns {
    * `status`, `limit` (at most 100) a page. Await it for the first page (`technique_runs`,
    * `meta.next_cursor`, `hasNextPage()`, `getNextPage()`), or `for await` every run across pages.
    */
-  list(params: RunListParams = {}, options: RequestOptions = {}): PagePromise<TechniqueRunList, TechniqueRunListItem> {
+  list(params: RunListParams = {}, options: ListOptions = {}): PagePromise<TechniqueRunList, TechniqueRunListItem> {
     return listPage<'listTechniqueRuns', TechniqueRunListItem>(this.#requester, 'listTechniqueRuns', 'technique_runs', params, options);
   }
 
@@ -159,7 +159,7 @@ export class Techniques {
    * page. Await it for the first page (`techniques`, `meta.next_cursor`, `hasNextPage()`,
    * `getNextPage()`), or `for await` every technique across pages.
    */
-  list(params: TechniqueListParams = {}, options: RequestOptions = {}): PagePromise<TechniqueList, Technique> {
+  list(params: TechniqueListParams = {}, options: ListOptions = {}): PagePromise<TechniqueList, Technique> {
     return listPage<'listTechniques', Technique>(this.#requester, 'listTechniques', 'techniques', params, options);
   }
 

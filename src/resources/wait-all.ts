@@ -198,7 +198,9 @@ async function round(
     for (let page = 0; left.size > 0 && (page < budget || (oldest !== undefined && reached >= oldest && page - budget < left.size && page < MAX_PAGES)); page++) {
       const query = { technique_id: techniqueId, workspace_id: workspaceId, limit: 100, ...(cursor ? { cursor } : {}) };
       const body = await requester.call('listTechniqueRuns', { query }, perRequest);
-      for (const item of body.technique_runs as TechniqueRunListItem[]) {
+      // (Read without checks, validate: false, an answer may hold anything: only run-shaped items count.)
+      for (const item of (Array.isArray(body.technique_runs) ? body.technique_runs : []) as TechniqueRunListItem[]) {
+        if (typeof item !== 'object' || item === null) continue;
         if (left.delete(item.run_id)) seen(item);
         if (typeof item.created_at === 'number') reached = Math.min(reached, item.created_at);
       }

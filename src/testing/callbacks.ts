@@ -14,7 +14,7 @@ export interface DispatcherOptions {
   backoffMs: number;
   /** Attempts in all, first try included. */
   attempts: number;
-  /** Real ms one attempt may take. */
+  /** Real ms one attempt may take, from the request to the end of the answer (not an idle limit). */
   timeoutMs: number;
   logger?: SimulatorLogger | undefined;
 }
@@ -115,9 +115,11 @@ export class CallbackDispatcher {
   private post(url: string, body: string, headers: Record<string, string>): Promise<PostResult> {
     return new Promise((resolve) => {
       let done = false;
+      let limit: NodeJS.Timeout | undefined;
       const finish = (r: PostResult) => {
         if (done) return;
         done = true;
+        clearTimeout(limit);
         this.requests.delete(req);
         resolve(r);
       };
@@ -139,6 +141,13 @@ export class CallbackDispatcher {
         res.on('end', () => finish({ status: status ?? 0 }));
         res.on('error', () => finish({ status: status ?? 0 }));
       });
+      // A limit on the whole attempt: a receiver that trickles its answer (or its headers) byte by byte
+      // never lets an idle timeout fire, and would keep the delivery, and callbacksSettled(), open forever.
+      limit = setTimeout(() => {
+        finish(status === undefined ? { error: `no complete answer within ${this.options.timeoutMs} ms` } : { status });
+        req.destroy();
+      }, this.options.timeoutMs);
+      limit.unref();
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)));
       req.on('error', (e) => finish(status === undefined ? { error: e.message || String(e) } : { status }));
       req.on('close', () => finish(status === undefined ? { error: 'connection closed' } : { status }));

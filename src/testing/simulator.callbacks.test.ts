@@ -146,6 +146,53 @@ describe('simulator: callbacks', () => {
     expect(delivery!.headers['flora-event']).toBe('run.failed');
   });
 
+  it('callbackTimeoutMs limits a whole delivery: a receiver that trickles its answer (or its headers) cannot hold callbacksSettled() open', async () => {
+    // One byte every 20 ms, for ever: a socket-idle timeout never fires.
+    const timers = new Set<NodeJS.Timeout>();
+    const trickle = (socket: import('node:net').Socket, text: string) => {
+      let i = 0;
+      const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : socket.write(text[i++ % text.length]!)), 20);
+      timers.add(timer);
+    };
+    const sockets = new Set<import('node:net').Socket>();
+    let connections = 0;
+    const server = (await import('node:net')).createServer((socket) => {
+      sockets.add(socket);
+      const headersNeverEnd = connections++ === 0 || connections > 2;
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        if (headersNeverEnd) trickle(socket, 'HTTP/1.1 200 OK\r\nx-slow: ' + 'a'.repeat(1000));
+        else {
+          socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n');
+          trickle(socket, ' ');
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(async () => {
+      for (const t of timers) clearInterval(t);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => server.close(r));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const s = await start({ callbackTimeoutMs: 150, callbackAttempts: 2 });
+    await startRun(s, url);
+    await startRun(s, url);
+    s.advance(11);
+    // Must-not-hang bound, far above 2 attempts x 150 ms + backoff.
+    const settled = await Promise.race([s.callbacksSettled().then(() => 'settled'), new Promise((r) => setTimeout(() => r('still open after 10 s'), 10_000).unref())]);
+    expect(settled).toBe('settled');
+    // The first delivery's headers never end: no answer, twice. The second's body never ends: its status counts.
+    expect(s.callbacks.map((c) => [c.attempt, c.ok, c.error === undefined ? c.status : 'error'])).toEqual(
+      expect.arrayContaining([
+        [1, false, 'error'],
+        [2, false, 'error'],
+        [1, true, 200],
+      ]),
+    );
+    expect(s.callbacks).toHaveLength(3);
+  });
+
   it('sends nothing for runs without a callback_url', async () => {
     const s = await start();
     await call(s.url, 'POST', NESTED, { body: CREATE_BODY });

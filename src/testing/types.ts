@@ -63,7 +63,7 @@ export interface SimulatorOptions {
   callbackBackoffMs?: number;
   /** Callback attempts in all (the first try plus retries). Default 4. */
   callbackAttempts?: number;
-  /** Real ms a callback attempt may take. Default 5000. */
+  /** Real ms a callback attempt may take, from the request to the end of the answer. Default 5000. */
   callbackTimeoutMs?: number;
   /** Real ms between checks for ended runs. Default 25. */
   tickMs?: number;

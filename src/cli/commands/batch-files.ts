@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ItemResult } from '../../batch/index.js';
 import { filesOnDisk, ResultDownloads, writeReport, type DownloadedLine } from '../../download/index.js';
-import { CommandExit, type Cli } from '../context.js';
+import { CommandExit, downloadLimits, type Cli } from '../context.js';
 import { UsageError } from '../input.js';
 import { required } from '../options.js';
 import { visible } from '../safe.js';
@@ -26,12 +26,12 @@ export class BatchFiles {
 
   constructor(
     private readonly cli: Cli,
-    private readonly opts: { download?: string; html?: string; quiet?: boolean },
+    private readonly opts: { download?: string; html?: string; quiet?: boolean; timeout?: number; maxRetries?: number },
   ) {
     const interrupt = cli.io.interrupt;
     if (interrupt.aborted) this.#stop.abort(interrupt.reason);
     else interrupt.addEventListener('abort', () => this.#stop.abort(interrupt.reason), { once: true });
-    this.#downloads = opts.download === undefined ? undefined : new ResultDownloads(opts.download, { signal: this.#stop.signal, fetchOptions: cli.io.fetchOptions });
+    this.#downloads = opts.download === undefined ? undefined : new ResultDownloads(opts.download, { signal: this.#stop.signal, fetchOptions: cli.io.fetchOptions, ...downloadLimits(opts) });
   }
 
   /** For `onResult`: starts an item's download as it ends (its failure is reported at the end, with the rest). */

@@ -105,7 +105,7 @@ export function batchCommands(program: Command, cli: Cli): Command {
       const flora = cli.client(g);
       const mode = g.quiet ? 'quiet' : cli.io.stderr.isTTY ? 'tty' : 'plain';
       const view = batchProgressView(cli.io.stderr, mode);
-      const files = new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet });
+      const files = new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet, timeout: g.timeout, maxRetries: g.maxRetries });
       let outcome;
       try {
         outcome = await runBatch(flora, items, {
@@ -246,7 +246,7 @@ function queueCommands(batch: Command, cli: Cli): void {
         view.stop();
       }
       writeResults(opts.out, outcome.results);
-      const { lines, failed: notWritten } = await new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet }).finish(outcome.results, `Batch ${opts.batch}`);
+      const { lines, failed: notWritten } = await new BatchFiles(cli, { download: opts.download, html: opts.html, quiet: g.quiet, timeout: g.timeout, maxRetries: g.maxRetries }).finish(outcome.results, `Batch ${opts.batch}`);
       if (opts.download !== undefined) writeResults(opts.out, lines);
       const s = outcome.summary;
       if (!g.quiet) cli.io.stderr.write(`batch ${visible(opts.batch)}: ${s.total} items, ${s.completed} completed, ${s.failed} failed${s.review ? `, ${s.review} for review` : ''}${s.notStarted ? `, ${s.notStarted} not done` : ''}; ${formatUsd(s.spent)} USD charged; results in ${visible(opts.out)}\n`);

@@ -7,7 +7,7 @@ import { RUN_STATUSES } from '../../../generated/constants.js';
 import type { Cli } from '../context.js';
 import { count, required } from '../options.js';
 
-/** `--limit` (1 to 100, the API's page size) and `--all` (every page). */
+/** `--limit` (1 to 100, the API's page size), `--all` (every page) and `--max-pages` (the bound on `--all`). */
 const pageOptions = (cmd: Command) =>
   cmd
     .option('--limit <n>', "items a page (1-100; default: the API's)", (v) => {
@@ -15,7 +15,12 @@ const pageOptions = (cmd: Command) =>
       if (n < 1 || n > 100) throw new InvalidArgumentError('--limit must be 1 to 100.');
       return n;
     })
-    .option('--all', 'follow every page, not only the first');
+    .option('--all', 'follow every page, not only the first')
+    .option('--max-pages <n>', 'with --all, the most pages read (default 1000); a list with more, or one that repeats a cursor, is an error', (v) => {
+      const n = count('--max-pages')(v);
+      if (n < 1) throw new InvalidArgumentError('--max-pages must be 1 or more.');
+      return n;
+    });
 
 /** The items of a list call: its first page, or with `--all` every page's. */
 async function items<T>(list: AsyncIterable<T> & PromiseLike<{ getPaginatedItems(): T[] }>, all: boolean | undefined): Promise<T[]> {
@@ -38,7 +43,7 @@ export function listCommands(program: Command, techniqueRuns: Command, cli: Cli)
     .addHelpText('after', '\nExample:\n  $ flora techniques list --all')
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
-      const list = cli.client(g).techniques.list({ workspace_id: opts.workspaceId, query: opts.query, limit: opts.limit }, { signal: cli.io.interrupt });
+      const list = cli.client(g).techniques.list({ workspace_id: opts.workspaceId, query: opts.query, limit: opts.limit }, { signal: cli.io.interrupt, maxPages: opts.maxPages });
       cli.printList(g, await items(list, opts.all), ['technique_id', 'name', 'run_cost']);
     });
   const retrieve = techniques.command('retrieve').description("Show a technique's definition: the inputs a run takes and the outputs it makes.");
@@ -71,7 +76,7 @@ export function listCommands(program: Command, techniqueRuns: Command, cli: Cli)
     .action(async (opts, cmd: Command) => {
       const g = cli.globals(cmd);
       const query = { workspace_id: opts.workspaceId, project_id: opts.projectId, technique_id: opts.techniqueId, status: opts.status, limit: opts.limit };
-      const list = cli.client(g).techniques.runs.list(query, { signal: cli.io.interrupt });
+      const list = cli.client(g).techniques.runs.list(query, { signal: cli.io.interrupt, maxPages: opts.maxPages });
       cli.printList(g, await items(list, opts.all), ['run_id', 'status', 'progress', 'created_at']);
     });
   return [techniques, workspaces];
