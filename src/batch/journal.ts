@@ -117,10 +117,17 @@ export class Journal {
   }
 
   /** Writes a whole journal from rows (the state a process knew when its journal was lost under it), its files' records too. */
-  static async restore(path: string, meta: JournalMeta, rows: readonly ItemRow[], confirmOrder: readonly string[], files: readonly FileRecord[] = []): Promise<Journal> {
+  static async restore(path: string, meta: JournalMeta, rows: Iterable<ItemRow>, confirmOrder: readonly string[], files: readonly FileRecord[] = []): Promise<Journal> {
     const now = Date.now();
     const order = new Map(confirmOrder.map((runId, i) => [runId, i + 1]));
-    return Journal.#make(path, meta, (add) => rows.forEach((r) => add(toColumns(r, r.runId !== undefined ? (order.get(r.runId) ?? null) : null, now))), files);
+    return Journal.#make(
+      path,
+      meta,
+      (add) => {
+        for (const r of rows) add(toColumns(r, r.runId !== undefined ? (order.get(r.runId) ?? null) : null, now));
+      },
+      files,
+    );
   }
 
   static async #make(path: string, meta: JournalMeta, fill: (add: (values: unknown[]) => void) => void, files: readonly FileRecord[] = []): Promise<Journal> {
@@ -170,6 +177,16 @@ export class Journal {
   /** Every item, in the items file's order, read row by row (`all()` held every raw row beside the items too). */
   items(): ItemRow[] {
     return this.#read(() => Array.from(this.#db.prepare('SELECT * FROM items ORDER BY seq').iterate() as Iterable<Row>, toItem));
+  }
+
+  /** Every item's raw row (JSON columns unparsed), in the items file's order, one at a time. */
+  *rawItems(): Generator<Row> {
+    const rows = this.#read(() => this.#db.prepare('SELECT * FROM items ORDER BY seq').iterate() as IterableIterator<Row>);
+    for (;;) {
+      const next = this.#read(() => rows.next());
+      if (next.done) return;
+      yield next.value;
+    }
   }
 
   readonly #statements = new Map<string, BetterSqlite3.Statement>();

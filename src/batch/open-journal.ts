@@ -137,7 +137,7 @@ export async function openJournal(path: string, items: CheckedItem[], b: Journal
  * Writes the journal again from the rows a process still holds, after the one on disk was lost or damaged
  * under it (what is left of it kept aside). Resolves with what to tell the user.
  */
-export async function rescueJournal(path: string, meta: JournalMeta, rows: readonly ItemRow[], confirmOrder: readonly string[], files: readonly FileRecord[] = []): Promise<string> {
+export async function rescueJournal(path: string, meta: JournalMeta, rows: Iterable<ItemRow>, confirmOrder: readonly string[], files: readonly FileRecord[] = []): Promise<string> {
   try {
     const kept = keepAside(path, 'lost');
     const j = await Journal.restore(path, meta, rows, confirmOrder, files);

@@ -4,7 +4,7 @@
  * the file is written again whole, one line per item in the items' order. A line is whole or absent: an
  * append that fails part-way is cut back off, and a whole-file write goes through a temporary file.
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { ItemResult } from './result.js';
 import { BatchStoreError } from './store-error.js';
 
@@ -16,16 +16,29 @@ const diskError = (path: string, err: unknown): BatchStoreError => {
   return new BatchStoreError(full ? 'full' : 'io', path, `the results file ${path} could not be written: ${full ? 'the disk is full' : 'the disk failed'} (${(err as Error).message})`, { cause: err });
 };
 
+/** Lines written a chunk at a time: the whole file as one string would cost ~40 MiB more at 100,000 items. */
+const CHUNK = 1000;
+
 /** Writes RESULTS.jsonl whole, under a temporary name first, so a reader never sees half a file. */
 export function writeResults(path: string, results: readonly ItemResult[]): void {
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, lines(results));
+    const fd = openSync(temp, 'w');
+    try {
+      for (let i = 0; i < results.length; i += CHUNK) writeAll(fd, Buffer.from(lines(results.slice(i, i + CHUNK))));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
     throw diskError(path, err);
   }
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let written = 0;
+  while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
 }
 
 /** The item ids a results file holds lines for (empty when there is no file): a batch that already ran leaves them. */
@@ -62,7 +75,7 @@ export class ResultsFile {
     writeResults(path, ended);
     try {
       const fd = openSync(path, 'a');
-      return new ResultsFile(path, fd, Buffer.byteLength(lines(ended)));
+      return new ResultsFile(path, fd, fstatSync(fd).size);
     } catch (err) {
       throw diskError(path, err);
     }
@@ -71,9 +84,8 @@ export class ResultsFile {
   /** Appends one item's line; on a failure the part written is cut back off, so no line is torn. */
   append(result: ItemResult): void {
     const buf = Buffer.from(`${JSON.stringify(result)}\n`);
-    let written = 0;
     try {
-      while (written < buf.length) written += writeSync(this.#fd, buf, written, buf.length - written);
+      writeAll(this.#fd, buf);
       this.#size += buf.length;
     } catch (err) {
       try {

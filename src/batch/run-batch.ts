@@ -67,9 +67,9 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   if (options.maxCost !== undefined && !(options.maxCost >= 0)) refuse('maxCost', `must be a number of USD >= 0; got ${options.maxCost}`);
   const route: BatchRoute = options.workspaceId ? 'top' : 'nested';
   // Local files hashed first: an item's identity (its digest) covers its files' content. The checked copies
-  // are not kept in a variable: a suspended async function keeps its locals, and the journal holds the items
-  // once it is open.
-  const journal = await openJournal(options.journal, checkItems(await prepareItemFiles(items), route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId }), {
+  // are not kept in a variable, and the caller's items are let go of before the journal is awaited: a
+  // suspended async function keeps its locals and parameters, and the journal holds the items once it is open.
+  const opening = openJournal(options.journal, checkItems(await prepareItemFiles(items), route, { techniqueId: options.techniqueId, workspaceId: options.workspaceId }), {
     name: options.batch ?? resolve(options.journal),
     named: options.batch !== undefined,
     techniqueId: options.techniqueId,
@@ -78,6 +78,8 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
     results: options.results,
     recover: options.recover ?? false,
   });
+  items = [];
+  const journal = await opening;
   // One process runs a journal at a time; a claim not renewed (this process stalled past the stale limit)
   // may be taken over by another, and then this one stops rather than run the batch beside it. The renewal
   // also checks the journal's files: a journal lost while nothing is written stops the batch within seconds.
@@ -109,7 +111,11 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
     renew.unref();
     let runner: BatchRunner | undefined;
     store = new JournalStore(journal, (row) => runner?.changed(row));
-    if (options.results) results = ResultsFile.open(options.results, store.rows.filter((r) => isEnded(r.state)).map((r) => resultOf(r)));
+    if (options.results) {
+      const ended = [];
+      for (const r of store.rows()) if (isEnded(r.state)) ended.push(resultOf(r));
+      results = ResultsFile.open(options.results, ended);
+    }
     runner = new BatchRunner(client, store, {
       now: options.now ?? Date.now,
       concurrency,
@@ -140,7 +146,7 @@ export async function runBatch(client: Flora, items: Iterable<BatchItem>, option
   // Lost or damaged under the batch: written again from what this process knew (after the old connection
   // closed, so nothing of it touches the new files).
   if (failure instanceof BatchStoreError && (failure.fault === 'missing' || failure.fault === 'damaged') && store) {
-    const rescued = await rescueJournal(options.journal, journal.meta, store.rows, store.confirmOrder, store.files);
+    const rescued = await rescueJournal(options.journal, journal.meta, store.rows(), store.confirmOrder, store.files);
     throw new BatchStoreError(failure.fault, failure.file, `${failure.message}. The batch stopped at once. ${rescued}`, { cause: failure.cause });
   }
   throw failure;

@@ -113,29 +113,31 @@ export class BatchRunner {
   }
 
   async run(): Promise<BatchOutcome> {
-    const rows = this.store.rows;
-    for (const row of rows) {
-      if (isEnded(row.state)) this.#ended[row.state]++;
-      if (row.chargedCost !== undefined && (row.state === 'completed' || row.state === 'failed')) this.#spent += row.chargedCost;
-      if (row.quote !== undefined) this.#baseQuote ??= row.quote;
-    }
+    // Starts sent but not confirmed first (their lookups search back to the runs confirmed before them), then
+    // the runs already started, then the rest in the items' order: kept as the items' places, not their rows.
+    const byState = this.store.opened;
+    this.#ended.completed += byState.completed;
+    this.#ended.failed += byState.failed;
+    this.#ended.review += byState.review;
+    this.#spent += byState.spent;
+    this.#baseQuote ??= byState.quote;
     if (this.o.maxCost !== undefined && this.#baseQuote === undefined) {
       // A first estimate of what a run costs, before any start has quoted one.
       const technique = await this.client.techniques.retrieve(this.#meta.techniqueId, { signal: this.#signal }).catch(() => undefined);
       const cost = (technique as { run_cost?: unknown } | undefined)?.run_cost;
       if (typeof cost === 'number') this.#baseQuote = cost;
     }
-    // Starts sent but not confirmed first (their lookups search back to the runs confirmed before them), then
-    // the runs already started, then the rest in the items' order.
-    const order = ['starting', 'started', 'pending'] as const;
-    const queue = order.flatMap((state) => rows.filter((r) => r.state === state));
-    this.#resumed = queue.filter((r) => r.state !== 'pending').length;
+    const queue = [...byState.starting, ...byState.started, ...byState.pending];
+    this.#resumed = byState.starting.length + byState.started.length;
     this.#progress();
     const tasks = new Set<Promise<void>>();
     try {
-      for (const row of queue) {
+      for (const place of queue) {
         await this.#slots.acquire();
+        // Taken as an object while in flight; packed again once it leaves (`settle`).
+        const row = this.store.take(place);
         if (this.#fatal !== undefined || (this.#stopped && row.state === 'pending')) {
+          this.store.settle(row.id);
           this.#slots.release();
           if (this.#fatal !== undefined) break;
           continue;
@@ -153,6 +155,7 @@ export class BatchRunner {
             // An item that leaves without ending (stopped by the budget, put back) is no longer running:
             // say so, or the last progress a stopped batch reports counts it as running.
             if (this.#inFlight.delete(row.id)) this.#progress();
+            this.store.settle(row.id);
             this.#slots.release();
             tasks.delete(task);
           });
@@ -256,7 +259,7 @@ export class BatchRunner {
   #progress(): void {
     if (!this.o.onProgress) return;
     const { completed, failed, review } = this.#ended;
-    const total = this.store.rows.length;
+    const total = this.store.size;
     const done = completed + failed + review;
     const elapsedMs = Date.now() - this.o.started;
     const etaMs = this.#endedHere > 0 ? ((total - done) * elapsedMs) / this.#endedHere : undefined;
@@ -266,7 +269,7 @@ export class BatchRunner {
   }
 
   #outcome(): BatchOutcome {
-    const results = this.store.rows.map((r) => resultOf(r, this.#stopped));
+    const results = Array.from(this.store.rows(), (r) => resultOf(r, this.#stopped));
     const { completed, failed, review } = this.#ended;
     this.o.results?.finish(results);
     return {
