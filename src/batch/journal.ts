@@ -10,7 +10,7 @@
  * damaged file) become a `BatchStoreError` naming the file. Nothing is acted on that was not committed to
  * the file the journal still is.
  */
-import { constants, copyFileSync, existsSync, linkSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, rmSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { InputValidationError } from '../core/errors.js';
 import { ITEM_STATES, type ItemState } from './policy.js';
@@ -18,8 +18,9 @@ import type { FileRecord } from './file-policy.js';
 import { COLUMNS, FILE_UPSERT, FILES_SCHEMA, FORMAT, SCHEMA, fileValues, toColumns, toFile, toItem, type ItemRow, type JournalMeta, type JournalStatus, type Row } from './journal-rows.js';
 import type { ItemEnd } from './result.js';
 import { BatchStoreError, sqliteFault } from './store-error.js';
+import { journalFiles, JournalFileWatch } from './journal-files.js';
 
-export { ITEM_STATES, type ItemRow, type ItemState, type JournalMeta, type JournalStatus };
+export { ITEM_STATES, journalFiles, type ItemRow, type ItemState, type JournalMeta, type JournalStatus };
 
 type Db = BetterSqlite3.Database;
 
@@ -36,39 +37,19 @@ const refuse = (field: string, message: string): never => {
   throw new InputValidationError({ status: undefined, message: `${field}: ${message}`, fields: [{ field, message }] });
 };
 
-/** The three files of a journal in WAL mode. */
-export const journalFiles = (path: string) => ({ main: path, wal: `${path}-wal`, shm: `${path}-shm` });
-
-interface FileSeen {
-  ino: number;
-  dev: number;
-  size: number;
-}
-const seen = (path: string): FileSeen | undefined => {
-  try {
-    const s = statSync(path);
-    return { ino: s.ino, dev: s.dev, size: s.size };
-  } catch {
-    return undefined;
-  }
-};
-
 /** A batch journal file. Open it with `Journal.open` (an existing file), `Journal.create` or `Journal.restore`. */
 export class Journal {
   readonly #db: Db;
   readonly meta: JournalMeta;
   readonly path: string;
   /** The files as this journal last saw them: one removed, replaced or shorter is a journal lost under it. */
-  readonly #files = new Map<string, FileSeen>();
+  readonly #files: JournalFileWatch;
 
   private constructor(path: string, db: Db, meta: JournalMeta) {
     this.path = path;
     this.#db = db;
     this.meta = meta;
-    for (const f of Object.values(journalFiles(path))) {
-      const s = seen(f);
-      if (s) this.#files.set(f, s);
-    }
+    this.#files = new JournalFileWatch(path);
   }
 
   static async #connect(path: string): Promise<Db> {
@@ -120,14 +101,10 @@ export class Journal {
   static async restore(path: string, meta: JournalMeta, rows: Iterable<ItemRow>, confirmOrder: readonly string[], files: readonly FileRecord[] = []): Promise<Journal> {
     const now = Date.now();
     const order = new Map(confirmOrder.map((runId, i) => [runId, i + 1]));
-    return Journal.#make(
-      path,
-      meta,
-      (add) => {
-        for (const r of rows) add(toColumns(r, r.runId !== undefined ? (order.get(r.runId) ?? null) : null, now));
-      },
-      files,
-    );
+    const fill = (add: (values: unknown[]) => void) => {
+      for (const r of rows) add(toColumns(r, r.runId !== undefined ? (order.get(r.runId) ?? null) : null, now));
+    };
+    return Journal.#make(path, meta, fill, files);
   }
 
   static async #make(path: string, meta: JournalMeta, fill: (add: (values: unknown[]) => void) => void, files: readonly FileRecord[] = []): Promise<Journal> {
@@ -310,19 +287,9 @@ export class Journal {
     return new BatchStoreError(fault, this.path, `the journal ${this.path} could not be written: ${text}`, { cause: err });
   }
 
-  /**
-   * Throws `BatchStoreError` (`missing` or `damaged`) when the journal's files are not the ones it opened:
-   * one removed, replaced by another, or shorter than it was (truncated). Called after every commit.
-   */
+  /** Throws `BatchStoreError` when the journal's files are not the ones it opened (`journal-files.ts`). Called around every commit. */
   check(): void {
-    for (const [file, before] of this.#files) {
-      const now = seen(file);
-      const which = file === this.path ? 'the journal' : `its ${file.slice(this.path.length + 1)} file`;
-      if (!now) throw new BatchStoreError('missing', this.path, `the journal ${this.path} was lost under the running batch: ${which} (${file}) was removed`);
-      if (now.ino !== before.ino || now.dev !== before.dev) throw new BatchStoreError('missing', this.path, `the journal ${this.path} was lost under the running batch: ${which} (${file}) was replaced by another file`);
-      if (now.size < before.size) throw new BatchStoreError('damaged', this.path, `the journal ${this.path} was damaged under the running batch: ${which} (${file}) was truncated from ${before.size} to ${now.size} bytes`);
-      before.size = now.size;
-    }
+    this.#files.check();
   }
 
   /** Counts by state and the cost so far. */
