@@ -157,8 +157,10 @@ describe('runs.waitAll', () => {
     expect([...ended].sort()).toEqual(runs.map((r) => r.run_id).sort());
     expect(again).toBe(true);
     expect(handed.flat()).toHaveLength(158 + Math.ceil(158 / 20) + 2);
-    // `more` is asked once a round; at most 160 runs open at once: two pages a round, plus one spare.
-    expect(counts.list - before.list).toBeLessThanOrEqual(handed.length * 3);
+    // `more` is asked once a round; at most 160 runs open at once: two pages a round, plus one spare, and now and
+    // then a page more where it costs less than a GET for each run the pages did not show (a loaded machine
+    // makes rounds whose runs are spread wider): a bound on the rounds, never one per run.
+    expect(counts.list - before.list).toBeLessThanOrEqual(handed.length * 4);
     expect(counts.get - before.get).toBe(0);
   });
 
