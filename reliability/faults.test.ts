@@ -23,8 +23,11 @@ import { pick, SCALE_NAME } from './scale.js';
 /** Calls per channel and profile: the default (both channels, the reference pages' answers) gets the most at the small scale. */
 const CHANNELS: [IdempotencyChannel, SimulatorProfile, number][] = [
   ['both', 'seeds', pick(500, 10_000)],
-  ['header', 'seeds', pick(200, 10_000)],
-  ['body', 'seeds', pick(200, 10_000)],
+  // One idempotency channel at a time: in the full run (src/core/requester.test.ts covers each channel in npm test).
+  ...pick<[IdempotencyChannel, SimulatorProfile, number][]>([], [
+    ['header', 'seeds', 10_000],
+    ['body', 'seeds', 10_000],
+  ]),
   ['both', 'live', pick(200, 10_000)],
 ];
 const CONCURRENCY = pick(100, 200);
