@@ -45,6 +45,13 @@ async function readSome(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return text + decoder.decode();
 }
 
+/** Node's header object (`node:http`, an undici dispatcher) as `Headers`. */
+function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+  return h;
+}
+
 /** Writes `chunk` and resolves once it has left for the socket (or the request closed). */
 function written(req: import('node:http').ClientRequest, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve) => {
@@ -67,9 +74,7 @@ async function nodeAttempt(url: URL, method: string, headers: Record<string, str
     req.on('error', reject);
     req.on('response', (res) => {
       readSome(res as AsyncIterable<Uint8Array>).then((text) => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-        resolve({ status: res.statusCode ?? 0, headers: h, text });
+        resolve({ status: res.statusCode ?? 0, headers: headersOf(res.headers), text });
       }, reject);
     });
     (async () => {
@@ -101,9 +106,7 @@ async function dispatcherAttempt(dispatcher: Dispatcher, url: URL, method: strin
   const chunks = body.reusesBuffers ? (async function* () { for await (const chunk of source) yield chunk.slice(); })() : source;
   const res = await dispatcher.request({ origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, body: chunks, signal });
   const text = await readSome(res.body);
-  const h = new Headers();
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-  return { status: res.statusCode, headers: h, text };
+  return { status: res.statusCode, headers: headersOf(res.headers), text };
 }
 
 /** Through `fetch`, the body as a stream pulled as the request goes. */
