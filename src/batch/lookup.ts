@@ -28,6 +28,9 @@ export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal,
   }
 }
 
+/** The run-list query of a technique's runs (in a workspace, when the batch names one), `limit` a page. */
+const runsOf = (techniqueId: string, workspaceId: string | undefined, limit: number) => ({ technique_id: techniqueId, ...(workspaceId ? { workspace_id: workspaceId } : {}), limit });
+
 /**
  * The newest run of the technique now (one read of the run list), or undefined when there is none or it
  * cannot be read: the anchor of a start made before any run of the batch was confirmed, so that a lost
@@ -35,8 +38,7 @@ export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal,
  */
 export async function newestRun(client: Flora, techniqueId: string, workspaceId: string | undefined, signal?: AbortSignal): Promise<string | undefined> {
   try {
-    const query = { technique_id: techniqueId, ...(workspaceId ? { workspace_id: workspaceId } : {}), limit: 1 };
-    return (await withRetries(() => client.techniques.runs.list(query, { signal }), signal, 3)).technique_runs[0]?.run_id;
+    return (await withRetries(() => client.techniques.runs.list(runsOf(techniqueId, workspaceId, 1), { signal }), signal, 3)).technique_runs[0]?.run_id;
   } catch (err) {
     if (signal?.aborted) throw err;
     return undefined; // The lookup then searches back from the start's time, as without an anchor.
@@ -65,7 +67,7 @@ export async function findLostRun(
   signal?: AbortSignal,
 ): Promise<{ do: 'found'; runId: string } | { do: 'review'; message: string }> {
   const scan: LookupScan = { orphans: [], reached: false, pages: 0 };
-  const query = { technique_id: lost.techniqueId, ...(lost.workspaceId ? { workspace_id: lost.workspaceId } : {}), limit: 100 };
+  const query = runsOf(lost.techniqueId, lost.workspaceId, 100);
   let page = await withRetries(() => client.techniques.runs.list(query, { signal }), signal);
   for (;;) {
     const runs = page.technique_runs;

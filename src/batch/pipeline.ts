@@ -134,14 +134,13 @@ async function startPhase(item: PipelineItem, deps: PipelineDeps, given: StartIn
   // A start sent before whose file cannot be had now is not sent again (not with other inputs): it is looked up.
   const noResend = given.unavailable && `its start was sent before, and its file cannot be uploaded now (${given.unavailable.message}), so it is not sent again`;
   const hooks = deps.startHooks(item);
-  const lookup = hooks.lookup;
   // A key FLORA had before this store sent it: its run is older than the start's anchor, which then no longer
   // bounds a lookup (now, or after a resume); the key is kept, the anchor dropped.
-  hooks.lookup = async (why, foreign) => {
+  const lookup: StartHooks['lookup'] = async (why, foreign) => {
     if (foreign && item.anchorRunId !== undefined) await deps.store.starting(item, item.key!, item.keyAt!, undefined);
-    return lookup(why, foreign);
+    return hooks.lookup(why, foreign);
   };
-  const out: StartOutcome = await startItem({ request, keyAt: item.keyAt!, freshKey, noResend }, hooks);
+  const out: StartOutcome = await startItem({ request, keyAt: item.keyAt!, freshKey, noResend }, { ...hooks, lookup });
   switch (out.kind) {
     case 'started':
       await deps.store.started(item, out.runId, out.quote, out.foundBy);

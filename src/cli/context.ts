@@ -150,5 +150,5 @@ export class Cli {
 
 /** `--timeout` (seconds a download may go without a byte) and `--max-retries` for the downloads, as for the API. */
 export function downloadLimits(g: Pick<Globals, 'timeout' | 'maxRetries'>): { timeout?: number; maxRetries?: number } {
-  return { ...(g.timeout !== undefined ? { timeout: g.timeout * 1000 } : {}), ...(g.maxRetries !== undefined ? { maxRetries: g.maxRetries } : {}) };
+  return { ...(g.timeout !== undefined ? { timeout: toMs(g.timeout) } : {}), ...(g.maxRetries !== undefined ? { maxRetries: g.maxRetries } : {}) };
 }

@@ -23,6 +23,11 @@ export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'si
   [option: string]: unknown;
 };
 
+/** A call's `fetchOptions` over the client's; undefined when neither gave any. */
+export function mergeFetchOptions(client: FetchOptions | undefined, call: FetchOptions | undefined): FetchOptions | undefined {
+  return (call ?? client) === undefined ? undefined : { ...client, ...call };
+}
+
 /** Options every call accepts, overriding the client's. */
 export interface RequestOptions {
   /** Aborts the call, including any wait between attempts. */
@@ -114,7 +119,7 @@ export async function send(config: SendConfig, request: OutgoingRequest, options
   const idempotencyKey = request.headers['idempotency-key'];
   // Redirects are the client's to decide (below), never followed blindly: a POST must not be replayed elsewhere.
   const makeBody = typeof request.body === 'function' ? request.body : undefined;
-  const extra = (options.fetchOptions ?? config.fetchOptions) === undefined ? undefined : { ...config.fetchOptions, ...options.fetchOptions };
+  const extra = mergeFetchOptions(config.fetchOptions, options.fetchOptions);
   const init: RequestInit = { ...extra, method: request.method, headers: request.headers, body: typeof request.body === 'string' ? request.body : undefined, redirect: 'manual' };
   let url = request.url;
   let redirects = 0;

@@ -19,7 +19,7 @@ import { APIUserAbortError, AssetFailedError, FloraError, IdempotencyDuplicateEr
 import { multipart, type MultipartBody } from '../core/multipart.js';
 import type { CallInput, Requester, RequesterConfig } from '../core/requester.js';
 import { isRetryable, retryAfterMs, retryDelayMs } from '../core/retry.js';
-import type { RequestOptions } from '../core/send.js';
+import { mergeFetchOptions, type RequestOptions } from '../core/send.js';
 import { streamAttempt } from '../core/stream-upload.js';
 import { sleep } from '../core/timers.js';
 import { refuseOptions } from '../core/validation.js';
@@ -180,7 +180,7 @@ async function sendBytes(config: RequesterConfig, first: Target, source: UploadS
   const maxRetries = options.maxRetries ?? config.maxRetries;
   const base = options.timeout ?? config.timeout;
   const attemptMs = options.uploadTimeout ?? base * Math.max(1, Math.ceil((source.size ?? PER_TIMEOUT) / PER_TIMEOUT));
-  const fetchOptions = (options.fetchOptions ?? config.fetchOptions) === undefined ? undefined : { ...config.fetchOptions, ...options.fetchOptions };
+  const fetchOptions = mergeFetchOptions(config.fetchOptions, options.fetchOptions);
   let target = first;
   let renewed = 0;
   for (let retry = 0; ; ) {
